@@ -1,0 +1,73 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as resources from "@pulumi/azure-native/resources";
+import type { PlatformConfig } from "../../stacks/config";
+import { featureControls, featureNames } from "../../stacks/profiles";
+import { createNaming, Naming, resourceName } from "./naming";
+import { platformTags } from "./tags";
+import { PlacementArgs } from "../shared/inputs";
+
+export interface McpPlatformArgs {
+    /** The validated, profile-resolved stack config (see `stacks/config.ts`). */
+    readonly config: PlatformConfig;
+}
+
+/**
+ * The whole platform for one stack: composes every component and wires their outputs together.
+ * Its registered inputs declare the profile and which optional controls are on (and why not), so
+ * the policy pack can enforce an optional control exactly when the stack turned it on.
+ */
+export class McpPlatform extends pulumi.ComponentResource {
+    public readonly resourceGroupName: pulumi.Output<string>;
+    public readonly naming: Naming;
+
+    constructor(name: string, args: McpPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+        const { config } = args;
+        super("mcp:platform:McpPlatform", name, platformDeclaration(config), opts);
+
+        this.naming = createNaming(config);
+        const tags = platformTags({
+            workload: config.workload,
+            environment: config.stack,
+            dataClassification: config.dataClassification,
+            owner: config.owner,
+        });
+        const clientConfig = authorization.getClientConfigOutput({ parent: this });
+
+        const resourceGroup = new resources.ResourceGroup(
+            `${name}-rg`,
+            { resourceGroupName: resourceName(this.naming, "resourceGroup"), location: config.location, tags },
+            { parent: this },
+        );
+        const placement: PlacementArgs = {
+            resourceGroupName: resourceGroup.name,
+            location: config.location,
+            tags,
+            naming: this.naming,
+            subscriptionId: clientConfig.subscriptionId,
+        };
+        void placement; // handed to the components added by the next issues
+
+        this.resourceGroupName = resourceGroup.name;
+        this.registerOutputs({ resourceGroupName: this.resourceGroupName });
+    }
+}
+
+/** What the platform declares about itself to the policy pack (inputs of the component resource). */
+export function platformDeclaration(config: PlatformConfig) {
+    return {
+        profile: config.profile,
+        protocolVersions: config.protocolVersions,
+        servers: config.servers.map((s) => s.name),
+        optionalControls: Object.fromEntries(
+            featureNames.map((feature) => [
+                feature,
+                {
+                    enabled: config.features[feature],
+                    controls: featureControls[feature],
+                    ...(config.features[feature] ? {} : { reason: config.featureReasons[feature] }),
+                },
+            ]),
+        ),
+    };
+}

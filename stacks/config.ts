@@ -1,0 +1,241 @@
+import { carveSubnets, parseCidr, rangesOverlap, smallestPrefixFor, CidrRange } from "../components/network/cidr";
+import { subnetRequests, SubnetTier } from "../components/network/layout";
+import { FeatureName, featureNames, ProfileDefaults, ProfileName, profiles } from "./profiles";
+import { ClientAppConfig, McpServerConfig, ProtocolVersion, stackConfigSchema, StackConfig, structuredKeys } from "./schema";
+
+/** The fully resolved platform config: profile defaults applied, every value validated. */
+export interface PlatformConfig {
+    readonly project: string;
+    readonly stack: string;
+    readonly profile: ProfileName;
+    readonly location: string;
+    readonly tenantId: string;
+    readonly owner: string;
+    readonly workload: string;
+    readonly dataClassification: StackConfig["dataClassification"];
+    readonly addressSpace: string[];
+    readonly subnets: Record<SubnetTier, string | undefined>;
+    readonly protocolVersions: ProtocolVersion[];
+    readonly servers: McpServerConfig[];
+    readonly clientApps: ClientAppConfig[];
+    readonly features: Record<FeatureName, boolean>;
+    /** Why each optional control that is off is off (shown by the plan and the control matrix). */
+    readonly featureReasons: Partial<Record<FeatureName, string>>;
+    readonly gateway: ProfileDefaults["gateway"] & { publisherEmail: string; publisherName: string };
+    readonly edge: ProfileDefaults["edge"] & { hostname: string; certificateSecretId?: string };
+    readonly monitoring: ProfileDefaults["monitoring"];
+    readonly runtime: ProfileDefaults["runtime"];
+    readonly conditionalAccessState: ProfileDefaults["conditionalAccessState"];
+    /** `protect: true` on stateful resources that hold audit data or keys. */
+    readonly protectStatefulResources: boolean;
+}
+
+/** Thrown for invalid config; `problems` holds one line per problem, each naming its key. */
+export class ConfigError extends Error {
+    constructor(readonly problems: string[]) {
+        super(`Invalid stack config:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        this.name = "ConfigError";
+    }
+}
+
+/**
+ * Validates the engine's config map (`<project>:<key>` → string, as `pulumi.runtime.allConfig()`
+ * returns it) and resolves the profile. Throws a ConfigError naming every bad key; nothing is
+ * registered before this returns.
+ */
+export function resolvePlatformConfig(project: string, stack: string, configMap: Record<string, string>): PlatformConfig {
+    const raw = readProjectKeys(project, configMap);
+    const parsed = stackConfigSchema.safeParse(raw.values);
+    const problems = [...raw.problems];
+    if (!parsed.success) {
+        for (const issue of parsed.error.issues) problems.push(...describeIssue(project, raw.values, issue));
+        // Report the cross-field problems of the parts that parsed too: one run shows every problem.
+        const { addressSpace, servers } = raw.values as { addressSpace?: unknown; servers?: unknown };
+        if (Array.isArray(addressSpace) && addressSpace.every((c) => typeof c === "string")) {
+            problems.push(...checkAddressSpace(`${project}:addressSpace`, addressSpace));
+        }
+        if (Array.isArray(servers)) problems.push(...checkServers(`${project}:servers`, servers.filter(isServerLike) as McpServerConfig[]));
+        throw new ConfigError(problems);
+    }
+    const config = parsed.data;
+    const profile = profiles[config.profile];
+    const features = { ...profile.features, ...definedOnly(config.features) } as Record<FeatureName, boolean>;
+    const featureReasons = { ...profile.featureReasons, ...definedOnly(config.featureReasons) };
+    const gateway = {
+        ...profile.gateway,
+        publisherEmail: `${config.workload}-platform@${config.owner.includes("@") ? config.owner.split("@")[1] : "example.com"}`,
+        publisherName: config.owner,
+        ...definedOnly(config.gateway),
+    } as PlatformConfig["gateway"];
+    const edge = {
+        ...profile.edge,
+        hostname: `${config.workload}-${stack}.${config.location}.example.com`,
+        ...definedOnly(config.edge),
+    } as PlatformConfig["edge"];
+    const monitoring = { ...profile.monitoring, ...definedOnly(config.monitoring) };
+    const runtime = { ...profile.runtime, ...definedOnly(config.runtime) };
+
+    const key = (k: string) => `${project}:${k}`;
+    problems.push(...checkAddressSpace(key("addressSpace"), config.addressSpace));
+    const requests = subnetRequests({ sandbox: features.dynamicSessions });
+    const carved = problems.length === 0 ? carveSubnets(config.addressSpace, requests) : undefined;
+    if (problems.length === 0 && !carved) {
+        problems.push(
+            `${key("addressSpace")}: got ${JSON.stringify(config.addressSpace)}, expected room for the subnets ` +
+                `${requests.map((r) => `${r.name} /${r.prefixLength}`).join(", ")} — use at least a /${smallestPrefixFor(requests)}`,
+        );
+    }
+    problems.push(...checkServers(key("servers"), config.servers));
+    problems.push(...checkClientApps(key("clientApps"), config.clientApps, config.servers));
+    if (config.profile === "prod") {
+        if (gateway.sku === "Developer") {
+            problems.push(`${key("gateway")}.sku: got "Developer", expected Premium or PremiumV2 in the prod profile — the Developer tier has no SLA`);
+        }
+        if (monitoring.retentionDays < 90) {
+            problems.push(`${key("monitoring")}.retentionDays: got ${monitoring.retentionDays}, expected at least 90 in the prod profile (A9 forensic readiness)`);
+        }
+    }
+    for (const feature of featureNames) {
+        if (!features[feature] && !featureReasons[feature]) {
+            problems.push(
+                `${key("featureReasons")}.${feature}: got nothing, expected a sentence on why features.${feature} is off ` +
+                    `(an optional control that is off must say why)`,
+            );
+        }
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
+
+    return {
+        project,
+        stack,
+        profile: config.profile,
+        location: config.location,
+        tenantId: config.tenantId.toLowerCase(),
+        owner: config.owner,
+        workload: config.workload,
+        dataClassification: config.dataClassification,
+        addressSpace: config.addressSpace,
+        subnets: { sandbox: undefined, ...carved } as PlatformConfig["subnets"],
+        protocolVersions: [...new Set(config.protocolVersions)],
+        servers: config.servers,
+        clientApps: config.clientApps,
+        features,
+        featureReasons: Object.fromEntries(featureNames.filter((f) => !features[f]).map((f) => [f, featureReasons[f]])),
+        gateway,
+        edge,
+        monitoring,
+        runtime,
+        conditionalAccessState: profile.conditionalAccessState,
+        protectStatefulResources: profile.protectStatefulResources,
+    };
+}
+
+/** Picks this project's keys out of the engine's config map; structured values arrive as JSON. */
+function readProjectKeys(project: string, configMap: Record<string, string>) {
+    const values: Record<string, unknown> = {};
+    const problems: string[] = [];
+    for (const [fullKey, value] of Object.entries(configMap)) {
+        const [namespace, name] = splitKey(fullKey);
+        if (namespace !== project) continue;
+        if (structuredKeys.has(name)) {
+            try {
+                values[name] = JSON.parse(value);
+            } catch {
+                problems.push(`${fullKey}: got ${JSON.stringify(value)}, expected a structured (YAML list or map) value`);
+            }
+        } else {
+            values[name] = value;
+        }
+    }
+    return { values, problems };
+}
+
+function splitKey(fullKey: string): [string, string] {
+    const i = fullKey.indexOf(":");
+    return i < 0 ? ["", fullKey] : [fullKey.slice(0, i), fullKey.slice(i + 1).replace(/^config:/, "")];
+}
+
+interface ZodIssueLike {
+    code: string;
+    path: PropertyKey[];
+    message: string;
+    keys?: string[];
+}
+
+function describeIssue(project: string, input: Record<string, unknown>, issue: ZodIssueLike): string[] {
+    if (issue.code === "unrecognized_keys" && issue.keys) {
+        return issue.keys.map((k) => `${formatPath(project, [...issue.path, k])}: unknown key, expected ${issue.message}`);
+    }
+    const value = valueAt(input, issue.path);
+    const got = value === undefined ? "nothing" : JSON.stringify(value);
+    return [`${formatPath(project, issue.path)}: got ${got}, expected ${issue.message}`];
+}
+
+function formatPath(project: string, path: PropertyKey[]): string {
+    let out = `${project}:${String(path[0] ?? "")}`;
+    for (const part of path.slice(1)) out += typeof part === "number" ? `[${part}]` : `.${String(part)}`;
+    return out;
+}
+
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+    let cur: any = input;
+    for (const part of path) cur = cur == null ? undefined : cur[part as any];
+    return cur;
+}
+
+function checkAddressSpace(key: string, cidrs: string[]): string[] {
+    const problems: string[] = [];
+    const ranges: CidrRange[] = [];
+    cidrs.forEach((cidr, i) => {
+        const parsed = parseCidr(cidr);
+        if ("error" in parsed) problems.push(`${key}[${i}]: got ${JSON.stringify(cidr)}, ${parsed.error}`);
+        else ranges.push(parsed);
+    });
+    for (let i = 0; i < ranges.length; i++) {
+        for (let j = i + 1; j < ranges.length; j++) {
+            if (rangesOverlap(ranges[i], ranges[j])) {
+                problems.push(`${key}: got ${ranges[i].cidr} and ${ranges[j].cidr}, expected address spaces that do not overlap`);
+            }
+        }
+    }
+    return problems;
+}
+
+function checkServers(key: string, servers: McpServerConfig[]): string[] {
+    const problems: string[] = [];
+    const seen = new Map<string, number>();
+    servers.forEach((server, i) => {
+        const first = seen.get(server.name);
+        if (first !== undefined) {
+            problems.push(`${key}[${i}].name: got "${server.name}", expected a unique name (servers[${first}] has it already)`);
+        } else {
+            seen.set(server.name, i);
+        }
+        if (server.minReplicas > server.maxReplicas) {
+            problems.push(`${key}[${i}].minReplicas: got ${server.minReplicas}, expected at most maxReplicas (${server.maxReplicas})`);
+        }
+    });
+    return problems;
+}
+
+function checkClientApps(key: string, clients: ClientAppConfig[], servers: McpServerConfig[]): string[] {
+    const names = new Set(servers.map((s) => s.name));
+    const problems: string[] = [];
+    clients.forEach((client, i) =>
+        client.servers.forEach((server, j) => {
+            if (!names.has(server)) {
+                problems.push(`${key}[${i}].servers[${j}]: got "${server}", expected one of the configured servers (${[...names].join(", ")})`);
+            }
+        }),
+    );
+    return problems;
+}
+
+function isServerLike(value: unknown): boolean {
+    const server = value as Partial<McpServerConfig> | null;
+    return typeof server?.name === "string" && typeof server.minReplicas === "number" && typeof server.maxReplicas === "number";
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,116 @@
+/**
+ * Dev and prod profiles: the defaults a stack gets before its own config is applied. Secure values
+ * are the defaults in both; the profiles differ only in cost, scale and in how hard a drift blocks.
+ * An optional control that is off carries a reason, which the plan and docs/controls.md show.
+ */
+export const profileNames = ["dev", "prod"] as const;
+export type ProfileName = (typeof profileNames)[number];
+
+export const featureNames = [
+    "ddosProtection",
+    "conditionalAccess",
+    "managedHsm",
+    "dynamicSessions",
+    "defenderForContainers",
+    "vnetFlowLogs",
+] as const;
+export type FeatureName = (typeof featureNames)[number];
+
+/** Which control of CONTROLS.md each optional feature carries (for reports). */
+export const featureControls: Record<FeatureName, string[]> = {
+    ddosProtection: ["C4.4"],
+    conditionalAccess: ["C2.4", "A3", "C7.4"],
+    managedHsm: ["C6.1"],
+    dynamicSessions: ["C10.1"],
+    defenderForContainers: ["C11.2", "C12.4"],
+    vnetFlowLogs: ["C4.4"],
+};
+
+export interface ProfileDefaults {
+    features: Record<FeatureName, boolean>;
+    featureReasons: Partial<Record<FeatureName, string>>;
+    gateway: {
+        sku: "Developer" | "Premium" | "PremiumV2";
+        capacity: number;
+        promptShieldsFailureMode: "closed" | "open";
+        manifestMode: "block" | "detect";
+        maxRequestBytes: number;
+        sessionIdleMinutes: number;
+        sessionAbsoluteMinutes: number;
+        allowedOrigins: string[];
+    };
+    edge: { zones: string[]; minCapacity: number; maxCapacity: number };
+    monitoring: { retentionDays: number };
+    runtime: { zoneRedundant: boolean };
+    conditionalAccessState: "enabled" | "enabledForReportingButNotEnforced";
+    protectStatefulResources: boolean;
+}
+
+const managedHsmReason =
+    "Managed HSM activation needs an offline security-domain ceremony (3+ officers' RSA keys) that a " +
+    "deployment cannot perform; Key Vault Premium keys are HSM-backed (FIPS 140-3 Level 3) and carry C6.1";
+
+export const profiles: Record<ProfileName, ProfileDefaults> = {
+    dev: {
+        features: {
+            ddosProtection: false,
+            conditionalAccess: false,
+            managedHsm: false,
+            dynamicSessions: false,
+            defenderForContainers: false,
+            vnetFlowLogs: false,
+        },
+        featureReasons: {
+            ddosProtection: "dev profile: a DDoS Network Protection plan bills per month per plan; the WAF and its per-IP rate rule still apply",
+            conditionalAccess: "dev profile: Conditional Access needs Entra ID P1 in the tenant; enable it where the licence exists",
+            managedHsm: managedHsmReason,
+            dynamicSessions: "no code-executing tools are configured; every tool runs in its own limited container",
+            defenderForContainers: "dev profile: Defender for Containers bills per vCore; enable it on the subscription used for prod",
+            vnetFlowLogs: "dev profile: flow logs need a storage account and Traffic Analytics cost; NSG diagnostics still go to the workspace",
+        },
+        gateway: {
+            sku: "Developer",
+            capacity: 1,
+            promptShieldsFailureMode: "closed",
+            manifestMode: "detect",
+            maxRequestBytes: 1_048_576,
+            sessionIdleMinutes: 30,
+            sessionAbsoluteMinutes: 480,
+            allowedOrigins: [],
+        },
+        edge: { zones: [], minCapacity: 0, maxCapacity: 2 },
+        monitoring: { retentionDays: 30 },
+        runtime: { zoneRedundant: false },
+        conditionalAccessState: "enabledForReportingButNotEnforced",
+        protectStatefulResources: false,
+    },
+    prod: {
+        features: {
+            ddosProtection: true,
+            conditionalAccess: true,
+            managedHsm: false,
+            dynamicSessions: false,
+            defenderForContainers: true,
+            vnetFlowLogs: true,
+        },
+        featureReasons: {
+            managedHsm: managedHsmReason,
+            dynamicSessions: "no code-executing tools are configured; every tool runs in its own limited container",
+        },
+        gateway: {
+            sku: "Premium",
+            capacity: 1,
+            promptShieldsFailureMode: "closed",
+            manifestMode: "block",
+            maxRequestBytes: 1_048_576,
+            sessionIdleMinutes: 30,
+            sessionAbsoluteMinutes: 480,
+            allowedOrigins: [],
+        },
+        edge: { zones: ["1", "2", "3"], minCapacity: 2, maxCapacity: 10 },
+        monitoring: { retentionDays: 365 },
+        runtime: { zoneRedundant: true },
+        conditionalAccessState: "enabled",
+        protectStatefulResources: true,
+    },
+};

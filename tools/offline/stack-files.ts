@@ -1,0 +1,103 @@
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+
+/**
+ * Reads `Pulumi.yaml` and `Pulumi.<stack>.yaml` the way the Pulumi CLI does and produces the
+ * engine's config map (`<namespace>:<key>` → string; structured values as JSON). Values written
+ * `secure:` cannot be decrypted offline: they become `[secret:<key>]` placeholders, marked secret.
+ */
+export interface StackFiles {
+    readonly project: string;
+    readonly main: string;
+    readonly config: Record<string, string>;
+    readonly secretKeys: string[];
+    readonly stackFile: string;
+}
+
+export class StackFileError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "StackFileError";
+    }
+}
+
+interface ConfigDeclaration {
+    type?: string;
+    description?: string;
+    default?: unknown;
+    value?: unknown;
+    secret?: boolean;
+}
+
+export function readStackFiles(cwd: string, stack: string): StackFiles {
+    const projectFile = path.join(cwd, "Pulumi.yaml");
+    if (!existsSync(projectFile)) throw new StackFileError(`${projectFile} not found: --program must point at a Pulumi project`);
+    const project = parseYaml(readFileSync(projectFile, "utf8")) ?? {};
+    const projectName: string = project.name;
+    const stackDir = path.join(cwd, project.stackConfigDir ?? "");
+    const stackFile = path.join(stackDir, `Pulumi.${stack}.yaml`);
+    if (!existsSync(stackFile)) {
+        throw new StackFileError(`stack "${stack}": ${path.relative(process.cwd(), stackFile) || stackFile} not found (create it with \`pulumi stack init ${stack}\`)`);
+    }
+    const stackDoc = parseYaml(readFileSync(stackFile, "utf8")) ?? {};
+
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [rawKey, rawValue] of Object.entries<unknown>(stackDoc.config ?? {})) {
+        const key = namespaced(projectName, rawKey);
+        const { value, secret } = replaceSecrets(key, rawValue);
+        config[key] = toConfigString(value);
+        if (secret) secretKeys.push(key);
+    }
+
+    const missing: string[] = [];
+    for (const [rawKey, declaration] of Object.entries<ConfigDeclaration | unknown>(project.config ?? {})) {
+        const key = namespaced(projectName, rawKey);
+        if (key in config) continue;
+        const decl = isDeclaration(declaration) ? declaration : { value: declaration };
+        if (decl.value !== undefined) config[key] = toConfigString(decl.value);
+        else if (decl.default !== undefined) config[key] = toConfigString(decl.default);
+        else missing.push(rawKey);
+    }
+    if (missing.length > 0) {
+        throw new StackFileError(
+            `Stack '${stack}' is missing configuration ${missing.length > 1 ? "values" : "value"} ${missing.map((m) => `'${m}'`).join(", ")} ` +
+                `(declared in Pulumi.yaml without a default; set it in ${path.basename(stackFile)})`,
+        );
+    }
+    const main = path.resolve(cwd, project.main ?? ".");
+    return { project: projectName, main, config, secretKeys, stackFile };
+}
+
+function namespaced(project: string, key: string): string {
+    return key.includes(":") ? key : `${project}:${key}`;
+}
+
+function isDeclaration(value: unknown): value is ConfigDeclaration {
+    return typeof value === "object" && value !== null && !Array.isArray(value) &&
+        ["type", "description", "default", "value", "secret", "items"].some((k) => k in value);
+}
+
+function toConfigString(value: unknown): string {
+    return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** Replaces every `{ secure: … }` (at any depth) with a marked placeholder. */
+function replaceSecrets(key: string, value: unknown): { value: unknown; secret: boolean } {
+    let secret = false;
+    const walk = (v: unknown, at: string): unknown => {
+        if (Array.isArray(v)) return v.map((item, i) => walk(item, `${at}[${i}]`));
+        if (v && typeof v === "object") {
+            const entries = Object.entries(v);
+            if (entries.length === 1 && entries[0][0] === "secure") {
+                secret = true;
+                return `[secret:${at}]`;
+            }
+            return Object.fromEntries(entries.map(([k, item]) => [k, walk(item, `${at}.${k}`)]));
+        }
+        return v;
+    };
+    const result = walk(value, key);
+    return { value: result, secret };
+}

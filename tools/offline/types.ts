@@ -1,0 +1,39 @@
+/** A resource as the program registered it, before any cloud call. */
+export interface PlannedResource {
+    readonly urn: string;
+    readonly type: string;
+    /** Logical (Pulumi) name. */
+    readonly name: string;
+    /** URN of the parent resource, when it has one. */
+    readonly parent?: string;
+    /** The inputs the program passed, resolved (secrets unwrapped, as a policy sees them). */
+    inputs: Record<string, any>;
+    /** Whether the resource is a custom (cloud) resource or a component. */
+    readonly custom: boolean;
+    /** Resource options a policy can read. */
+    readonly opts: { protect: boolean };
+    /** URNs of the resources this one depends on, all and per input property. */
+    readonly dependencies: string[];
+    readonly propertyDependencies: Record<string, string[]>;
+    /** What the mock cloud answered (ARM id and outputs); stack policies see `{ ...outputs, ...inputs }`. */
+    readonly id?: string;
+    readonly outputs?: Record<string, any>;
+}
+
+export interface Violation {
+    readonly policy: string;
+    readonly enforcementLevel: "advisory" | "mandatory" | "remediate" | "disabled";
+    readonly urn?: string;
+    readonly message: string;
+    readonly controls: readonly string[];
+    readonly severity?: string;
+}
+
+export interface StackRef {
+    /** Stack name; `Pulumi.<stack>.yaml` is read from `cwd`. */
+    readonly stack: string;
+    /** Project directory (holds `Pulumi.yaml`). Defaults to the repository root. */
+    readonly cwd?: string;
+    /** Project name, for the `pulumi:project` stack tag. */
+    readonly project?: string;
+}
