@@ -46,7 +46,19 @@ export class McpPlatform extends pulumi.ComponentResource {
             naming: this.naming,
             subscriptionId: clientConfig.subscriptionId,
         };
-        void placement; // handed to the components added by the next issues
+        void placement;
+
+        // Components are composed in dependency order; each block wires one component.
+        // --- network (NET: VNet, subnets, NSGs, private DNS zones, DDoS plan) ---
+        // --- monitoring (MON: workspace, Sentinel, analytics and automation rules) ---
+        // --- keyvault (KV: Premium vault, HSM keys, secrets) ---
+        // --- registry (SC: Premium registry, CMK) ---
+        // --- identity (ID: Entra apps, service principals, platform identities, Conditional Access) ---
+        // --- runtime (RT: Container Apps environment, sandbox) ---
+        // --- workloads (RT: one Container App per MCP server) ---
+        // --- safety (GW: Content Safety) ---
+        // --- gateway (GW: API Management, policy fragments, MCP APIs) ---
+        // --- edge (EDGE: Application Gateway WAF_v2) ---
 
         this.resourceGroupName = resourceGroup.name;
         this.registerOutputs({ resourceGroupName: this.resourceGroupName });

@@ -44,6 +44,25 @@ export async function synthesize(options: SynthesizeOptions): Promise<Synthesis>
     return { project: files.project, stack: options.stack, stackFile: files.stackFile, resources: [...captured.values()], cloud };
 }
 
+/**
+ * Runs `build` (which constructs components) under the mock cloud and returns what it registered.
+ * For component tests: no stack file, config given inline.
+ */
+export async function runUnderMocks(
+    build: () => void,
+    options: { project?: string; stack?: string; config?: Record<string, string> } = {},
+): Promise<PlannedResource[]> {
+    const project = options.project ?? "mcp-platform";
+    const stack = options.stack ?? "test";
+    const captured = new Map<string, PlannedResource>();
+    await pulumi.runtime.setMocks(new MockCloud({ project, stack }), project, stack, false);
+    captureRegistrations(captured);
+    pulumi.runtime.setAllConfig(options.config ?? {}, []);
+    build();
+    await waitForRegistrations();
+    return [...captured.values()];
+}
+
 /** A `require` that transpiles TypeScript (tsx), usable from the CLI and from vitest alike. */
 function programLoader(cwd: string): NodeJS.Require {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
