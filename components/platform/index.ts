@@ -49,8 +49,8 @@ export class McpPlatform extends pulumi.ComponentResource {
         void placement;
 
         // Components are composed in dependency order; each block wires one component.
-        // --- network (NET: VNet, subnets, NSGs, private DNS zones, DDoS plan) ---
         // --- monitoring (MON: workspace, Sentinel, analytics and automation rules) ---
+        // --- network (NET: VNet, subnets, NSGs, private DNS zones, DDoS plan) ---
         // --- keyvault (KV: Premium vault, HSM keys, secrets) ---
         // --- registry (SC: Premium registry, CMK) ---
         // --- identity (ID: Entra apps, service principals, platform identities, Conditional Access) ---
