@@ -17,6 +17,13 @@ const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 const dnsLabelPattern = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
 /** `<repository>@sha256:<64 hex>`; the registry host is the platform's own and is never configured. */
 const digestImagePattern = /^[a-z0-9]+([._/-][a-z0-9]+)*@sha256:[0-9a-f]{64}$/;
+const imageExpectation =
+    "an image in the platform registry pinned by digest: <repository>@sha256:<64 hex> (no tag, no registry host)";
+/** Docker's rule: a first path segment with a '.' or ':' (or `localhost`) is a registry host. */
+function hasRegistryHost(image: string): boolean {
+    const [first, ...rest] = image.split("@")[0].split("/");
+    return rest.length > 0 && (first.includes(".") || first.includes(":") || first === "localhost");
+}
 const manifestDigestPattern = /^sha256:[0-9a-f]{64}$/;
 const appRolePattern = /^[A-Za-z][A-Za-z0-9._-]{0,119}$/;
 const memoryPattern = /^\d+(\.\d+)?Gi$/;
@@ -48,9 +55,10 @@ export const serverSchema = strictObject({
     name: z.string({ error: "a DNS-safe name" }).regex(dnsLabelPattern, {
         error: "a DNS-safe name: lowercase letters, digits and '-', starting with a letter, at most 32 characters",
     }),
-    image: z.string({ error: "an image reference" }).regex(digestImagePattern, {
-        error: "an image in the platform registry pinned by digest: <repository>@sha256:<64 hex> (no tag, no registry host)",
-    }),
+    image: z
+        .string({ error: "an image reference" })
+        .regex(digestImagePattern, { error: imageExpectation })
+        .refine((image) => !hasRegistryHost(image), { error: imageExpectation }),
     cpu: z.number({ error: "vCPU between 0.25 and 4" }).min(0.25, { error: "vCPU between 0.25 and 4" }).max(4, {
         error: "vCPU between 0.25 and 4",
     }),

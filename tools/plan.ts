@@ -6,13 +6,14 @@ import { evaluateDetailed, PackConfig } from "./offline/evaluate";
 import { renderTree, renderViolations, summarize, toJson, toSarif } from "./offline/report";
 import { repositoryRoot, synthesize } from "./offline/synthesize";
 
-const usage = `Usage: npm run plan -- [--stack <name>] [--program <dir>] [--json <file>] [--sarif <file>]
+const usage = `Usage: npm run plan -- [--stack <name>] [--config-file <file>] [--program <dir>] [--json <file>] [--sarif <file>]
                        [--policy-config <file>] [--quiet]
 
 Synthesises a stack under a mock cloud (no Azure, no Pulumi CLI), evaluates the policy pack and
 reports. Exit codes: 0 compliant, 1 a mandatory violation, 2 invalid config or program error.
 
   --stack <name>          stack to plan; reads Pulumi.<name>.yaml (default: dev)
+  --config-file <file>    read config from this file instead of Pulumi.<stack>.yaml
   --program <dir>         another Pulumi TypeScript project to plan with this pack (default: this repo)
   --json <file>           write { stack, resources, violations, exemptions, summary } as JSON
   --sarif <file>          write SARIF 2.1.0 for code scanning
@@ -25,6 +26,7 @@ async function main(): Promise<number> {
         args = parseArgs({
             options: {
                 stack: { type: "string", default: "dev" },
+                "config-file": { type: "string" },
                 program: { type: "string" },
                 json: { type: "string" },
                 sarif: { type: "string" },
@@ -48,7 +50,7 @@ async function main(): Promise<number> {
     try {
         const packConfig = args["policy-config"] ? (JSON.parse(readFileSync(args["policy-config"], "utf8")) as PackConfig) : undefined;
         console.error(`Planning stack "${stack}" of ${path.relative(process.cwd(), cwd) || "."} offline (mock cloud)…`);
-        const synthesis = await synthesize({ stack, cwd });
+        const synthesis = await synthesize({ stack, cwd, configFile: args["config-file"] });
         const synthSeconds = (performance.now() - started) / 1000;
         console.error(`  synthesised ${synthesis.resources.length} registrations in ${synthSeconds.toFixed(2)} s; evaluating ${policies.length} policies…`);
         const evaluation = await evaluateDetailed(synthesis.resources, { stack, cwd, project: synthesis.project, packConfig });

@@ -30,13 +30,14 @@ interface ConfigDeclaration {
     secret?: boolean;
 }
 
-export function readStackFiles(cwd: string, stack: string): StackFiles {
+/** `configFile` replaces `Pulumi.<stack>.yaml`, as `pulumi --config-file` does. */
+export function readStackFiles(cwd: string, stack: string, configFile?: string): StackFiles {
     const projectFile = path.join(cwd, "Pulumi.yaml");
     if (!existsSync(projectFile)) throw new StackFileError(`${projectFile} not found: --program must point at a Pulumi project`);
     const project = parseYaml(readFileSync(projectFile, "utf8")) ?? {};
     const projectName: string = project.name;
     const stackDir = path.join(cwd, project.stackConfigDir ?? "");
-    const stackFile = path.join(stackDir, `Pulumi.${stack}.yaml`);
+    const stackFile = configFile ? path.resolve(configFile) : path.join(stackDir, `Pulumi.${stack}.yaml`);
     if (!existsSync(stackFile)) {
         throw new StackFileError(`stack "${stack}": ${path.relative(process.cwd(), stackFile) || stackFile} not found (create it with \`pulumi stack init ${stack}\`)`);
     }

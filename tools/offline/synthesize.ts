@@ -8,6 +8,8 @@ import { PlannedResource, StackRef } from "./types";
 export const repositoryRoot = path.resolve(__dirname, "..", "..");
 
 export interface SynthesizeOptions extends StackRef {
+    /** Read config from this file instead of `Pulumi.<stack>.yaml` (like `pulumi --config-file`). */
+    readonly configFile?: string;
     /** Replace or add config values (`<namespace>:<key>` → string) after the stack file is read. */
     readonly configOverrides?: Record<string, string>;
 }
@@ -27,7 +29,7 @@ export interface Synthesis {
  */
 export async function synthesize(options: SynthesizeOptions): Promise<Synthesis> {
     const cwd = path.resolve(options.cwd ?? repositoryRoot);
-    const files = readStackFiles(cwd, options.stack);
+    const files = readStackFiles(cwd, options.stack, options.configFile);
     const config = { ...files.config, ...options.configOverrides };
     const cloud = new MockCloud({ project: files.project, stack: options.stack });
     const captured = new Map<string, PlannedResource>();
@@ -38,10 +40,25 @@ export async function synthesize(options: SynthesizeOptions): Promise<Synthesis>
 
     const load = programLoader(cwd);
     forgetProgramModules(cwd);
-    load(files.main);
-    await waitForRegistrations();
+    try {
+        load(files.main);
+        await waitForRegistrations();
+    } catch (err) {
+        throw new ProgramError(err as Error, captured.size);
+    }
 
     return { project: files.project, stack: options.stack, stackFile: files.stackFile, resources: [...captured.values()], cloud };
+}
+
+/** The program threw (invalid config or a bug); `registered` says how far it got. */
+export class ProgramError extends Error {
+    constructor(
+        readonly cause: Error,
+        readonly registered: number,
+    ) {
+        super(cause.message);
+        this.name = "ProgramError";
+    }
 }
 
 /**

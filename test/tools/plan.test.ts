@@ -1,0 +1,67 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { root, runPlan } from "../helpers/cli";
+
+const scratch = mkdtempSync(path.join(tmpdir(), "mcp-plan-"));
+
+describe("npm run plan (offline plan CLI)", () => {
+    it("exits 0 for the dev stack and prints the tree and a compliant verdict", () => {
+        const { code, stdout } = runPlan(["--stack", "dev"]);
+        expect(code, stdout).toBe(0);
+        expect(stdout).toContain("▸ mcp  [McpPlatform]");
+        expect(stdout).toMatch(/✓ compliant: \d+ resources in \d+ components, \d+ policies, 0 mandatory/);
+    });
+
+    it("exits 2 and names the key when a copy of Pulumi.dev.yaml has an invalid CIDR", () => {
+        const broken = path.join(scratch, "Pulumi.dev.yaml");
+        writeFileSync(broken, readFileSync(path.join(root, "Pulumi.dev.yaml"), "utf8").replace("10.40.0.0/16", "10.40.0.300/16"));
+        const { code, stderr } = runPlan(["--stack", "dev", "--config-file", broken]);
+        expect(code).toBe(2);
+        expect(stderr).toContain('mcp-platform:addressSpace[0]: got "10.40.0.300/16", expected an IPv4 CIDR');
+    });
+
+    it("exits 2 for a stack file that does not exist", () => {
+        const { code, stderr } = runPlan(["--stack", "nope"]);
+        expect(code).toBe(2);
+        expect(stderr).toMatch(/stack "nope": Pulumi\.nope\.yaml not found/);
+    });
+
+    it("exits 2 with usage for an unknown flag", () => {
+        const { code, stderr } = runPlan(["--stak", "dev"]);
+        expect(code).toBe(2);
+        expect(stderr).toContain("Usage: npm run plan");
+    });
+
+    it("exits 1 and names the policy for another program with a violation, writing JSON and SARIF", () => {
+        const json = path.join(scratch, "plan.json");
+        const sarif = path.join(scratch, "plan.sarif");
+        const { code, stdout } = runPlan(["--program", "test/fixtures/insecure-program", "--stack", "ci", "--json", json, "--sarif", sarif]);
+        expect(code, stdout).toBe(1);
+        expect(stdout).toContain("[mandatory] azure-resource-enforce-required-tags: ResourceGroup mcp must carry the tags");
+        expect(stdout).toMatch(/✗ non-compliant/);
+
+        const report = JSON.parse(readFileSync(json, "utf8"));
+        expect(report.stack).toBe("ci");
+        expect(report.resources.map((r: { type: string }) => r.type)).toContain("azure-native:resources:ResourceGroup");
+        expect(report.violations[0]).toMatchObject({ policy: "azure-resource-enforce-required-tags", enforcementLevel: "mandatory", controls: ["C6.4"] });
+        expect(report.summary.verdict).toBe("non-compliant");
+
+        const log = JSON.parse(readFileSync(sarif, "utf8"));
+        expect(log.version).toBe("2.1.0");
+        const result = log.runs[0].results.find((r: { ruleId: string }) => r.ruleId === "azure-resource-enforce-required-tags");
+        expect(result.level).toBe("error");
+        expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe("Pulumi.ci.yaml");
+        expect(log.runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toContain("azure-resource-enforce-required-tags");
+    });
+
+    it("turns a mandatory violation advisory through the pack config", () => {
+        const packConfig = path.join(scratch, "policy-config.json");
+        writeFileSync(packConfig, JSON.stringify({ "azure-resource-enforce-required-tags": "advisory" }));
+        const { code, stdout } = runPlan(["--program", "test/fixtures/insecure-program", "--stack", "ci", "--policy-config", packConfig, "--quiet"]);
+        expect(stdout).toContain("[advisory] azure-resource-enforce-required-tags");
+        expect(stdout).not.toContain("[mandatory] azure-resource-enforce-required-tags");
+        expect([0, 1]).toContain(code);
+    });
+});
