@@ -6,6 +6,7 @@ import { featureControls, featureNames } from "../../stacks/profiles";
 import { createNaming, Naming, resourceName } from "./naming";
 import { platformTags } from "./tags";
 import { PlacementArgs } from "../shared/inputs";
+import { McpMonitoring } from "../monitoring";
 
 export interface McpPlatformArgs {
     /** The validated, profile-resolved stack config (see `stacks/config.ts`). */
@@ -50,6 +51,12 @@ export class McpPlatform extends pulumi.ComponentResource {
 
         // Components are composed in dependency order; each block wires one component.
         // --- monitoring (MON: workspace, Sentinel, analytics and automation rules) ---
+        const monitoring = new McpMonitoring(
+            `${name}-monitoring`,
+            { placement, retentionDays: config.monitoring.retentionDays, protect: config.protectStatefulResources },
+            { parent: this },
+        );
+        void monitoring; // read by every component below (diagnostics: monitoring.diagnostics)
         // --- network (NET: VNet, subnets, NSGs, private DNS zones, DDoS plan) ---
         // --- keyvault (KV: Premium vault, HSM keys, secrets) ---
         // --- registry (SC: Premium registry, CMK) ---

@@ -28,6 +28,10 @@ export const abbreviations = {
     contentSafety: "cs",
     storageAccount: "st",
     actionGroup: "ag",
+    // Entra ID objects have no CAF abbreviation; these keep their display names in the same shape.
+    entraApplication: "app",
+    entraGroup: "grp",
+    conditionalAccessPolicy: "cap",
 } as const;
 
 export type ResourceKind = keyof typeof abbreviations;

@@ -58,4 +58,39 @@ export const armResourceTypes: Record<string, ArmTypeSpec> = {
         "privateDnsZoneGroupName",
         "privateDnsZoneGroups",
     ),
+    // Container Apps (components/runtime, components/workload): the environment's generated domain
+    // and internal load balancer address, the apps' FQDNs under it, the session pools' endpoints.
+    "azure-native:app:ManagedEnvironment": inGroup("environmentName", "Microsoft.App/managedEnvironments", (inputs, name, _id, cloud) => ({
+        defaultDomain: containerAppsDomain(cloud, name, inputs.location),
+        staticIp: cloud.allocatePrivateIp(inputs.vnetConfiguration?.infrastructureSubnetId),
+        provisioningState: "Succeeded",
+    })),
+    "azure-native:app:ContainerApp": inGroup("containerAppName", "Microsoft.App/containerApps", (inputs, name, _id, cloud) => {
+        const domain = environmentDomain(cloud, inputs.managedEnvironmentId ?? inputs.environmentId, inputs.location);
+        const ingress = inputs.configuration?.ingress;
+        // Azure: ingress limited to the environment gets `<app>.internal.<domain>`; VNet-wide ingress `<app>.<domain>`.
+        const host = (app: string) => (ingress?.external === true ? `${app}.${domain}` : `${app}.internal.${domain}`);
+        return {
+            latestRevisionName: `${name}--rev1`,
+            latestRevisionFqdn: ingress ? host(`${name}--rev1`) : "",
+            configuration: { ...inputs.configuration, ...(ingress ? { ingress: { ...ingress, fqdn: host(name) } } : {}) },
+            outboundIpAddresses: [],
+            provisioningState: "Succeeded",
+        };
+    }),
+    "azure-native:app:ContainerAppsSessionPool": inGroup("sessionPoolName", "Microsoft.App/sessionPools", (inputs, name, _id, cloud) => ({
+        poolManagementEndpoint: `https://${name}.${environmentDomain(cloud, inputs.environmentId, inputs.location)}`,
+        provisioningState: "Succeeded",
+    })),
 };
+
+/** `<adjective><noun>-<8 hex>.<region>.azurecontainerapps.io`, the shape Azure generates, stable per name. */
+function containerAppsDomain(cloud: MockCloud, name: string, location: string | undefined): string {
+    const words = ["happyhill", "bluesky", "calmriver", "greenfield", "proudwave", "kindstone"];
+    const hash = cloud.guid(`cae/${name}`).replace(/-/g, "");
+    return `${words[parseInt(hash.slice(0, 2), 16) % words.length]}-${hash.slice(2, 10)}.${location ?? "swedencentral"}.azurecontainerapps.io`;
+}
+
+function environmentDomain(cloud: MockCloud, environmentId: string | undefined, location: string | undefined): string {
+    return cloud.lookup(environmentId)?.defaultDomain ?? `unknown-environment.${location ?? "swedencentral"}.azurecontainerapps.io`;
+}
