@@ -1,0 +1,76 @@
+/**
+ * The control catalogue of CONTROLS.md (the English restatement of the source document), one entry
+ * per id with its requirement and the layer meant to carry it. test/controls/catalog.test.ts checks
+ * it against CONTROLS.md when that file is beside the repository.
+ */
+export interface CatalogControl {
+    readonly id: string;
+    readonly requirement: string;
+    readonly layer: string;
+    readonly group: "Mandatory requirements (MUST)" | "Core practices" | "Advanced patterns";
+}
+
+export const catalog: readonly CatalogControl[] = [
+    { id: "M1", requirement: "An MCP server MUST NOT accept any token not explicitly issued to it", layer: "GW validates every token's audience against the server's own Entra app (client id and identifier URI), issuer pinned to the tenant, signature and expiry required. The backend accepts only tokens whose audience is its own backend app (the gateway's managed-identity token).", group: "Mandatory requirements (MUST)" },
+    { id: "M2", requirement: "A server that implements authorization MUST verify ALL inbound requests and MUST NOT use sessions for authentication", layer: "GW token validation at API scope (every operation inherits it through `<base />`; no operation opts out except the protected-resource-metadata document). A session id is never accepted as a credential.", group: "Mandatory requirements (MUST)" },
+    { id: "M3", requirement: "An MCP proxy using a static client id MUST obtain explicit user consent for every dynamically registered client", layer: "ID: no dynamic-registration proxy is deployed; every MCP client is a pre-registered Entra app, the server's service principal requires assignment (`appRoleAssignmentRequired`), pre-authorised clients come only from an explicit allow-list in config, and the gateway restricts `client-application-ids` to that list. A policy rejects a registration endpoint without a consent step.", group: "Mandatory requirements (MUST)" },
+    { id: "M4", requirement: "Session ids MUST be cryptographically secure and non-deterministic", layer: "APP generates them (the official SDK uses a CSPRNG); GW rejects malformed ids and binds each id to the user (see C8.2).", group: "Mandatory requirements (MUST)" },
+    { id: "C1.1", requirement: "Comprehensive input validation (injection, confused deputy, prompt injection)", layer: "GW JSON-RPC envelope validation (content type, size, `jsonrpc`, `method`), EDGE WAF managed rule sets in Prevention mode", group: "Core practices" },
+    { id: "C1.2", requirement: "Strict JSON-schema validation of tool parameters and API input", layer: "GW schema validation of the JSON-RPC request; APP validates each tool's `inputSchema`", group: "Core practices" },
+    { id: "C1.3", requirement: "Content filtering with Prompt Shields / Azure AI Content Safety", layer: "GW calls a private, managed-identity-only Content Safety account (Prompt Shields) on `tools/call` arguments; fail closed by default", group: "Core practices" },
+    { id: "C1.4", requirement: "Validate and sanitise model/tool output", layer: "APP; GW masks backend errors and strips internal headers", group: "Core practices" },
+    { id: "C2.1", requirement: "Delegate authentication to an external IdP (Entra ID, OAuth 2.1)", layer: "ID Entra app registrations; no custom authentication anywhere", group: "Core practices" },
+    { id: "C2.2", requirement: "Fine-grained, tool-specific permissions, least privilege", layer: "ID app roles per tool group; GW maps `tools/call` tool name to the required role; RBAC scoped to single resources", group: "Core practices" },
+    { id: "C2.3", requirement: "Short-lived tokens, secure rotation, audience validation", layer: "ID v2 tokens, no client secrets (federated credentials / managed identity); GW requires expiry, small clock skew; KV secrets expire, keys rotate", group: "Core practices" },
+    { id: "C2.4", requirement: "MFA for administrative access and sensitive operations", layer: "ID Conditional Access requiring MFA (authentication strength) for the platform admin group and for the MCP API (optional: needs Entra ID P1; report-only allowed in dev)", group: "Core practices" },
+    { id: "C3.1", requirement: "HTTPS with TLS 1.3 and proper certificate validation", layer: "EDGE SSL policy `CustomV2` with minimum `TLSv1_3`; GW disables SSL 3.0/TLS 1.0/1.1 client and backend side, 3DES off, backend certificate chain and name validation on; RT `allowInsecure: false`", group: "Core practices" },
+    { id: "C3.2", requirement: "Extra encryption for highly sensitive data in transit and at rest", layer: "RT peer-traffic encryption in the environment; KV HSM key for envelope encryption; registry encrypted with a customer-managed HSM key", group: "Core practices" },
+    { id: "C3.3", requirement: "Certificate lifecycle with automated renewal", layer: "EDGE certificate referenced by versionless Key Vault secret id (rotation picked up automatically)", group: "Core practices" },
+    { id: "C3.4", requirement: "Current MCP protocol version (2025-11-25) with proper negotiation", layer: "GW rejects requests whose protocol version is not in the configured allow-list: for 2025-11-25 the `MCP-Protocol-Version` header and `initialize` `params.protocolVersion`; for 2026-07-28 (the revision published after the source document: stateless, no sessions) the version in `_meta` and the `Mcp-Method`/`Mcp-Name` headers, which must match the body", group: "Core practices" },
+    { id: "C4.1", requirement: "Rate limiting per user, session, tool and resource", layer: "GW `rate-limit-by-key` per user (`oid`), per session, per user+tool; `quota-by-key` per user; EDGE WAF rate rule per client IP", group: "Core practices" },
+    { id: "C4.2", requirement: "Adaptive, ML-based rate limiting", layer: "MON anomaly analytics over per-user call volume (optional)", group: "Core practices" },
+    { id: "C4.3", requirement: "Quotas for compute, memory, execution time", layer: "RT CPU/memory limits and replica bounds on every container; GW backend timeout; sandbox session limits", group: "Core practices" },
+    { id: "C4.4", requirement: "DDoS protection and traffic analysis", layer: "EDGE/NET DDoS Network Protection plan on the VNet (optional, prod default), WAF, VNet flow logs", group: "Core practices" },
+    { id: "C5.1", requirement: "Structured, searchable audit logs of all MCP operations, tool executions, security events", layer: "MON diagnostic settings on every resource that supports them, resource-specific tables; GW logs a structured event for every security decision", group: "Core practices" },
+    { id: "C5.2", requirement: "Real-time SIEM with anomaly detection", layer: "MON Microsoft Sentinel onboarded on the workspace, scheduled analytics rules for MCP threats", group: "Core practices" },
+    { id: "C5.3", requirement: "Logging that respects data protection", layer: "GW diagnostics log no bodies and mask `Authorization`/cookies; MON retention bounded, workspace local auth disabled", group: "Core practices" },
+    { id: "C5.4", requirement: "Logs wired to automated incident response", layer: "MON Sentinel incident creation and automation rules", group: "Core practices" },
+    { id: "C6.1", requirement: "HSM-backed key storage", layer: "KV Premium SKU with `RSA-HSM`/`EC-HSM` keys; Managed HSM optional", group: "Core practices" },
+    { id: "C6.2", requirement: "Key rotation, separation, access control", layer: "KV rotation policies, one key per purpose, RBAC authorization, purge protection", group: "Core practices" },
+    { id: "C6.3", requirement: "All API keys, tokens, credentials in a dedicated secret store", layer: "KV secrets; RT secrets are Key Vault references; GW named values come from Key Vault; no plaintext secret in any resource input", group: "Core practices" },
+    { id: "C6.4", requirement: "Data classification with matching protection", layer: "tags `data-classification` on every resource; confidential data gets private endpoints and customer-managed keys", group: "Core practices" },
+    { id: "C7.1", requirement: "No token passthrough", layer: "GW deletes the caller's `Authorization` header and authenticates to the backend with its own managed identity", group: "Core practices" },
+    { id: "C7.2", requirement: "Always validate the token audience", layer: "as M1", group: "Core practices" },
+    { id: "C7.3", requirement: "Claims-based authorization", layer: "GW required claims (`scp`/`roles`), tool-to-role map", group: "Core practices" },
+    { id: "C7.4", requirement: "Bind tokens to sessions/users/devices where relevant", layer: "GW session bound to the token subject; device binding through Conditional Access (optional)", group: "Core practices" },
+    { id: "C8.1", requirement: "Cryptographic session ids", layer: "as M4", group: "Core practices" },
+    { id: "C8.2", requirement: "Bind session ids to the user, e.g. `<user_id>:<session_id>`", layer: "GW stores `<oid>:<session id>` on `initialize`, rejects a session presented by another user", group: "Core practices" },
+    { id: "C8.3", requirement: "Session expiry, rotation, invalidation", layer: "GW binding has idle and absolute lifetimes; `DELETE` ends it", group: "Core practices" },
+    { id: "C8.4", requirement: "HTTP security headers", layer: "GW outbound: HSTS, `nosniff`, `no-store`, frame deny; removes `Server`, `X-Powered-By`, `X-AspNet-Version`", group: "Core practices" },
+    { id: "C9.1", requirement: "Prompt-injection defence (Prompt Shields, spotlighting, delimiters, datamarking)", layer: "GW Prompt Shields (C1.3); spotlighting is APP", group: "Core practices" },
+    { id: "C9.2", requirement: "Tool poisoning prevention: validate tool metadata, watch dynamic changes, verify integrity", layer: "GW compares each `tools/list` result to an approved manifest digest per server and blocks or alerts on drift; MON rule on drift events", group: "Core practices" },
+    { id: "C9.3", requirement: "Scan model output for data leakage, harmful content, policy violations", layer: "APP; GW optional response scanning of JSON responses", group: "Core practices" },
+    { id: "C9.4", requirement: "Context-window protection", layer: "APP; GW request size limits", group: "Core practices" },
+    { id: "C10.1", requirement: "Sandboxed tool execution with resource limits", layer: "RT containers with limits; Container Apps dynamic sessions (Hyper-V isolated, egress disabled) for code-executing tools (optional)", group: "Core practices" },
+    { id: "C10.2", requirement: "Privilege separation, separate service accounts", layer: "ID one user-assigned identity per workload and per platform role; no Owner/Contributor/User Access Administrator grants", group: "Core practices" },
+    { id: "C10.3", requirement: "Network isolation and segmentation", layer: "NET internal Container Apps environment, one subnet per tier, NSGs deny by default, no public IP except the edge", group: "Core practices" },
+    { id: "C10.4", requirement: "Monitor tool execution", layer: "MON container logs and metrics, analytics rules", group: "Core practices" },
+    { id: "C11.1", requirement: "Security testing in CI/CD", layer: "SC the policy pack and tests in CI (offline plan with SARIF output; `pulumi preview --policy-pack` where credentials exist)", group: "Core practices" },
+    { id: "C11.2", requirement: "Vulnerability scanning of dependencies and services", layer: "SC dependency audit in CI; Defender for Containers on the registry (optional)", group: "Core practices" },
+    { id: "C11.3", requirement: "Penetration testing", layer: "out of scope (organisational)", group: "Core practices" },
+    { id: "C11.4", requirement: "Mandatory security code review", layer: "SC template ships CODEOWNERS and review guidance", group: "Core practices" },
+    { id: "C12.1", requirement: "Verify origin and integrity of components", layer: "SC images referenced by digest, only from the platform registry", group: "Core practices" },
+    { id: "C12.2", requirement: "Inventory of dependencies with vulnerability tracking", layer: "SC lock file, SBOM in CI, automated dependency updates", group: "Core practices" },
+    { id: "C12.3", requirement: "Trusted repositories only", layer: "SC private registry (admin user off, anonymous pull off, no public access)", group: "Core practices" },
+    { id: "C12.4", requirement: "Monitor the supply chain", layer: "MON registry diagnostics; Defender for Containers (optional)", group: "Core practices" },
+    { id: "A1", requirement: "Zero trust: never trust, always verify", layer: "every hop authenticated (EDGE\u2192GW\u2192RT), no implicit network trust", group: "Advanced patterns" },
+    { id: "A2", requirement: "Micro-segmentation", layer: "NET per-tier subnets and NSGs, private endpoints for every PaaS dependency", group: "Advanced patterns" },
+    { id: "A3", requirement: "Conditional, risk-based access", layer: "ID Conditional Access (sign-in risk, MFA) (optional)", group: "Advanced patterns" },
+    { id: "A4", requirement: "Continuous risk assessment", layer: "MON Sentinel analytics", group: "Advanced patterns" },
+    { id: "A5", requirement: "Data minimisation", layer: "GW forwards only the claims the server needs; logs minimal", group: "Advanced patterns" },
+    { id: "A6", requirement: "Differential privacy, homomorphic encryption, federated learning", layer: "out of scope (model-training techniques, not deployment controls)", group: "Advanced patterns" },
+    { id: "A7", requirement: "AI-specific incident procedures", layer: "docs runbook for MCP incidents (token misuse, tool poisoning, prompt injection)", group: "Advanced patterns" },
+    { id: "A8", requirement: "Automated containment", layer: "MON automation rules", group: "Advanced patterns" },
+    { id: "A9", requirement: "Forensic readiness", layer: "MON long retention / archive of security tables; stateful resources protected from deletion", group: "Advanced patterns" },
+    { id: "A10", requirement: "Recovery procedures", layer: "KV soft delete + purge protection, infrastructure redeployable from code, runbook", group: "Advanced patterns" },
+];
