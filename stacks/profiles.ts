@@ -3,6 +3,8 @@
  * are the defaults in both; the profiles differ only in cost, scale and in how hard a drift blocks.
  * An optional control that is off carries a reason, which the plan and docs/controls.md show.
  */
+import type { SandboxConfig } from "./schema";
+
 export const profileNames = ["dev", "prod"] as const;
 export type ProfileName = (typeof profileNames)[number];
 
@@ -41,7 +43,8 @@ export interface ProfileDefaults {
     };
     edge: { zones: string[]; minCapacity: number; maxCapacity: number };
     monitoring: { retentionDays: number };
-    runtime: { zoneRedundant: boolean };
+    /** `sandbox` has no profile default (it needs an image); it comes from the stack config only. */
+    runtime: { zoneRedundant: boolean; sandbox?: SandboxConfig };
     conditionalAccessState: "enabled" | "enabledForReportingButNotEnforced";
     protectStatefulResources: boolean;
 }

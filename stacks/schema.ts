@@ -133,6 +133,23 @@ const edgeSchema = strictObject({
     maxCapacity: z.number().int().min(2).max(125).optional(),
 });
 
+/** The code-execution sandbox (Container Apps dynamic sessions, C10.1); used only when features.dynamicSessions is on. */
+const sandboxSchema = strictObject({
+    image: z.string({ error: "an image reference" }).regex(digestImagePattern, {
+        error: "a session image in the platform registry pinned by digest: <repository>@sha256:<64 hex> (no tag, no registry host)",
+    }),
+    cpu: z.number({ error: "vCPU between 0.25 and 2" }).min(0.25, { error: "vCPU between 0.25 and 2" }).max(2, { error: "vCPU between 0.25 and 2" }).default(0.5),
+    memory: z.string({ error: "memory such as 1Gi" }).regex(memoryPattern, { error: "memory such as 0.5Gi or 2Gi" }).default("1Gi"),
+    port: z.number().int().min(1).max(65535).default(8080),
+    maxConcurrentSessions: z.number().int({ error: "a whole number between 1 and 600" }).min(1, { error: "a whole number between 1 and 600" }).max(600, {
+        error: "a whole number between 1 and 600",
+    }).default(10),
+    readySessionInstances: z.number().int().min(0, { error: "a whole number ≥ 0" }).max(100, { error: "at most 100" }).default(0),
+    cooldownSeconds: z.number().int().min(300, { error: "seconds between 300 and 3600 (Azure's range)" }).max(3600, {
+        error: "seconds between 300 and 3600 (Azure's range)",
+    }).default(300),
+});
+
 export const stackConfigSchema = strictObject({
     profile: z.enum(profileNames, { error: `one of ${profileNames.join(", ")}` }),
     location: z.string({ error: "an Azure region name such as swedencentral" }).regex(/^[a-z]+[a-z0-9]*$/, {
@@ -156,13 +173,23 @@ export const stackConfigSchema = strictObject({
     gateway: gatewaySchema.default({}),
     edge: edgeSchema.default({}),
     monitoring: strictObject({ retentionDays: z.number().int().min(30).max(730).optional() }).default({}),
-    runtime: strictObject({ zoneRedundant: z.boolean().optional() }).default({}),
+    runtime: strictObject({ zoneRedundant: z.boolean().optional(), sandbox: sandboxSchema.optional() }).default({}),
+}).superRefine((config, ctx) => {
+    // The sandbox's image has no sensible default: a code-executing tool brings its own interpreter image.
+    if (config.features.dynamicSessions === true && !config.runtime.sandbox) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["runtime", "sandbox"],
+            message: "a sandbox with at least an image (<repository>@sha256:<digest>) because features.dynamicSessions is on",
+        });
+    }
 });
 
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type McpServerConfig = z.output<typeof serverSchema>;
 export type ClientAppConfig = z.output<typeof clientAppSchema>;
+export type SandboxConfig = z.output<typeof sandboxSchema>;
 
 /** Keys whose Pulumi config value is structured (JSON in the engine's config map). */
 export const structuredKeys = new Set([

@@ -7,6 +7,16 @@ import { createNaming, Naming, resourceName } from "./naming";
 import { platformTags } from "./tags";
 import { PlacementArgs } from "../shared/inputs";
 import { McpMonitoring } from "../monitoring";
+import { McpRegistry } from "../registry";
+import { McpNetwork } from "../network";
+import { McpKeyVault } from "../keyvault";
+import { McpIdentity } from "../identity";
+import { McpRuntime } from "../runtime";
+import { McpWorkload } from "../workload";
+import { McpContentSafety } from "../safety";
+import { McpEdge } from "../edge";
+import { McpGateway } from "../gateway";
+import { builtInRoles } from "../shared/roles";
 
 export interface McpPlatformArgs {
     /** The validated, profile-resolved stack config (see `stacks/config.ts`). */
@@ -58,14 +68,205 @@ export class McpPlatform extends pulumi.ComponentResource {
         );
         void monitoring; // read by every component below (diagnostics: monitoring.diagnostics)
         // --- network (NET: VNet, subnets, NSGs, private DNS zones, DDoS plan) ---
+        const network = new McpNetwork(
+            `${name}-network`,
+            {
+                placement,
+                diagnostics: monitoring.diagnostics,
+                addressSpace: config.addressSpace,
+                subnets: config.subnets,
+                ddosProtection: config.features.ddosProtection,
+                flowLogs: config.features.vnetFlowLogs ? { retentionDays: config.monitoring.retentionDays } : undefined,
+                managedHsmZone: config.features.managedHsm,
+                protectStatefulResources: config.protectStatefulResources,
+            },
+            { parent: this },
+        );
         // --- keyvault (KV: Premium vault, HSM keys, secrets) ---
+        const keyVault = new McpKeyVault(
+            `${name}-keyvault`,
+            {
+                placement,
+                diagnostics: monitoring.diagnostics,
+                privateEndpoint: { subnetId: network.subnetIds.privateEndpoints, privateDnsZoneId: network.privateDnsZoneIds.keyVault },
+                tenantId: config.tenantId,
+                keys: ["registry-cmk", "data"],
+                protect: config.protectStatefulResources,
+                // The deployer administers the HSM until the security-domain ceremony hands it to the officers.
+                managedHsm:
+                    config.features.managedHsm && network.privateDnsZoneIds.managedHsm
+                        ? { initialAdminObjectIds: [clientConfig.objectId], privateDnsZoneId: network.privateDnsZoneIds.managedHsm }
+                        : undefined,
+            },
+            { parent: this },
+        );
         // --- registry (SC: Premium registry, CMK) ---
+        const registryKey = keyVault.keys["registry-cmk"];
+        const registry = new McpRegistry(
+            `${name}-registry`,
+            {
+                placement,
+                diagnostics: monitoring.diagnostics,
+                privateEndpoint: { subnetId: network.subnetIds.privateEndpoints, privateDnsZoneId: network.privateDnsZoneIds.registry },
+                encryption: { keyVersionlessUri: registryKey.versionlessUri, keyId: registryKey.id },
+                defenderForContainers: config.features.defenderForContainers,
+                zoneRedundant: config.runtime.zoneRedundant,
+            },
+            { parent: this },
+        );
+        void registry; // read by workloads (login server, AcrPull scope)
         // --- identity (ID: Entra apps, service principals, platform identities, Conditional Access) ---
+        const identity = new McpIdentity(
+            `${name}-identity`,
+            {
+                placement,
+                tenantId: config.tenantId,
+                servers: config.servers,
+                clientApps: config.clientApps,
+                conditionalAccess: config.features.conditionalAccess ? { state: config.conditionalAccessState } : undefined,
+            },
+            { parent: this },
+        );
+        void identity; // read by workloads (audiences, allowed caller) and gateway (audiences, its identity)
         // --- runtime (RT: Container Apps environment, sandbox) ---
+        const platformRegistry = { id: registry.registryId, loginServer: registry.loginServer };
+        const runtime = new McpRuntime(
+            `${name}-runtime`,
+            {
+                placement,
+                diagnostics: monitoring.diagnostics,
+                subnetId: network.subnetIds.runtime,
+                vnetId: network.vnetId,
+                zoneRedundant: config.runtime.zoneRedundant,
+                // The schema requires runtime.sandbox when dynamicSessions is on; the network carves its subnet then.
+                sandbox:
+                    config.features.dynamicSessions && config.runtime.sandbox && network.subnetIds.sandbox
+                        ? { ...config.runtime.sandbox, subnetId: network.subnetIds.sandbox, registry: platformRegistry }
+                        : undefined,
+            },
+            { parent: this },
+        );
         // --- workloads (RT: one Container App per MCP server) ---
+        const workloads: Record<string, McpWorkload> = Object.fromEntries(
+            config.servers.map((server) => [
+                server.name,
+                new McpWorkload(
+                    `${name}-workload-${server.name}`,
+                    {
+                        placement,
+                        diagnostics: monitoring.diagnostics,
+                        server,
+                        environmentId: runtime.environmentId,
+                        workloadProfileName: runtime.workloadProfileName,
+                        gatewaySubnetCidr: config.subnets.gateway!,
+                        registry: platformRegistry,
+                        keyVault: { name: keyVault.vaultName, uri: keyVault.vaultUri },
+                        tenantId: config.tenantId,
+                        backendApp: {
+                            clientId: identity.servers[server.name].backendAppClientId,
+                            identifierUri: identity.servers[server.name].backendIdentifierUri,
+                        },
+                        gatewayClientId: identity.gatewayIdentity.clientId,
+                        protect: config.protectStatefulResources,
+                    },
+                    { parent: this },
+                ),
+            ]),
+        );
+        void workloads; // read by gateway (backend FQDNs per server)
         // --- safety (GW: Content Safety) ---
+        const safety = new McpContentSafety(
+            `${name}-safety`,
+            {
+                placement,
+                diagnostics: monitoring.diagnostics,
+                privateEndpoint: { subnetId: network.subnetIds.privateEndpoints, privateDnsZoneId: network.privateDnsZoneIds.contentSafety },
+                // Prompt Shields is called by the gateway's managed identity only, on this account alone (C1.3, C2.2).
+                roleAssignments: [
+                    {
+                        principalId: identity.gatewayIdentity.principalId,
+                        roleDefinitionId: builtInRoles.cognitiveServicesUser,
+                        principalType: "ServicePrincipal",
+                        role: "gateway-cs-user",
+                    },
+                ],
+            },
+            { parent: this },
+        );
+        void safety; // read by gateway (Prompt Shields endpoint)
         // --- gateway (GW: API Management, policy fragments, MCP APIs) ---
+        const gateway = new McpGateway(
+            `${name}-gateway`,
+            {
+                placement,
+                diagnostics: monitoring.diagnostics,
+                sku: config.gateway.sku,
+                capacity: config.gateway.capacity,
+                zones: config.edge.zones,
+                publisherEmail: config.gateway.publisherEmail,
+                publisherName: config.gateway.publisherName,
+                subnetId: network.subnetIds.gateway,
+                apiManagementDnsZoneId: network.privateDnsZoneIds.apiManagement,
+                gatewayIdentity: identity.gatewayIdentity,
+                tenantId: config.tenantId,
+                contentSafetyEndpoint: safety.endpoint,
+                publicBaseUrl: `https://${config.edge.hostname}`,
+                policy: {
+                    protocolVersions: config.protocolVersions,
+                    allowedOrigins: config.gateway.allowedOrigins,
+                    maxRequestBytes: config.gateway.maxRequestBytes,
+                    sessionIdleMinutes: config.gateway.sessionIdleMinutes,
+                    sessionAbsoluteMinutes: config.gateway.sessionAbsoluteMinutes,
+                    promptShieldsFailureMode: config.gateway.promptShieldsFailureMode,
+                    manifestMode: config.gateway.manifestMode,
+                },
+                servers: config.servers.map((server) => ({
+                    name: server.name,
+                    backendFqdn: workloads[server.name].fqdn,
+                    apiAppClientId: identity.servers[server.name].apiAppClientId,
+                    apiIdentifierUri: identity.servers[server.name].apiIdentifierUri,
+                    backendIdentifierUri: identity.servers[server.name].backendIdentifierUri,
+                    requiredScope: identity.servers[server.name].requiredScope,
+                    appRoleValues: identity.servers[server.name].appRoleValues,
+                    // The config allow-list plus the platform's own client apps registered for this server (M3).
+                    clientApplicationIds: [
+                        ...server.allowedClientAppIds,
+                        ...config.clientApps.filter((c) => c.servers.includes(server.name)).map((c) => identity.clientApps[c.name].clientId),
+                    ],
+                    tools: server.tools,
+                    manifestDigest: server.manifestDigest,
+                    rateLimits: server.rateLimits,
+                })),
+            },
+            { parent: this },
+        );
+        void gateway; // read by edge (backend hostname and private address)
         // --- edge (EDGE: Application Gateway WAF_v2) ---
+        if (config.profile === "prod" && !config.edge.certificateSecretId) {
+            pulumi.log.warn(
+                `${config.project}:edge.certificateSecretId is not set: the prod listener gets a self-signed certificate for ` +
+                    `${config.edge.hostname}; import a CA-issued one into the platform vault and set its versionless secret id`,
+                this,
+            );
+        }
+        const edge = new McpEdge(
+            `${name}-edge`,
+            {
+                placement,
+                diagnostics: monitoring.diagnostics,
+                subnetId: network.subnetIds.edge,
+                hostname: config.edge.hostname,
+                backendHostname: gateway.gatewayHostname,
+                vault: { id: keyVault.vaultId, name: keyVault.vaultName, resourceGroupName: placement.resourceGroupName, uri: keyVault.vaultUri },
+                certificateSecretId: config.edge.certificateSecretId,
+                zones: config.edge.zones,
+                capacity: { min: config.edge.minCapacity, max: config.edge.maxCapacity },
+                // The WAF admits what the gateway's own size check admits, so the gateway decides precisely (C1.1).
+                maxRequestBodyKb: Math.min(2000, Math.max(8, Math.ceil(config.gateway.maxRequestBytes / 1024))),
+            },
+            { parent: this },
+        );
+        void edge; // the platform's public entry (publicIpAddress for the DNS record of edge.hostname)
 
         this.resourceGroupName = resourceGroup.name;
         this.registerOutputs({ resourceGroupName: this.resourceGroupName });

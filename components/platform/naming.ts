@@ -28,6 +28,8 @@ export const abbreviations = {
     contentSafety: "cs",
     storageAccount: "st",
     actionGroup: "ag",
+    virtualNetworkLink: "vnl",
+    flowLog: "fl",
     // Entra ID objects have no CAF abbreviation; these keep their display names in the same shape.
     entraApplication: "app",
     entraGroup: "grp",

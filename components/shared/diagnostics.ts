@@ -3,10 +3,45 @@ import * as monitor from "@pulumi/azure-native/monitor";
 import { DiagnosticsArgs } from "./inputs";
 
 export interface DiagnosticSettingOptions {
-    /** Log categories: `allLogs` (default) or an explicit list for services without category groups. */
+    /**
+     * Log categories: `allLogs` (the default, or what the service's row in `serviceDiagnostics`
+     * says), `none`, or an explicit list for services without category groups.
+     */
     readonly logCategories?: "allLogs" | "none" | readonly string[];
-    /** Whether the service emits platform metrics. Defaults to true. */
+    /** Whether to send platform metrics. Defaults to the service's row in `serviceDiagnostics`, else true. */
     readonly metrics?: boolean;
+}
+
+/**
+ * What Azure Monitor accepts per resource provider type (lowercase ARM type), where it differs from
+ * "allLogs + AllMetrics": a setting asking for a category the service lacks is rejected at deploy.
+ */
+export const serviceDiagnostics: Readonly<Record<string, { readonly logs: boolean; readonly metrics: boolean }>> = {
+    // NSGs have event and rule-counter logs but no exportable metrics.
+    "microsoft.network/networksecuritygroups": { logs: true, metrics: false },
+    // A storage account itself has only metrics; its logs live on the blob/queue/table/file services.
+    "microsoft.storage/storageaccounts": { logs: false, metrics: true },
+};
+
+/** `…/providers/Microsoft.Network/networkSecurityGroups/x` → `microsoft.network/networksecuritygroups`. */
+export function armTypeOf(resourceUri: string): string | undefined {
+    const m = /\/providers\/([^/]+)\/([^/]+)\/[^/]+(?:\/([^/]+)\/[^/]+)?$/i.exec(resourceUri);
+    if (!m) return undefined;
+    return [m[1], m[2], m[3]].filter(Boolean).join("/").toLowerCase();
+}
+
+/** The `logs` and `metrics` lists of a setting for `resourceUri`, from the options and the service table. */
+export function diagnosticCategories(resourceUri: string, options: DiagnosticSettingOptions = {}) {
+    const service = serviceDiagnostics[armTypeOf(resourceUri) ?? ""];
+    const categories = options.logCategories ?? (service?.logs === false ? "none" : "allLogs");
+    const logs =
+        categories === "none"
+            ? []
+            : categories === "allLogs"
+              ? [{ categoryGroup: "allLogs", enabled: true }]
+              : categories.map((category) => ({ category, enabled: true }));
+    const sendMetrics = options.metrics ?? service?.metrics ?? true;
+    return { logs, metrics: sendMetrics ? [{ category: "AllMetrics", enabled: true }] : [] };
 }
 
 /**
@@ -21,13 +56,7 @@ export function createDiagnosticSetting(
     diagnostics: DiagnosticsArgs,
     options: DiagnosticSettingOptions = {},
 ): monitor.DiagnosticSetting {
-    const categories = options.logCategories ?? "allLogs";
-    const logs =
-        categories === "none"
-            ? []
-            : categories === "allLogs"
-              ? [{ categoryGroup: "allLogs", enabled: true }]
-              : categories.map((category) => ({ category, enabled: true }));
+    const categories = pulumi.output(resourceUri).apply((uri) => diagnosticCategories(uri, options));
     return new monitor.DiagnosticSetting(
         `${name}-diag`,
         {
@@ -35,8 +64,8 @@ export function createDiagnosticSetting(
             resourceUri,
             workspaceId: diagnostics.workspaceId,
             logAnalyticsDestinationType: "Dedicated",
-            logs,
-            metrics: options.metrics === false ? [] : [{ category: "AllMetrics", enabled: true }],
+            logs: categories.logs,
+            metrics: categories.metrics,
         },
         { parent },
     );

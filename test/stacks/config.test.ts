@@ -112,3 +112,42 @@ describe("stack config", () => {
         });
     });
 });
+
+describe("stack config: runtime.sandbox", () => {
+    const sandboxImage = `tools/sandbox@sha256:${"c".repeat(64)}`;
+
+    it("fills the sandbox limits from defaults when only the image is given", () => {
+        const config = resolvePlatformConfig(
+            "mcp-platform",
+            "dev",
+            configMap({ features: { dynamicSessions: true }, runtime: { sandbox: { image: sandboxImage } } }),
+        );
+        expect(config.runtime.sandbox).toEqual({
+            image: sandboxImage,
+            cpu: 0.5,
+            memory: "1Gi",
+            port: 8080,
+            maxConcurrentSessions: 10,
+            readySessionInstances: 0,
+            cooldownSeconds: 300,
+        });
+        expect(config.subnets.sandbox).toBeDefined();
+    });
+
+    it("requires a sandbox image when dynamicSessions is on", () => {
+        expect(problemsOf({ features: { dynamicSessions: true } })).toEqual([
+            "mcp-platform:runtime.sandbox: got nothing, expected a sandbox with at least an image (<repository>@sha256:<digest>) because features.dynamicSessions is on",
+        ]);
+    });
+
+    it.each([
+        ["a tagged image", { image: "tools/sandbox:latest" }, /^mcp-platform:runtime\.sandbox\.image: got "tools\/sandbox:latest", expected a session image/],
+        ["a cooldown below Azure's minimum", { image: sandboxImage, cooldownSeconds: 60 }, /^mcp-platform:runtime\.sandbox\.cooldownSeconds: got 60, expected seconds between 300 and 3600/],
+        ["too many sessions", { image: sandboxImage, maxConcurrentSessions: 1000 }, /^mcp-platform:runtime\.sandbox\.maxConcurrentSessions: got 1000, expected a whole number between 1 and 600/],
+        ["an unknown key", { image: sandboxImage, egress: true }, /^mcp-platform:runtime\.sandbox\.egress: unknown key, expected an allowed key \(image, cpu/],
+    ])("rejects %s", (_what, sandbox, message) => {
+        const problems = problemsOf({ features: { dynamicSessions: true }, runtime: { sandbox } });
+        expect(problems).toHaveLength(1);
+        expect(problems[0]).toMatch(message);
+    });
+});

@@ -82,6 +82,149 @@ export const armResourceTypes: Record<string, ArmTypeSpec> = {
         poolManagementEndpoint: `https://${name}.${environmentDomain(cloud, inputs.environmentId, inputs.location)}`,
         provisioningState: "Succeeded",
     })),
+    // Monitoring (components/monitoring): the workspace's customer id is a GUID Azure assigns.
+    "azure-native:operationalinsights:Workspace": inGroup("workspaceName", "Microsoft.OperationalInsights/workspaces", (inputs, name, _id, cloud) => ({
+        customerId: cloud.guid(`workspace/${name}/customer-id`),
+        provisioningState: "Succeeded",
+        retentionInDays: inputs.retentionInDays,
+    })),
+    "azure-native:securityinsights:SentinelOnboardingState": childOf(
+        "workspaceName",
+        "Microsoft.OperationalInsights/workspaces",
+        "sentinelOnboardingStateName",
+        "providers/Microsoft.SecurityInsights/onboardingStates",
+    ),
+    "azure-native:securityinsights:ScheduledAlertRule": childOf(
+        "workspaceName",
+        "Microsoft.OperationalInsights/workspaces",
+        "ruleId",
+        "providers/Microsoft.SecurityInsights/alertRules",
+    ),
+    "azure-native:securityinsights:AutomationRule": childOf(
+        "workspaceName",
+        "Microsoft.OperationalInsights/workspaces",
+        "automationRuleId",
+        "providers/Microsoft.SecurityInsights/automationRules",
+    ),
+    // Shared by every component that creates a user-assigned identity (registry, identity, workload).
+    "azure-native:managedidentity:UserAssignedIdentity": inGroup("resourceName", "Microsoft.ManagedIdentity/userAssignedIdentities", (_inputs, _name, id, cloud) => ({
+        principalId: cloud.guid(`${id}/principal`),
+        clientId: cloud.guid(`${id}/client`),
+        tenantId: cloud.tenantId,
+    })),
+    // Registry (components/registry).
+    "azure-native:containerregistry:Registry": inGroup("registryName", "Microsoft.ContainerRegistry/registries", (_inputs, name) => ({
+        loginServer: `${name.toLowerCase()}.azurecr.io`,
+        provisioningState: "Succeeded",
+    })),
+    // Defender plans are subscription-scoped: `scopeId` is `/subscriptions/<id>`.
+    "azure-native:security:Pricing": {
+        nameInput: "pricingName",
+        id: (inputs, name) => `/${String(inputs.scopeId ?? "").replace(/^\/+/, "")}/providers/Microsoft.Security/pricings/${name}`,
+    },
+    // Network (components/network). A subnet keeps its `addressPrefix` so private IPs land inside it.
+    "azure-native:network:VirtualNetwork": inGroup("virtualNetworkName", "Microsoft.Network/virtualNetworks", (inputs, _name, _id, cloud) => ({
+        resourceGuid: cloud.guid(`vnet/${inputs.virtualNetworkName}`),
+        provisioningState: "Succeeded",
+    })),
+    "azure-native:network:Subnet": childOf("virtualNetworkName", "Microsoft.Network/virtualNetworks", "subnetName", "subnets", (inputs) => ({
+        addressPrefix: inputs.addressPrefix,
+        provisioningState: "Succeeded",
+    })),
+    "azure-native:network:NetworkSecurityGroup": inGroup("networkSecurityGroupName", "Microsoft.Network/networkSecurityGroups"),
+    "azure-native:network:DdosProtectionPlan": inGroup("ddosProtectionPlanName", "Microsoft.Network/ddosProtectionPlans"),
+    "azure-native:network:FlowLog": childOf("networkWatcherName", "Microsoft.Network/networkWatchers", "flowLogName", "flowLogs"),
+    "azure-native:privatedns:PrivateZone": inGroup("privateZoneName", "Microsoft.Network/privateDnsZones"),
+    "azure-native:privatedns:VirtualNetworkLink": childOf(
+        "privateZoneName",
+        "Microsoft.Network/privateDnsZones",
+        "virtualNetworkLinkName",
+        "virtualNetworkLinks",
+    ),
+    "azure-native:storage:StorageAccount": inGroup("accountName", "Microsoft.Storage/storageAccounts", (_inputs, name) => ({
+        primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/` },
+        provisioningState: "Succeeded",
+    })),
+    // Key Vault (components/keyvault): the URIs consumers reference; a secret's value is never echoed.
+    "azure-native:keyvault:Vault": inGroup("vaultName", "Microsoft.KeyVault/vaults", (inputs, name) => ({
+        properties: { ...inputs.properties, vaultUri: `https://${name}.vault.azure.net/` },
+    })),
+    "azure-native:keyvault:Key": childOf("vaultName", "Microsoft.KeyVault/vaults", "keyName", "keys", (inputs, name, id, cloud) => ({
+        keyUri: `https://${inputs.vaultName}.vault.azure.net/keys/${name}`,
+        keyUriWithVersion: `https://${inputs.vaultName}.vault.azure.net/keys/${name}/${cloud.guid(id).replace(/-/g, "")}`,
+    })),
+    "azure-native:keyvault:Secret": childOf("vaultName", "Microsoft.KeyVault/vaults", "secretName", "secrets", (inputs, name, id, cloud) => ({
+        properties: {
+            contentType: inputs.properties?.contentType,
+            attributes: inputs.properties?.attributes,
+            secretUri: `https://${inputs.vaultName}.vault.azure.net/secrets/${name}`,
+            secretUriWithVersion: `https://${inputs.vaultName}.vault.azure.net/secrets/${name}/${cloud.guid(id).replace(/-/g, "")}`,
+        },
+    })),
+    "azure-native:keyvault:ManagedHsm": inGroup("name", "Microsoft.KeyVault/managedHSMs", (inputs, name) => ({
+        properties: { ...inputs.properties, hsmUri: `https://${name}.managedhsm.azure.net/` },
+    })),
+    // Content Safety (components/safety): the custom subdomain is the endpoint (the regional one accepts keys only).
+    "azure-native:cognitiveservices:Account": inGroup("accountName", "Microsoft.CognitiveServices/accounts", (inputs) => ({
+        properties: {
+            ...inputs.properties,
+            endpoint: inputs.properties?.customSubDomainName
+                ? `https://${inputs.properties.customSubDomainName}.cognitiveservices.azure.com/`
+                : `https://${inputs.location ?? "swedencentral"}.api.cognitive.microsoft.com/`,
+            provisioningState: "Succeeded",
+        },
+    })),
+    // Edge (components/edge): a static address from TEST-NET-3 (RFC 5737), stable per resource id.
+    "azure-native:network:PublicIPAddress": inGroup("publicIpAddressName", "Microsoft.Network/publicIPAddresses", (_inputs, _name, id, cloud) => ({
+        ipAddress: `203.0.113.${(parseInt(cloud.guid(id).slice(0, 2), 16) % 254) + 1}`,
+        provisioningState: "Succeeded",
+    })),
+    "azure-native:network:ApplicationGateway": inGroup("applicationGatewayName", "Microsoft.Network/applicationGateways", () => ({
+        operationalState: "Running",
+        provisioningState: "Succeeded",
+    })),
+    "azure-native:network:WebApplicationFirewallPolicy": inGroup(
+        "policyName",
+        "Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies",
+        () => ({ provisioningState: "Succeeded", resourceState: "Enabled" }),
+    ),
+    // API Management (components/gateway): gateway URL and a private address in the gateway subnet
+    // (internal VNet mode); children are addressed under the service.
+    "azure-native:apimanagement:ApiManagementService": inGroup("serviceName", "Microsoft.ApiManagement/service", (inputs, name, _id, cloud) => ({
+        gatewayUrl: `https://${name}.azure-api.net`,
+        managementApiUrl: `https://${name}.management.azure-api.net`,
+        scmUrl: `https://${name}.scm.azure-api.net`,
+        privateIPAddresses: [cloud.allocatePrivateIp(inputs.virtualNetworkConfiguration?.subnetResourceId)],
+        publicIPAddresses: [],
+        provisioningState: "Succeeded",
+    })),
+    "azure-native:apimanagement:Api": childOf("serviceName", "Microsoft.ApiManagement/service", "apiId", "apis"),
+    "azure-native:apimanagement:ApiOperation": {
+        nameInput: "operationId",
+        id: (inputs, name, cloud) =>
+            `${cloud.resourceGroupId(inputs)}/providers/Microsoft.ApiManagement/service/${inputs.serviceName}/apis/${inputs.apiId}/operations/${name}`,
+    },
+    "azure-native:apimanagement:ApiPolicy": {
+        nameInput: "policyId",
+        id: (inputs, name, cloud) =>
+            `${cloud.resourceGroupId(inputs)}/providers/Microsoft.ApiManagement/service/${inputs.serviceName}/apis/${inputs.apiId}/policies/${name}`,
+    },
+    "azure-native:apimanagement:ApiDiagnostic": {
+        nameInput: "diagnosticId",
+        id: (inputs, name, cloud) =>
+            `${cloud.resourceGroupId(inputs)}/providers/Microsoft.ApiManagement/service/${inputs.serviceName}/apis/${inputs.apiId}/diagnostics/${name}`,
+    },
+    "azure-native:apimanagement:PolicyFragment": childOf("serviceName", "Microsoft.ApiManagement/service", "id", "policyFragments"),
+    "azure-native:apimanagement:Backend": childOf("serviceName", "Microsoft.ApiManagement/service", "backendId", "backends"),
+    "azure-native:apimanagement:NamedValue": childOf("serviceName", "Microsoft.ApiManagement/service", "namedValueId", "namedValues"),
+    "azure-native:apimanagement:Diagnostic": childOf("serviceName", "Microsoft.ApiManagement/service", "diagnosticId", "diagnostics"),
+    "azure-native:apimanagement:Policy": childOf("serviceName", "Microsoft.ApiManagement/service", "policyId", "policies"),
+    "azure-native:privatedns:PrivateRecordSet": {
+        nameInput: "relativeRecordSetName",
+        id: (inputs, name, cloud) =>
+            `${cloud.resourceGroupId(inputs)}/providers/Microsoft.Network/privateDnsZones/${inputs.privateZoneName}/${inputs.recordType}/${name}`,
+        outputs: (inputs, name) => ({ fqdn: `${name}.${inputs.privateZoneName}.` }),
+    },
 };
 
 /** `<adjective><noun>-<8 hex>.<region>.azurecontainerapps.io`, the shape Azure generates, stable per name. */

@@ -1,0 +1,162 @@
+import { str, vars, when } from "./expressions";
+import { fragmentId, fragmentIds } from "./fragments";
+import { el, XmlElement } from "./xml";
+
+/** Everything one MCP server's API policy needs, as plain values. */
+export interface ServerPolicyInput {
+    /** MCP server name (`/mcp/<server>`). */
+    readonly server: string;
+    /** Entra tenant id: pins the token issuer (M1). */
+    readonly tenantId: string;
+    /** The server API app's client id and identifier URI: the accepted audiences (M1, C7.2). */
+    readonly apiAppClientId: string;
+    readonly apiIdentifierUri: string;
+    /** Scope value the token's `scp` must hold, e.g. `mcp.access` (C7.3). */
+    readonly requiredScope: string;
+    /** App role values of the server; the token must hold one of them (C7.3). */
+    readonly appRoleValues: readonly string[];
+    /** Client application ids allowed to call the server (M3). */
+    readonly clientApplicationIds: readonly string[];
+    /** Tool name → app role it requires (C2.2). */
+    readonly tools: Readonly<Record<string, string>>;
+    /** Approved tools/list digest, `sha256:<hex>` (C9.2). */
+    readonly manifestDigest: string;
+    /** Backend app identifier URI: the audience of the gateway's managed-identity token (C7.1). */
+    readonly backendIdentifierUri: string;
+    /** API Management backend id of the server's Container App. */
+    readonly backendId: string;
+    /** Client id of the gateway's user-assigned identity. */
+    readonly gatewayIdentityClientId: string;
+    /** `https://<public host>`: the resource identifier clients see (RFC 9728 `resource`). */
+    readonly publicBaseUrl: string;
+    /** Prefix of the deployed fragment ids (the gateway component's name); "" for bare ids. */
+    readonly fragmentIdPrefix?: string;
+    readonly rateLimits: {
+        readonly perUserPerMinute: number;
+        readonly perSessionPerMinute: number;
+        readonly perUserToolPerMinute: number;
+        readonly perUserDailyQuota: number;
+    };
+}
+
+/** `https://<host>/mcp/<server>` — the protected resource (RFC 9728 `resource`). */
+export function resourceIdentifier(input: Pick<ServerPolicyInput, "publicBaseUrl" | "server">): string {
+    return `${input.publicBaseUrl.replace(/\/+$/, "")}/mcp/${input.server}`;
+}
+
+/** The RFC 9728 protected resource metadata document for one server. */
+export function resourceMetadata(input: ServerPolicyInput): Record<string, unknown> {
+    return {
+        resource: resourceIdentifier(input),
+        authorization_servers: [`https://login.microsoftonline.com/${input.tenantId}/v2.0`],
+        scopes_supported: [scopeOf(input)],
+        bearer_methods_supported: ["header"],
+        resource_name: `MCP server ${input.server}`,
+    };
+}
+
+function scopeOf(input: ServerPolicyInput): string {
+    return `${input.apiIdentifierUri.replace(/\/+$/, "")}/${input.requiredScope}`;
+}
+
+/** Checks that would otherwise produce a policy API Management rejects or one that admits nobody. */
+export function validateServerPolicyInput(input: ServerPolicyInput): void {
+    const problems: string[] = [];
+    if (input.clientApplicationIds.length === 0) problems.push("clientApplicationIds: got none, expected at least one allowed client app (validate-azure-ad-token requires one)");
+    if (input.appRoleValues.length === 0) problems.push("appRoleValues: got none, expected the server's app roles");
+    for (const [tool, role] of Object.entries(input.tools)) {
+        if (/[;=]/.test(tool) || /[;=]/.test(role)) problems.push(`tools.${tool}: got "${role}", expected names without ';' or '='`);
+        if (!input.appRoleValues.includes(role)) problems.push(`tools.${tool}: got role "${role}", expected one of the server's app roles (${input.appRoleValues.join(", ")})`);
+    }
+    if (!/^sha256:[0-9a-f]{64}$/.test(input.manifestDigest)) problems.push(`manifestDigest: got "${input.manifestDigest}", expected sha256:<64 hex>`);
+    if (problems.length > 0) throw new Error(`MCP server ${input.server}: ${problems.join("; ")}`);
+}
+
+
+/**
+ * The API policy of one MCP server: per-server values as variables and literals, the shared
+ * fragments in order, token validation at API scope (every operation inherits it; only the RFC 9728
+ * document answers before it), the rate limits, and the managed-identity call to the backend.
+ */
+export function buildApiPolicy(input: ServerPolicyInput): XmlElement {
+    validateServerPolicyInput(input);
+    const include = (base: string) => el("include-fragment", { "fragment-id": fragmentId(input.fragmentIdPrefix ?? "", base) });
+    const metadataUrl = `${resourceIdentifier(input)}/.well-known/oauth-protected-resource`;
+    const user = `"mcp:" + ${str(vars.server)} + ":user:" + ${str(vars.oid)}`;
+    const toolRoles = Object.entries(input.tools)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([tool, role]) => `${tool}=${role}`)
+        .join(";");
+    const limits = input.rateLimits;
+    return el(
+        "policies",
+        {},
+        el(
+            "inbound",
+            {},
+            el("base"),
+            el("set-variable", { name: vars.server, value: input.server }),
+            el("set-variable", { name: vars.resourceMetadataUrl, value: metadataUrl }),
+            el("set-variable", { name: vars.scope, value: scopeOf(input) }),
+            // A literal (not an expression): JSON never contains `{{`, the named-value syntax.
+            el("set-variable", { name: vars.resourceMetadata, value: JSON.stringify(resourceMetadata(input)) }),
+            el("set-variable", { name: vars.toolRoles, value: toolRoles }),
+            el("set-variable", { name: vars.manifestDigest, value: input.manifestDigest }),
+            include(fragmentIds.resourceMetadata),
+            include(fragmentIds.origin),
+            include(fragmentIds.bearerRequired),
+            el(
+                "validate-azure-ad-token",
+                { "tenant-id": input.tenantId, "header-name": "Authorization", "failed-validation-httpcode": 401, "output-token-variable-name": vars.jwt },
+                el("client-application-ids", {}, [...new Set(input.clientApplicationIds)].map((id) => el("application-id", {}, id))),
+                el("audiences", {}, el("audience", {}, input.apiAppClientId), el("audience", {}, input.apiIdentifierUri)),
+                el(
+                    "required-claims",
+                    {},
+                    el("claim", { name: "scp", match: "any", separator: " " }, el("value", {}, input.requiredScope)),
+                    el("claim", { name: "roles", match: "any" }, input.appRoleValues.map((role) => el("value", {}, role))),
+                ),
+            ),
+            include(fragmentIds.identity),
+            include(fragmentIds.envelope),
+            include(fragmentIds.protocolVersion),
+            include(fragmentIds.session),
+            el("rate-limit-by-key", {
+                id: "mcp-limit-user",
+                calls: limits.perUserPerMinute,
+                "renewal-period": 60,
+                "counter-key": `@(${user})`,
+                "retry-after-variable-name": vars.retryAfter,
+            }),
+            when(`${str(vars.sessionHash)} != ""`, [
+                el("rate-limit-by-key", {
+                    id: "mcp-limit-session",
+                    calls: limits.perSessionPerMinute,
+                    "renewal-period": 60,
+                    "counter-key": `@("mcp:" + ${str(vars.server)} + ":session:" + ${str(vars.sessionHash)})`,
+                    "retry-after-variable-name": vars.retryAfter,
+                }),
+            ]),
+            when(`${str(vars.rpcMethod)} == "tools/call"`, [
+                el("rate-limit-by-key", {
+                    id: "mcp-limit-user-tool",
+                    calls: limits.perUserToolPerMinute,
+                    "renewal-period": 60,
+                    "counter-key": `@(${user} + ":tool:" + ${str(vars.toolName)})`,
+                    "retry-after-variable-name": vars.retryAfter,
+                }),
+            ]),
+            el("quota-by-key", { id: "mcp-quota-user", calls: limits.perUserDailyQuota, "renewal-period": 86400, "counter-key": `@(${user})` }),
+            include(fragmentIds.toolAuthorization),
+            include(fragmentIds.promptShields),
+            el("set-backend-service", { "backend-id": input.backendId }),
+            el("set-header", { name: "Authorization", "exists-action": "delete" }),
+            el("authentication-managed-identity", { resource: input.backendIdentifierUri, "client-id": input.gatewayIdentityClientId }),
+            el("set-header", { name: "X-MCP-User-Oid", "exists-action": "override" }, el("value", {}, `@(${str(vars.oid)})`)),
+        ),
+        // No <base /> here: the global backend section would forward a second time.
+        el("backend", {}, include(fragmentIds.forward)),
+        el("outbound", {}, el("base"), include(fragmentIds.manifestIntegrity), include(fragmentIds.sessionBind), include(fragmentIds.securityHeaders)),
+        el("on-error", {}, el("base"), include(fragmentIds.onError)),
+    );
+}

@@ -1,0 +1,97 @@
+import { AlertSeverity, AttackTactic, EntityMappingType } from "@pulumi/azure-native/types/enums/securityinsights";
+import { AnalyticsRule } from "./types";
+
+/** Detections over Key Vault audit logs and the edge WAF (resource-specific tables). */
+
+/** Key Vault data-plane purge operations (AZKVAuditLogs.OperationName). */
+export const keyVaultPurgeOperations = ["SecretPurge", "KeyPurge", "CertificatePurge"] as const;
+
+const keyVaultCaller = [
+    { type: EntityMappingType.Account, fields: { AadUserId: "CallerObjectId" } },
+    { type: EntityMappingType.IP, fields: { Address: "CallerIpAddress" } },
+    { type: EntityMappingType.AzureResource, fields: { ResourceId: "_ResourceId" } },
+] as const;
+
+export const keyVaultAccessDenied: AnalyticsRule = {
+    id: "mcp-keyvault-access-denied",
+    title: "Repeated access denied on the platform Key Vault",
+    description:
+        "One caller was refused (HTTP 403) five or more times within 15 minutes: an identity probing for keys or " +
+        "secrets it was not granted, or a broken role assignment (C6.2, C6.3).",
+    controls: ["C6.2", "C6.3", "C5.2"],
+    severity: AlertSeverity.Medium,
+    tactics: [AttackTactic.CredentialAccess, AttackTactic.Discovery],
+    techniques: ["T1555"],
+    events: [],
+    query: [
+        "AZKVAuditLogs",
+        "| where HttpStatusCode == 403",
+        "| extend CallerObjectId = tostring(Identity.claim.oid), ClientAppId = tostring(Identity.claim.appid)",
+        "| summarize Denied = count(), Operations = make_set(OperationName, 20), Items = make_set(Id, 20) by CallerObjectId, ClientAppId, CallerIpAddress, _ResourceId",
+        "| where Denied >= 5",
+    ].join("\n"),
+    tables: ["AZKVAuditLogs"],
+    frequency: "PT15M",
+    lookback: "PT15M",
+    threshold: 0,
+    suppression: "PT1H",
+    entities: keyVaultCaller,
+    customDetails: { Denied: "Denied", Operations: "Operations" },
+};
+
+export const keyVaultPurgeAttempt: AnalyticsRule = {
+    id: "mcp-keyvault-purge-attempt",
+    title: "Purge attempted on a key, secret or certificate of the platform Key Vault",
+    description:
+        "Someone tried to purge a deleted key, secret or certificate. Purge protection refuses it, but nobody " +
+        "operating the platform purges: destruction of key material or cover-up (C6.2, A10).",
+    controls: ["C6.2", "A10", "C5.2"],
+    severity: AlertSeverity.High,
+    tactics: [AttackTactic.Impact, AttackTactic.DefenseEvasion],
+    techniques: ["T1485"],
+    events: [],
+    query: [
+        "AZKVAuditLogs",
+        `| where OperationName in (${keyVaultPurgeOperations.map((o) => `"${o}"`).join(", ")})`,
+        "| extend CallerObjectId = tostring(Identity.claim.oid), ClientAppId = tostring(Identity.claim.appid)",
+        "| summarize Attempts = count(), Items = make_set(Id, 20), Results = make_set(HttpStatusCode, 5) by CallerObjectId, ClientAppId, CallerIpAddress, _ResourceId",
+    ].join("\n"),
+    tables: ["AZKVAuditLogs"],
+    frequency: "PT5M",
+    lookback: "PT5M",
+    threshold: 0,
+    suppression: "PT1H",
+    entities: keyVaultCaller,
+    customDetails: { Attempts: "Attempts", Items: "Items" },
+};
+
+export const wafBlockSpike: AnalyticsRule = {
+    id: "mcp-waf-block-spike",
+    title: "Spike of WAF blocks from one client",
+    description:
+        "The edge WAF blocked 100 or more requests from one client address within 15 minutes: scanning, injection " +
+        "attempts or a flood against the MCP endpoint (C1.1, C4.4).",
+    controls: ["C1.1", "C4.4", "C5.2"],
+    severity: AlertSeverity.Medium,
+    tactics: [AttackTactic.Reconnaissance, AttackTactic.InitialAccess],
+    techniques: ["T1595", "T1190"],
+    events: [],
+    query: [
+        "AGWFirewallLogs",
+        '| where Action == "Blocked"',
+        "| summarize Blocked = count(), Rules = make_set(RuleId, 20), Uris = make_set(RequestUri, 10), FirstSeen = min(TimeGenerated), LastSeen = max(TimeGenerated) by ClientIp, Hostname",
+        "| where Blocked >= 100",
+    ].join("\n"),
+    tables: ["AGWFirewallLogs"],
+    frequency: "PT15M",
+    lookback: "PT15M",
+    threshold: 0,
+    suppression: "PT1H",
+    entities: [
+        { type: EntityMappingType.IP, fields: { Address: "ClientIp" } },
+        { type: EntityMappingType.DNS, fields: { DomainName: "Hostname" } },
+    ],
+    customDetails: { Blocked: "Blocked", Rules: "Rules" },
+};
+
+export const platformRules: readonly AnalyticsRule[] = [keyVaultAccessDenied, keyVaultPurgeAttempt, wafBlockSpike];

@@ -1,0 +1,176 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as network from "@pulumi/azure-native/network";
+import type * as azureTypes from "@pulumi/azure-native/types";
+import { DiagnosticsArgs, PlacementArgs } from "../shared/inputs";
+import { createDiagnosticSetting } from "../shared/diagnostics";
+import { resourceName } from "../platform/naming";
+import { SubnetTier } from "./layout";
+import { NsgRule, securityRulesFor, TierCidrs } from "./nsgRules";
+import { createLinkedPrivateZone, managedHsmZoneName, PrivateDnsZoneKey, privateDnsZoneNames } from "./dns";
+import { createVnetFlowLog, VnetFlowLogArgs } from "./flowLogs";
+
+export { createLinkedPrivateZone, privateDnsZoneNames } from "./dns";
+
+export interface McpNetworkArgs {
+    /** Resource group, region, tags and naming of every child. */
+    readonly placement: PlacementArgs;
+    /** Where the NSGs', the VNet's and the flow-log storage's diagnostics go (C5.1). */
+    readonly diagnostics: DiagnosticsArgs;
+    /** VNet address prefixes (validated and non-overlapping, see stacks/config.ts). */
+    readonly addressSpace: readonly string[];
+    /** The carved CIDR of each tier (stacks/config.ts `subnets`); the sandbox subnet exists only when set. */
+    readonly subnets: Readonly<Record<SubnetTier, string | undefined>>;
+    /** Attach a DDoS Network Protection plan to the VNet (C4.4). Defaults to false (the plan bills monthly). */
+    readonly ddosProtection?: boolean;
+    /** VNet flow logs to a locked-down storage account (C4.4). Defaults to no flow logs. */
+    readonly flowLogs?: VnetFlowLogArgs;
+    /** Also create and link the Managed HSM private DNS zone. Defaults to false. */
+    readonly managedHsmZone?: boolean;
+    /** `protect: true` on resources that hold audit data (the flow-log storage). Defaults to false. */
+    readonly protectStatefulResources?: boolean;
+}
+
+export type SubnetIds = { edge: pulumi.Output<string>; gateway: pulumi.Output<string>; runtime: pulumi.Output<string>; privateEndpoints: pulumi.Output<string>; sandbox?: pulumi.Output<string> };
+
+/**
+ * The platform's private network (C10.3, A2, C4.4): one VNet, one subnet per tier each with its
+ * own deny-by-default NSG, the private DNS zones the private endpoints resolve through, and
+ * optionally a DDoS Network Protection plan and VNet flow logs.
+ */
+export class McpNetwork extends pulumi.ComponentResource {
+    public readonly vnetId: pulumi.Output<string>;
+    public readonly vnetName: pulumi.Output<string>;
+    public readonly subnetIds: SubnetIds;
+    public readonly privateDnsZoneIds: Record<PrivateDnsZoneKey, pulumi.Output<string>> & { managedHsm?: pulumi.Output<string> };
+    public readonly ddosPlanId?: pulumi.Output<string>;
+
+    constructor(name: string, args: McpNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mcp:network:McpNetwork", name, {}, opts);
+        const { placement, diagnostics } = args;
+        const cidrs = validateTierCidrs(args.subnets);
+        const tiers = subnetTiersPresent(cidrs);
+
+        const ddosPlan = args.ddosProtection
+            ? new network.DdosProtectionPlan(
+                  `${name}-ddos`,
+                  {
+                      ddosProtectionPlanName: resourceName(placement.naming, "ddosPlan"),
+                      resourceGroupName: placement.resourceGroupName,
+                      location: placement.location,
+                      tags: placement.tags,
+                  },
+                  { parent: this },
+              )
+            : undefined;
+
+        const vnet = new network.VirtualNetwork(
+            `${name}-vnet`,
+            {
+                virtualNetworkName: resourceName(placement.naming, "virtualNetwork"),
+                resourceGroupName: placement.resourceGroupName,
+                location: placement.location,
+                tags: placement.tags,
+                addressSpace: { addressPrefixes: [...args.addressSpace] },
+                ...(ddosPlan ? { enableDdosProtection: true, ddosProtectionPlan: { id: ddosPlan.id } } : { enableDdosProtection: false }),
+            },
+            // Subnets are separate resources below; the provider keeps them when the VNet changes.
+            { parent: this },
+        );
+        createDiagnosticSetting(this, `${name}-vnet`, vnet.id, diagnostics);
+
+        const subnetIds: Partial<Record<SubnetTier, pulumi.Output<string>>> = {};
+        // Azure serialises subnet operations on one VNet and answers concurrent ones with
+        // AnotherOperationInProgress, so each subnet waits for the previous one.
+        let previous: pulumi.Resource | undefined;
+        for (const tier of tiers) {
+            const nsg = new network.NetworkSecurityGroup(
+                `${name}-nsg-${tier}`,
+                {
+                    networkSecurityGroupName: resourceName(placement.naming, "networkSecurityGroup", tier),
+                    resourceGroupName: placement.resourceGroupName,
+                    location: placement.location,
+                    tags: placement.tags,
+                    securityRules: securityRulesFor(tier, cidrs).map(toSecurityRuleArgs),
+                },
+                { parent: this },
+            );
+            // NSGs have no platform metrics; their event and rule-counter logs go to the workspace.
+            createDiagnosticSetting(this, `${name}-nsg-${tier}`, nsg.id, diagnostics, { metrics: false });
+            const subnet = new network.Subnet(
+                `${name}-snet-${tier}`,
+                {
+                    subnetName: resourceName(placement.naming, "subnet", tier),
+                    virtualNetworkName: vnet.name,
+                    resourceGroupName: placement.resourceGroupName,
+                    addressPrefix: tier === "sandbox" ? cidrs.sandbox : cidrs[tier],
+                    networkSecurityGroup: { id: nsg.id },
+                    ...subnetSettings(tier),
+                },
+                { parent: this, dependsOn: previous ? [previous] : [] },
+            );
+            subnetIds[tier] = subnet.id;
+            previous = subnet;
+        }
+
+        const zoneIds = {} as Record<PrivateDnsZoneKey, pulumi.Output<string>> & { managedHsm?: pulumi.Output<string> };
+        for (const key of Object.keys(privateDnsZoneNames) as PrivateDnsZoneKey[]) {
+            zoneIds[key] = createLinkedPrivateZone(this, `${name}-dns-${key}`, placement, privateDnsZoneNames[key], vnet.id).zone.id;
+        }
+        if (args.managedHsmZone) {
+            zoneIds.managedHsm = createLinkedPrivateZone(this, `${name}-dns-managedHsm`, placement, managedHsmZoneName, vnet.id).zone.id;
+        }
+
+        if (args.flowLogs) {
+            createVnetFlowLog(this, name, placement, diagnostics, vnet.id, args.flowLogs, args.protectStatefulResources ?? false);
+        }
+
+        this.vnetId = vnet.id;
+        this.vnetName = vnet.name;
+        this.subnetIds = subnetIds as SubnetIds;
+        this.privateDnsZoneIds = zoneIds;
+        this.ddosPlanId = ddosPlan?.id;
+        this.registerOutputs({
+            vnetId: this.vnetId,
+            vnetName: this.vnetName,
+            subnetIds: this.subnetIds,
+            privateDnsZoneIds: this.privateDnsZoneIds,
+            ddosPlanId: this.ddosPlanId,
+        });
+    }
+}
+
+/** The required tiers must have a CIDR; the sandbox is optional. Throws before any child exists. */
+export function validateTierCidrs(subnets: Readonly<Record<SubnetTier, string | undefined>>): TierCidrs {
+    const missing = (["edge", "gateway", "runtime", "privateEndpoints"] as const).filter((tier) => !subnets[tier]);
+    if (missing.length > 0) {
+        throw new Error(`McpNetwork: subnets.${missing.join(", subnets.")} missing, expected a carved CIDR for every tier (stacks/config.ts)`);
+    }
+    return subnets as TierCidrs;
+}
+
+/** The tiers to create, in a stable order. */
+export function subnetTiersPresent(cidrs: TierCidrs): SubnetTier[] {
+    return ["edge", "gateway", "runtime", "privateEndpoints", ...(cidrs.sandbox ? (["sandbox"] as const) : [])];
+}
+
+/** Per-tier subnet settings beyond the prefix and NSG. */
+export function subnetSettings(tier: SubnetTier): Partial<network.SubnetArgs> {
+    switch (tier) {
+        case "runtime":
+            // A workload-profiles Container Apps environment needs its subnet delegated.
+            return { delegations: [{ name: "container-apps", serviceName: "Microsoft.App/environments" }] };
+        case "privateEndpoints":
+            // Without network policies, private endpoints bypass the subnet's NSG (A2). No compute
+            // lives here, so no default outbound access either.
+            return {
+                privateEndpointNetworkPolicies: network.VirtualNetworkPrivateEndpointNetworkPolicies.Enabled,
+                defaultOutboundAccess: false,
+            };
+        default:
+            return {};
+    }
+}
+
+function toSecurityRuleArgs(rule: NsgRule): azureTypes.input.network.SecurityRuleArgs {
+    return { ...rule };
+}

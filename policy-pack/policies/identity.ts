@@ -1,0 +1,275 @@
+import type { PolicyResource } from "@pulumi/policy";
+import { resourcePolicy, stackPolicy } from "../lib/policy";
+
+/**
+ * Entra ID policies (M1, M3, C2.2–C2.4, A3). Type tokens of `@pulumi/azuread` v6; the pack never
+ * imports the provider, so it also gates programs that use another SDK version.
+ */
+export const entraTypes = {
+    application: "azuread:index/application:Application",
+    servicePrincipal: "azuread:index/servicePrincipal:ServicePrincipal",
+    applicationPassword: "azuread:index/applicationPassword:ApplicationPassword",
+    servicePrincipalPassword: "azuread:index/servicePrincipalPassword:ServicePrincipalPassword",
+    preAuthorized: "azuread:index/applicationPreAuthorized:ApplicationPreAuthorized",
+    conditionalAccessPolicy: "azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy",
+    group: "azuread:index/group:Group",
+} as const;
+
+const apiOperationType = "azure-native:apimanagement:ApiOperation";
+const platformType = "mcp:platform:McpPlatform";
+
+/** Built-in authentication strengths that require MFA: MFA, passwordless MFA, phishing-resistant MFA. */
+export const mfaAuthenticationStrengths = ["00000000-0000-0000-0000-000000000002", "00000000-0000-0000-0000-000000000003", "00000000-0000-0000-0000-000000000004"];
+
+interface ApplicationProps {
+    identifierUris?: string[];
+    api?: { requestedAccessTokenVersion?: number; oauth2PermissionScopes?: { id?: string; type?: string; value?: string; enabled?: boolean }[] };
+    appRoles?: { id?: string; value?: string; enabled?: boolean }[];
+    web?: { implicitGrant?: { accessTokenIssuanceEnabled?: boolean; idTokenIssuanceEnabled?: boolean } };
+    password?: unknown;
+    passwordCredentials?: unknown;
+}
+
+const scopesOf = (props: ApplicationProps) => props.api?.oauth2PermissionScopes ?? [];
+
+/**
+ * An app is an API app when it exposes anything a token can be issued for: an identifier URI, a
+ * delegated scope or an app role. An app exposing none of them is a client registration.
+ */
+export function isApiApplication(props: ApplicationProps): boolean {
+    return (props.identifierUris ?? []).length > 0 || scopesOf(props).length > 0 || (props.appRoles ?? []).length > 0;
+}
+
+// Every app, client or API: absent means Entra's default, v1, whose tokens carry the
+// `https://sts.windows.net/` issuer and the identifier URI as audience; the gateway pins v2.
+export const azureadApplicationEnforceV2AccessTokens = resourcePolicy<ApplicationProps>({
+    name: "azuread-application-enforce-v2-access-tokens",
+    description: "Every Entra application requests v2 access tokens (api.requestedAccessTokenVersion 2).",
+    controls: ["C2.3", "M1"],
+    component: "identity",
+    remediationSteps:
+        "Set api.requestedAccessTokenVersion to 2 on the application; the gateway validates the v2 issuer " +
+        "(https://login.microsoftonline.com/<tenant>/v2.0) and the app's client id as audience.",
+    appliesTo: [entraTypes.application],
+    validate: (props, _args, must) => {
+        const version = props.api?.requestedAccessTokenVersion;
+        if (version !== 2) must(`request v2 access tokens (api.requestedAccessTokenVersion 2, got ${version ?? "nothing, i.e. v1"})`);
+    },
+});
+
+export const azureadApplicationMissingIdentifierUri = resourcePolicy<ApplicationProps>({
+    name: "azuread-application-missing-identifier-uri",
+    description:
+        "An Entra API app (one exposing an identifier URI, a scope or an app role) has an identifier URI " +
+        "and exposes at least one enabled delegated scope or app role.",
+    controls: ["M1", "C2.2"],
+    component: "identity",
+    remediationSteps:
+        "Give the API app an identifier URI (api://<tenantId>/<name>) so the gateway can pin the audience, and expose " +
+        "the delegated scope and the app roles of its tool groups.",
+    appliesTo: [entraTypes.application],
+    validate: (props, _args, must) => {
+        if (!isApiApplication(props)) return; // a client registration: nothing to call it with
+        if ((props.identifierUris ?? []).length === 0) must("have an identifier URI, since it exposes scopes or app roles");
+        const exposed = [...scopesOf(props), ...(props.appRoles ?? [])].filter((x) => x.enabled !== false);
+        if (exposed.length === 0) must("expose at least one enabled delegated scope or app role");
+    },
+});
+
+// M3 on the Entra side: a scope users may consent to themselves lets any app registered in the
+// tenant obtain an MCP token after a one-click prompt. Admin consent makes every client that is not
+// pre-authorised (the config allow-list) an explicit administrator decision. Absent = `User`.
+export const azureadApplicationEnforceAdminConsentScopes = resourcePolicy<ApplicationProps>({
+    name: "azuread-application-enforce-admin-consent-scopes",
+    description: "Every delegated scope of an Entra app requires admin consent (type Admin).",
+    controls: ["M3", "C2.2"],
+    component: "identity",
+    remediationSteps:
+        "Set type: \"Admin\" on each api.oauth2PermissionScopes entry; approved clients are pre-authorised through " +
+        "config clientApps, every other client needs an administrator's consent.",
+    appliesTo: [entraTypes.application],
+    validate: (props, _args, must) => {
+        const userConsentable = scopesOf(props).filter((s) => s.type !== "Admin");
+        if (userConsentable.length > 0) {
+            must(`require admin consent for the scopes ${userConsentable.map((s) => s.value ?? s.id).join(", ")} (type "Admin")`);
+        }
+    },
+});
+
+// Absent means off (Entra's default), so the unset case is compliant here.
+export const azureadApplicationDisableImplicitGrant = resourcePolicy<ApplicationProps>({
+    name: "azuread-application-disable-implicit-grant",
+    description: "No Entra app issues tokens through the OAuth implicit flow (tokens in the URL fragment, no PKCE).",
+    controls: ["C2.3"],
+    component: "identity",
+    remediationSteps:
+        "Remove web.implicitGrant or set both flags to false; browser clients use the SPA platform with " +
+        "authorization code + PKCE.",
+    appliesTo: [entraTypes.application],
+    validate: (props, _args, must) => {
+        const grant = props.web?.implicitGrant;
+        if (grant?.accessTokenIssuanceEnabled === true || grant?.idTokenIssuanceEnabled === true) {
+            must("disable the implicit grant (web.implicitGrant access and ID token issuance off)");
+        }
+    },
+});
+
+const passwordTypes: readonly string[] = [entraTypes.applicationPassword, entraTypes.servicePrincipalPassword];
+
+export const azureadApplicationDisallowPasswordCredentials = resourcePolicy<ApplicationProps>({
+    name: "azuread-application-disallow-password-credentials",
+    description:
+        "No client secret exists in the stack: no ApplicationPassword or ServicePrincipalPassword resource and no " +
+        "password block on any Entra object.",
+    controls: ["C2.3", "C6.3"],
+    component: "identity",
+    remediationSteps:
+        "Delete the password; authenticate services with a managed identity or a federated identity credential, " +
+        "and register clients as public clients (authorization code + PKCE).",
+    appliesTo: (type) => type.startsWith("azuread:"),
+    validate: (props, args, must) => {
+        if (passwordTypes.includes(args.type)) must("not exist: use a managed identity or a federated identity credential instead of a password");
+        const present = (v: unknown) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
+        if (present(props.password) || present(props.passwordCredentials)) must("not carry a password credential");
+    },
+});
+
+// Every service principal in the stack, deliberately: the stack creates service principals only
+// for its own apps (MCP API, backend, approved clients), so each one is a platform app. Adopting an
+// outside app's principal (useExisting) needs an exemption with a written reason.
+export const azureadServicePrincipalEnforceAssignmentRequired = resourcePolicy<{ appRoleAssignmentRequired?: boolean }>({
+    name: "azuread-service-principal-enforce-assignment-required",
+    description: "Every service principal requires an app role assignment before Entra issues a token (appRoleAssignmentRequired).",
+    controls: ["M3", "C2.2"],
+    component: "identity",
+    remediationSteps:
+        "Set appRoleAssignmentRequired: true and assign the app roles to the users, groups or identities that need them.",
+    appliesTo: [entraTypes.servicePrincipal],
+    validate: (props, _args, must) => {
+        if (props.appRoleAssignmentRequired !== true) must("require app role assignment (appRoleAssignmentRequired: true)");
+    },
+});
+
+/** The first resource of `type` that `resource`'s input `property` depends on. */
+function dependencyOf(resource: PolicyResource, property: string, type: string): PolicyResource | undefined {
+    return (resource.propertyDependencies?.[property] ?? []).find((r) => r.type === type);
+}
+
+export const azureadApplicationPreAuthorizedEnforceOwnScope = stackPolicy({
+    name: "azuread-application-pre-authorized-enforce-own-scope",
+    description:
+        "A client is pre-authorised only on an API app of this stack, only with that app's own delegated scopes, and " +
+        "only when the client is an app this stack registers (the config allow-list).",
+    controls: ["M3"],
+    component: "identity",
+    remediationSteps:
+        "List the client under clientApps with the servers it may call; the identity component pre-authorises it " +
+        "with the server's own scope. Never pre-authorise an outside client id: it would skip consent.",
+    validate: (resources, _args, must) => {
+        for (const pre of resources.filter((r) => r.type === entraTypes.preAuthorized)) {
+            const permissionIds: string[] = pre.props.permissionIds ?? [];
+            if (permissionIds.length === 0) must(pre, "name the delegated scope ids it pre-authorises (permissionIds)");
+            const app = dependencyOf(pre, "applicationId", entraTypes.application);
+            if (!app) {
+                must(pre, "pre-authorise on an API app of this stack (applicationId from an Application resource)");
+            } else {
+                const scopeIds = new Set(scopesOf(app.props).map((s) => s.id));
+                const foreign = permissionIds.filter((id) => !scopeIds.has(id));
+                if (foreign.length > 0) must(pre, `grant only delegated scopes of ${app.name} (not ${foreign.join(", ")})`);
+            }
+            if (!dependencyOf(pre, "authorizedClientId", entraTypes.application)) {
+                must(pre, "pre-authorise only a client app registered in this stack (authorizedClientId from an Application resource)");
+            }
+        }
+    },
+});
+
+/** Whether the grant controls make MFA unavoidable (an OR with any non-MFA alternative does not). */
+export function requiresMfa(grant: { operator?: string; builtInControls?: string[]; authenticationStrengthPolicyId?: string; termsOfUses?: string[]; customAuthenticationFactors?: string[] } | undefined): boolean {
+    if (!grant) return false;
+    const strength = grant.authenticationStrengthPolicyId?.split("/").pop();
+    const builtIn = grant.builtInControls ?? [];
+    const mfa = builtIn.includes("mfa") || (strength !== undefined && mfaAuthenticationStrengths.includes(strength));
+    if (!mfa) return false;
+    if (grant.operator === "AND") return true;
+    const alternatives = builtIn.length + (strength ? 1 : 0) + (grant.termsOfUses ?? []).length + (grant.customAuthenticationFactors ?? []).length;
+    return alternatives === 1;
+}
+
+// Optional control (needs Entra ID P1): enforced only when the platform declares it on.
+export const azureadConditionalAccessEnforceMfa = stackPolicy({
+    name: "azuread-conditional-access-enforce-mfa",
+    description:
+        "When the platform turns Conditional Access on: policies requiring MFA exist, are enabled (report-only only " +
+        "in the dev profile) and cover every admin group of the stack and every API app exposing a delegated scope.",
+    controls: ["C2.4", "A3"],
+    component: "identity",
+    remediationSteps:
+        "Keep features.conditionalAccess on with the identity component's policies, state enabled outside dev, " +
+        "grant control = the built-in MFA authentication strength; or turn the feature off with a reason.",
+    validate: (resources, _args, must) => {
+        const platform = resources.find((r) => r.type === platformType);
+        if (platform?.props.optionalControls?.conditionalAccess?.enabled !== true) return;
+        const dev = platform.props.profile === "dev";
+        const policies = resources.filter((r) => r.type === entraTypes.conditionalAccessPolicy);
+        if (policies.length === 0) {
+            must(platform, "declare Conditional Access policies requiring MFA, since optionalControls.conditionalAccess is enabled");
+            return;
+        }
+        for (const policy of policies) {
+            const state = policy.props.state;
+            if (state !== "enabled" && !(dev && state === "enabledForReportingButNotEnforced")) {
+                must(policy, `be enabled (state "enabled"${dev ? " or report-only in dev" : ""}, got ${JSON.stringify(state ?? null)})`);
+            }
+            if (!requiresMfa(policy.props.grantControls)) {
+                must(policy, "require MFA as its only grant (the built-in MFA authentication strength or builtInControls [\"mfa\"])");
+            }
+        }
+        const mfaPolicies = policies.filter((p) => requiresMfa(p.props.grantControls));
+        const covers = (p: PolicyResource, target: PolicyResource) => (p.propertyDependencies?.conditions ?? []).some((d) => d.urn === target.urn);
+        const allApps = (p: PolicyResource) => (p.props.conditions?.applications?.includedApplications ?? []).includes("All");
+        const allUsers = (p: PolicyResource) => (p.props.conditions?.users?.includedUsers ?? []).includes("All");
+        for (const group of resources.filter((r) => r.type === entraTypes.group)) {
+            if (!mfaPolicies.some((p) => (covers(p, group) || allUsers(p)) && allApps(p))) {
+                must(group, "be covered by a Conditional Access policy requiring MFA on all applications");
+            }
+        }
+        for (const app of resources.filter((r) => r.type === entraTypes.application && scopesOf(r.props).length > 0)) {
+            if (!mfaPolicies.some((p) => (covers(p, app) || allApps(p)) && allUsers(p))) {
+                must(app, "be covered by a Conditional Access policy requiring MFA for all users");
+            }
+        }
+    },
+});
+
+/**
+ * M3 ("a proxy with a static client id must obtain consent for every dynamically registered
+ * client") applied to this stack: the platform deploys no dynamic client registration (RFC 7591)
+ * and has no consent page for it; every client is an Entra app from config. So any gateway
+ * operation that serves a registration endpoint (a path ending in `/register` or `/registration`)
+ * is a registration endpoint without a consent step and is rejected. A deployment that adds one
+ * behind its own consent screen records that with an exemption and a written reason.
+ */
+export function isRegistrationPath(urlTemplate: string): boolean {
+    const segments = urlTemplate.split("?")[0].split("/").filter(Boolean);
+    const last = (segments[segments.length - 1] ?? "").toLowerCase();
+    return last === "register" || last === "registration";
+}
+
+export const azureApimanagementOperationDisallowClientRegistration = resourcePolicy<{ urlTemplate?: string }>({
+    name: "azure-apimanagement-operation-disallow-client-registration",
+    description: "No API Management operation exposes an OAuth dynamic client registration endpoint (no consent step exists for it).",
+    controls: ["M3"],
+    component: "gateway",
+    remediationSteps:
+        "Remove the registration operation; register MCP clients as Entra apps through config clientApps, where " +
+        "pre-authorisation is an explicit allow-list and every other client needs admin consent.",
+    appliesTo: [apiOperationType],
+    validate: (props, _args, must) => {
+        if (typeof props.urlTemplate !== "string") {
+            must("declare a urlTemplate (without one it cannot be shown not to be a client registration endpoint)");
+        } else if (isRegistrationPath(props.urlTemplate)) {
+            must(`not expose a dynamic client registration endpoint (urlTemplate ${props.urlTemplate})`);
+        }
+    },
+});

@@ -1,0 +1,246 @@
+import type { PolicyResource } from "@pulumi/policy";
+import { resourcePolicy, stackPolicy } from "../lib/policy";
+import { isoDurationDays } from "../lib/duration";
+
+export const keyVaultTypes = {
+    vault: "azure-native:keyvault:Vault",
+    key: "azure-native:keyvault:Key",
+    secret: "azure-native:keyvault:Secret",
+    managedHsm: "azure-native:keyvault:ManagedHsm",
+    privateEndpoint: "azure-native:network:PrivateEndpoint",
+    platform: "mcp:platform:McpPlatform",
+} as const;
+
+/** The longest a key version may live (C2.3): Key Vault counts a year as 365 days. */
+export const maxKeyExpiryDays = 365;
+
+interface VaultProps {
+    properties?: {
+        sku?: { name?: string };
+        enablePurgeProtection?: boolean;
+        enableSoftDelete?: boolean;
+        softDeleteRetentionInDays?: number;
+        enableRbacAuthorization?: boolean;
+        accessPolicies?: unknown[];
+        publicNetworkAccess?: string;
+        networkAcls?: { defaultAction?: string };
+    };
+}
+
+const lower = (value: unknown) => (typeof value === "string" ? value.toLowerCase() : undefined);
+
+/** Public access off and the firewall denying by default; absent means Azure's default, Enabled/Allow. */
+function publicAccessProblems(properties: VaultProps["properties"]): string[] {
+    const problems: string[] = [];
+    if (lower(properties?.publicNetworkAccess) !== "disabled") {
+        problems.push(`disable public network access (publicNetworkAccess: Disabled, got ${JSON.stringify(properties?.publicNetworkAccess ?? null)})`);
+    }
+    if (lower(properties?.networkAcls?.defaultAction) !== "deny") {
+        problems.push(`deny by default in its network ACLs (networkAcls.defaultAction: Deny, got ${JSON.stringify(properties?.networkAcls?.defaultAction ?? null)})`);
+    }
+    return problems;
+}
+
+export const azureKeyvaultVaultEnforcePremiumSku = resourcePolicy<VaultProps>({
+    name: "azure-keyvault-vault-enforce-premium-sku",
+    description: "Key vaults use the Premium SKU, the only one that holds HSM-protected keys.",
+    controls: ["C6.1"],
+    component: "keyvault",
+    remediationSteps: "Set properties.sku.name to premium (family A); Standard vaults hold software keys only.",
+    appliesTo: [keyVaultTypes.vault],
+    validate: (props, _args, must) => {
+        if (lower(props.properties?.sku?.name) !== "premium") {
+            must(`use the Premium SKU (got ${JSON.stringify(props.properties?.sku?.name ?? null)})`);
+        }
+    },
+});
+
+export const azureKeyvaultVaultEnablePurgeProtection = resourcePolicy<VaultProps>({
+    name: "azure-keyvault-vault-enable-purge-protection",
+    description: "Key vaults enable purge protection, so a deleted vault, key or secret cannot be destroyed before its retention ends.",
+    controls: ["C6.2", "A10"],
+    component: "keyvault",
+    remediationSteps:
+        "Set properties.enablePurgeProtection to true (it cannot be turned off again); without it, one privileged call " +
+        "destroys every key and the data encrypted with it.",
+    appliesTo: [keyVaultTypes.vault],
+    validate: (props, _args, must) => {
+        if (props.properties?.enablePurgeProtection !== true) must("enable purge protection");
+    },
+});
+
+export const azureKeyvaultVaultConfigureSoftDeleteRetention = resourcePolicy<VaultProps>({
+    name: "azure-keyvault-vault-configure-soft-delete-retention",
+    description: "Key vaults keep deleted objects for the maximum 90 days, stated explicitly.",
+    controls: ["A10", "A9"],
+    component: "keyvault",
+    severity: "medium",
+    remediationSteps: "Set properties.softDeleteRetentionInDays to 90 and leave enableSoftDelete on.",
+    appliesTo: [keyVaultTypes.vault],
+    validate: (props, _args, must) => {
+        const days = props.properties?.softDeleteRetentionInDays;
+        if (props.properties?.enableSoftDelete === false || days !== 90) {
+            must(`keep deleted objects for 90 days (softDeleteRetentionInDays: 90, got ${JSON.stringify(days ?? null)})`);
+        }
+    },
+});
+
+export const azureKeyvaultVaultEnableRbacAuthorization = resourcePolicy<VaultProps>({
+    name: "azure-keyvault-vault-enable-rbac-authorization",
+    description: "Key vaults authorize the data plane with Azure RBAC (scoped, auditable roles), not access policies.",
+    controls: ["C6.2", "C10.2"],
+    component: "keyvault",
+    remediationSteps:
+        "Set properties.enableRbacAuthorization to true, remove accessPolicies and grant the narrowest built-in role " +
+        "(Key Vault Secrets User, Crypto Service Encryption User) on the vault or a single key.",
+    appliesTo: [keyVaultTypes.vault],
+    validate: (props, _args, must) => {
+        if (props.properties?.enableRbacAuthorization !== true) must("authorize with Azure RBAC (enableRbacAuthorization: true)");
+        if ((props.properties?.accessPolicies ?? []).length > 0) must("carry no access policies (RBAC authorization ignores them and they mislead reviewers)");
+    },
+});
+
+export const azureKeyvaultVaultDisablePublicNetworkAccess = resourcePolicy<VaultProps>({
+    name: "azure-keyvault-vault-disable-public-network-access",
+    description: "Key vaults accept no traffic on their public endpoint: public network access disabled, network ACLs deny by default.",
+    controls: ["C10.3", "A2"],
+    component: "keyvault",
+    remediationSteps:
+        "Set properties.publicNetworkAccess to Disabled and networkAcls.defaultAction to Deny (bypass AzureServices for " +
+        "trusted services); reach the vault through its private endpoint.",
+    appliesTo: [keyVaultTypes.vault],
+    validate: (props, _args, must) => {
+        for (const problem of publicAccessProblems(props.properties)) must(problem);
+    },
+});
+
+interface KeyProps {
+    properties?: {
+        kty?: string;
+        keySize?: number;
+        curveName?: string;
+        rotationPolicy?: {
+            attributes?: { expiryTime?: string };
+            lifetimeActions?: { action?: { type?: string }; trigger?: { timeBeforeExpiry?: string; timeAfterCreate?: string } }[];
+        };
+    };
+}
+
+export const azureKeyvaultKeyEnforceHsmKeyType = resourcePolicy<KeyProps>({
+    name: "azure-keyvault-key-enforce-hsm-key-type",
+    description: "Keys are HSM-protected: RSA-HSM of at least 3072 bits, or EC-HSM on curve P-384.",
+    controls: ["C6.1", "C3.2"],
+    component: "keyvault",
+    remediationSteps:
+        "Create the key with kty RSA-HSM and keySize 3072 or 4096, or kty EC-HSM and curveName P-384 " +
+        "(createHsmKey in components/keyvault does this).",
+    appliesTo: [keyVaultTypes.key],
+    validate: (props, _args, must) => {
+        const { kty, keySize, curveName } = props.properties ?? {};
+        if (kty === "RSA-HSM") {
+            if (typeof keySize !== "number" || keySize < 3072) must(`use an RSA-HSM size of at least 3072 bits (got ${JSON.stringify(keySize ?? null)}; Azure's default is 2048)`);
+        } else if (kty === "EC-HSM") {
+            if (curveName !== "P-384") must(`use EC-HSM on curve P-384 (got ${JSON.stringify(curveName ?? null)})`);
+        } else {
+            must(`be an HSM key, RSA-HSM ≥ 3072 or EC-HSM P-384 (got kty ${JSON.stringify(kty ?? null)})`);
+        }
+    },
+});
+
+export const azureKeyvaultKeyConfigureRotationPolicy = resourcePolicy<KeyProps>({
+    name: "azure-keyvault-key-configure-rotation-policy",
+    description: "Keys carry a rotation policy: every version expires within a year, and Key Vault rotates the key before that.",
+    controls: ["C6.2", "C2.3"],
+    component: "keyvault",
+    remediationSteps:
+        "Set properties.rotationPolicy with attributes.expiryTime of at most P1Y and a lifetime action of type rotate " +
+        "triggered before expiry (e.g. timeBeforeExpiry P30D); consumers use the versionless key URI.",
+    appliesTo: [keyVaultTypes.key],
+    validate: (props, _args, must) => {
+        const policy = props.properties?.rotationPolicy;
+        const expiry = isoDurationDays(policy?.attributes?.expiryTime);
+        if (expiry === undefined || expiry <= 0 || expiry > maxKeyExpiryDays) {
+            must(`expire every version within a year (rotationPolicy.attributes.expiryTime ≤ P1Y, got ${JSON.stringify(policy?.attributes?.expiryTime ?? null)})`);
+        }
+        const rotatesInTime = (policy?.lifetimeActions ?? []).some((action) => {
+            if (lower(action.action?.type) !== "rotate") return false;
+            const before = isoDurationDays(action.trigger?.timeBeforeExpiry);
+            const after = isoDurationDays(action.trigger?.timeAfterCreate);
+            if (expiry === undefined) return before !== undefined || after !== undefined;
+            return (before !== undefined && before > 0 && before < expiry) || (after !== undefined && after > 0 && after < expiry);
+        });
+        if (!rotatesInTime) must("rotate automatically before expiry (a rotationPolicy lifetime action of type rotate, triggered before the expiry time)");
+    },
+});
+
+interface SecretProps {
+    properties?: { contentType?: string; attributes?: { expires?: number } };
+}
+
+export const azureKeyvaultSecretConfigureExpiry = resourcePolicy<SecretProps>({
+    name: "azure-keyvault-secret-configure-expiry",
+    description: "Secrets carry an expiry date and a content type, so stale credentials surface and consumers know what they hold.",
+    controls: ["C2.3", "C6.3"],
+    component: "keyvault",
+    severity: "medium",
+    remediationSteps:
+        "Set properties.attributes.expires (seconds since the epoch) and properties.contentType; createVaultSecret in " +
+        "components/keyvault does both.",
+    appliesTo: [keyVaultTypes.secret],
+    validate: (props, _args, must) => {
+        if (typeof props.properties?.attributes?.expires !== "number") must("expire (properties.attributes.expires)");
+        const contentType = props.properties?.contentType;
+        if (typeof contentType !== "string" || contentType.trim() === "") must("declare a content type (properties.contentType)");
+    },
+});
+
+function privateEndpointsOf(target: PolicyResource, resources: readonly PolicyResource[], groupId: string): PolicyResource[] {
+    return resources.filter(
+        (r) =>
+            r.type === keyVaultTypes.privateEndpoint &&
+            (r.propertyDependencies?.privateLinkServiceConnections ?? []).includes(target) &&
+            ((r.props.privateLinkServiceConnections ?? []) as { groupIds?: string[] }[]).some((c) => (c.groupIds ?? []).includes(groupId)),
+    );
+}
+
+export const azureKeyvaultVaultEnforcePrivateEndpoint = stackPolicy({
+    name: "azure-keyvault-vault-enforce-private-endpoint",
+    description:
+        "Every key vault and Managed HSM is reachable only through a private endpoint: one exists for it (sub-resource vault " +
+        "or managedhsm) and its public endpoint is closed.",
+    controls: ["C10.3", "A2"],
+    component: "keyvault",
+    remediationSteps:
+        "Give the vault a private endpoint in the private-endpoints subnet with a DNS zone group for " +
+        "privatelink.vaultcore.azure.net (createPrivateEndpoint in components/shared), and disable public network access.",
+    validate: (resources, _args, must) => {
+        const targets = resources.filter((r) => r.type === keyVaultTypes.vault || r.type === keyVaultTypes.managedHsm);
+        for (const target of targets) {
+            const groupId = target.type === keyVaultTypes.vault ? "vault" : "managedhsm";
+            if (privateEndpointsOf(target, resources, groupId).length === 0) {
+                must(target, `be reachable through a private endpoint (sub-resource ${groupId})`);
+            }
+            for (const problem of publicAccessProblems(target.props.properties)) must(target, problem);
+        }
+    },
+});
+
+// Optional control (Managed HSM needs a security-domain ceremony): enforced only when the platform declares it on.
+export const azureKeyvaultManagedHsmEnableManagedHsm = stackPolicy({
+    name: "azure-keyvault-managedhsm-enable-managed-hsm",
+    description: "When the platform turns managedHsm on, the stack has a Managed HSM with purge protection.",
+    controls: ["C6.1"],
+    component: "keyvault",
+    remediationSteps:
+        "Keep features.managedHsm on so components/keyvault creates the Managed HSM (purge protection, private endpoint), " +
+        "or turn the feature off with a reason in featureReasons.",
+    validate: (resources, _args, must) => {
+        const platform = resources.find((r) => r.type === keyVaultTypes.platform);
+        if (platform?.props?.optionalControls?.managedHsm?.enabled !== true) return;
+        const hsms = resources.filter((r) => r.type === keyVaultTypes.managedHsm);
+        if (hsms.length === 0) must(platform, "declare a Managed HSM, since optionalControls.managedHsm is enabled");
+        for (const hsm of hsms) {
+            if (hsm.props.properties?.enablePurgeProtection !== true) must(hsm, "enable purge protection");
+        }
+    },
+});

@@ -1,0 +1,190 @@
+import type { PolicyResource } from "@pulumi/policy";
+import { resourcePolicy, stackPolicy } from "../lib/policy";
+
+/**
+ * Monitoring policies (C5.1–C5.4, A8, A9): the workspace, its diagnostics coverage and Sentinel.
+ * Type tokens only; the pack never imports components/ (it also gates other programs).
+ */
+export const monitoringTypes = {
+    workspace: "azure-native:operationalinsights:Workspace",
+    onboarding: "azure-native:securityinsights:SentinelOnboardingState",
+    scheduledRule: "azure-native:securityinsights:ScheduledAlertRule",
+    automationRule: "azure-native:securityinsights:AutomationRule",
+    diagnosticSettings: ["azure-native:monitor:DiagnosticSetting", "azure-native:insights:DiagnosticSetting"],
+} as const;
+const platformType = "mcp:platform:McpPlatform";
+
+/**
+ * Types whose resources must send diagnostics to the platform workspace: every type this platform
+ * (or a program gated by the pack) creates that Azure Monitor diagnostic settings support. Kept
+ * explicit so adding a service is a reviewed change; sub-resources and extension resources (rules,
+ * records, role assignments) have no diagnostic settings of their own.
+ */
+export const diagnosticsCapableTypes: readonly string[] = [
+    "azure-native:keyvault:Vault",
+    "azure-native:keyvault:ManagedHsm",
+    "azure-native:containerregistry:Registry",
+    "azure-native:operationalinsights:Workspace",
+    "azure-native:network:VirtualNetwork",
+    "azure-native:network:NetworkSecurityGroup",
+    "azure-native:network:PublicIPAddress",
+    "azure-native:network:ApplicationGateway",
+    "azure-native:apimanagement:ApiManagementService",
+    "azure-native:app:ManagedEnvironment",
+    "azure-native:cognitiveservices:Account",
+    "azure-native:storage:StorageAccount",
+];
+
+/**
+ * The analytics rules each MCP platform workspace must run, by stable id: a rule counts when its
+ * display name starts with `<id>:` (components/monitoring/rules keeps the same ids).
+ */
+export const requiredMcpDetections = [
+    "mcp-token-failures-one-source",
+    "mcp-token-audience-mismatch",
+    "mcp-session-binding-violation",
+    "mcp-rate-limit-abuse",
+    "mcp-prompt-attack",
+    "mcp-tool-manifest-drift",
+    "mcp-keyvault-access-denied",
+    "mcp-keyvault-purge-attempt",
+    "mcp-waf-block-spike",
+] as const;
+
+/** Minimum interactive retention in the prod profile (A9 forensic readiness). */
+export const prodMinimumRetentionDays = 90;
+
+interface WorkspaceProps {
+    features?: { disableLocalAuth?: boolean };
+    retentionInDays?: number;
+    publicNetworkAccessForIngestion?: string;
+}
+
+export const azureLoganalyticsWorkspaceDisableLocalAuth = resourcePolicy<WorkspaceProps>({
+    name: "azure-loganalytics-workspace-disable-local-auth",
+    description: "Log Analytics workspaces accept only Entra ID authentication (features.disableLocalAuth true); no shared keys.",
+    controls: ["C5.3", "C6.3"],
+    component: "monitoring",
+    remediationSteps:
+        "Set features.disableLocalAuth to true. A shared workspace key can write forged security events and read all audit " +
+        "data without an identity; diagnostic settings and Sentinel do not need it.",
+    appliesTo: [monitoringTypes.workspace],
+    validate: (props, _args, must) => {
+        if (props.features?.disableLocalAuth !== true) {
+            must(`disable local (shared key) authentication (features.disableLocalAuth true, got ${props.features?.disableLocalAuth ?? "nothing"})`);
+        }
+    },
+});
+
+export const azureLoganalyticsWorkspaceDisablePublicIngestion = resourcePolicy<WorkspaceProps>({
+    name: "azure-loganalytics-workspace-disable-public-ingestion",
+    description: "Log Analytics workspaces refuse ingestion from public networks (publicNetworkAccessForIngestion Disabled).",
+    controls: ["C5.3", "C10.3"],
+    component: "monitoring",
+    remediationSteps:
+        "Set publicNetworkAccessForIngestion to Disabled. Diagnostic settings reach the workspace over Azure's backbone and " +
+        "are not affected; only agents on public networks are, and the platform runs none.",
+    appliesTo: [monitoringTypes.workspace],
+    validate: (props, _args, must) => {
+        if (props.publicNetworkAccessForIngestion !== "Disabled") {
+            must(`refuse ingestion from public networks (publicNetworkAccessForIngestion Disabled, got ${props.publicNetworkAccessForIngestion ?? "nothing, i.e. Enabled"})`);
+        }
+    },
+});
+
+export const azureLoganalyticsWorkspaceConfigureRetention = stackPolicy({
+    name: "azure-loganalytics-workspace-configure-retention",
+    description:
+        `Log Analytics workspaces keep data for at least ${prodMinimumRetentionDays} days in the prod profile (at least 30 ` +
+        "elsewhere, Azure's minimum); a stack without a platform component is held to the prod minimum.",
+    controls: ["A9", "C5.3"],
+    component: "monitoring",
+    remediationSteps:
+        `Set retentionInDays (config monitoring.retentionDays) to at least ${prodMinimumRetentionDays} in prod. Incidents are ` +
+        "often found weeks after the fact; the evidence must still be there.",
+    validate: (resources, _args, must) => {
+        const profile = resources.find((r) => r.type === platformType)?.props.profile;
+        // Unknown profile fails closed: the prod minimum applies.
+        const minimum = profile === "dev" ? 30 : prodMinimumRetentionDays;
+        for (const workspace of resources.filter((r) => r.type === monitoringTypes.workspace)) {
+            const days = (workspace.props as WorkspaceProps).retentionInDays;
+            if (typeof days !== "number" || days < minimum) {
+                must(workspace, `keep data for at least ${minimum} days in the ${profile ?? "unknown (treated as prod)"} profile (retentionInDays, got ${days ?? "nothing"})`);
+            }
+        }
+    },
+});
+
+/** Does `resource` take `target` as input `property` (the engine's view of an Output flowing in)? */
+export function dependsVia(resource: PolicyResource, property: string, target: PolicyResource): boolean {
+    return (resource.propertyDependencies?.[property] ?? []).some((d) => d.urn === target.urn);
+}
+
+export const azureResourceMissingDiagnosticSetting = stackPolicy({
+    name: "azure-resource-missing-diagnostic-setting",
+    description:
+        "Every resource of a diagnostics-capable type has a diagnostic setting that sends to a Log Analytics workspace the " +
+        "stack creates, in resource-specific tables (logAnalyticsDestinationType Dedicated).",
+    controls: ["C5.1", "C10.4", "C12.4"],
+    component: "monitoring",
+    remediationSteps:
+        "Call createDiagnosticSetting(parent, name, resource.id, monitoring.diagnostics) for the resource " +
+        "(components/shared/diagnostics.ts); without it the resource's audit trail never reaches Sentinel.",
+    validate: (resources, _args, must) => {
+        const workspaces = resources.filter((r) => r.type === monitoringTypes.workspace);
+        const settings = resources.filter((r) => (monitoringTypes.diagnosticSettings as readonly string[]).includes(r.type));
+        for (const resource of resources.filter((r) => diagnosticsCapableTypes.includes(r.type))) {
+            const covering = settings.filter((s) => dependsVia(s, "resourceUri", resource));
+            const good = covering.filter(
+                (s) => workspaces.some((w) => dependsVia(s, "workspaceId", w)) && s.props.logAnalyticsDestinationType === "Dedicated",
+            );
+            if (covering.length === 0) must(resource, "send its logs and metrics to the platform workspace through a diagnostic setting");
+            else if (good.length === 0) {
+                must(resource, "have a diagnostic setting whose workspaceId is a workspace of this stack, in resource-specific tables (logAnalyticsDestinationType Dedicated)");
+            }
+        }
+    },
+});
+
+export const azureSentinelWorkspaceEnableMcpAnalytics = stackPolicy({
+    name: "azure-sentinel-workspace-enable-mcp-analytics",
+    description:
+        "The stack creates a Log Analytics workspace with Microsoft Sentinel onboarded and, on it, an enabled scheduled " +
+        `analytics rule that creates incidents for each MCP detection (${requiredMcpDetections.join(", ")}); every ` +
+        "Sentinel rule depends on the onboarding state.",
+    controls: ["C5.2", "C5.4", "A4", "A8"],
+    component: "monitoring",
+    remediationSteps:
+        "Create the platform's McpMonitoring component (components/monitoring): it onboards Sentinel and deploys every MCP " +
+        "analytics rule with incident creation; do not disable or rename the rules (their display names start with the rule id).",
+    validate: (resources, _args, must) => {
+        const workspaces = resources.filter((r) => r.type === monitoringTypes.workspace);
+        if (workspaces.length === 0) {
+            must(undefined, "create a Log Analytics workspace with Microsoft Sentinel and the MCP analytics rules");
+            return;
+        }
+        const onboardings = resources.filter((r) => r.type === monitoringTypes.onboarding);
+        const rules = resources.filter((r) => r.type === monitoringTypes.scheduledRule || r.type === monitoringTypes.automationRule);
+        for (const workspace of workspaces) {
+            const onboarding = onboardings.filter((o) => dependsVia(o, "workspaceName", workspace));
+            if (onboarding.length === 0) {
+                must(workspace, "have Microsoft Sentinel onboarded (a SentinelOnboardingState on the workspace)");
+                continue;
+            }
+            const onWorkspace = rules.filter((r) => dependsVia(r, "workspaceName", workspace));
+            for (const rule of onWorkspace) {
+                if (!rule.dependencies.some((d) => onboarding.some((o) => o.urn === d.urn))) {
+                    must(rule, "depend on the workspace's Sentinel onboarding state (dependsOn), or Sentinel refuses it");
+                }
+            }
+            for (const id of requiredMcpDetections) {
+                const matches = onWorkspace.filter(
+                    (r) => r.type === monitoringTypes.scheduledRule && String(r.props.displayName ?? "").startsWith(`${id}:`),
+                );
+                const live = matches.filter((r) => r.props.enabled === true && r.props.incidentConfiguration?.createIncident === true);
+                if (matches.length === 0) must(workspace, `run the MCP analytics rule ${id} (a scheduled rule whose display name starts with "${id}:")`);
+                else if (live.length === 0) must(matches[0], `be enabled and create incidents (enabled true, incidentConfiguration.createIncident true) for ${id}`);
+            }
+        }
+    },
+});

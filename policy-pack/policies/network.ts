@@ -1,0 +1,165 @@
+import type { PolicyResource } from "@pulumi/policy";
+import { resourcePolicy, stackPolicy } from "../lib/policy";
+import {
+    allowsInternetInbound,
+    dependsThrough,
+    edgeNsgs,
+    isDenyAllInbound,
+    isHttpsListener,
+    networkTypes,
+    optionalControlOn,
+    rulesOfNsg,
+} from "../lib/nsg";
+
+/**
+ * Subnets Azure reserves for its own gateways and firewalls, where an NSG is rejected or
+ * unsupported (the built-in Azure Policy "Subnets should be associated with a Network Security
+ * Group" exempts the same names).
+ */
+export const subnetsWithoutNsgSupport = ["GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "RouteServerSubnet"];
+
+interface SubnetProps {
+    name?: string;
+    subnetName?: string;
+    networkSecurityGroup?: { id?: string };
+}
+
+function hasNsg(subnet: SubnetProps | undefined): boolean {
+    // `in`, not a read: during a real preview the NSG's id is unknown, but the reference is there.
+    const nsg = subnet?.networkSecurityGroup;
+    return typeof nsg === "object" && nsg !== null && "id" in nsg;
+}
+
+export const azureNetworkSubnetMissingNsg = resourcePolicy<SubnetProps & { subnets?: SubnetProps[] }>({
+    name: "azure-network-subnet-missing-nsg",
+    description: "Every subnet (separate or inline in a VNet) is associated with a network security group, except Azure's reserved gateway and firewall subnets.",
+    controls: ["C10.3", "A2"],
+    component: "network",
+    remediationSteps:
+        "Associate the subnet with its tier's NSG (components/network creates one per subnet, deny-by-default inbound). " +
+        "Without one, Azure's default rules admit the whole VNet and the load balancer.",
+    appliesTo: [networkTypes.subnet, networkTypes.virtualNetwork],
+    validate: (props, args, must) => {
+        const exempt = (s: SubnetProps) => subnetsWithoutNsgSupport.includes(String(s.subnetName ?? s.name ?? ""));
+        if (args.type === networkTypes.subnet) {
+            if (!exempt(props) && !hasNsg(props)) must("be associated with a network security group");
+            return;
+        }
+        for (const subnet of props.subnets ?? []) {
+            if (!exempt(subnet) && !hasNsg(subnet)) must(`associate its inline subnet ${subnet.name ?? "(unnamed)"} with a network security group`);
+        }
+    },
+});
+
+export const azureNetworkNsgDisallowInternetInbound = stackPolicy({
+    name: "azure-network-nsg-disallow-internet-inbound",
+    description:
+        "No NSG rule allows inbound traffic from Internet, *, Any or 0.0.0.0/0, except a TCP 443 listener rule on the NSG of " +
+        "a subnet that hosts an Application Gateway (the platform's single public entry).",
+    controls: ["C10.3", "A2", "A1"],
+    component: "network",
+    remediationSteps:
+        "Restrict the rule's source to the calling tier's subnet or a service tag (GatewayManager, AzureLoadBalancer, " +
+        "ApiManagement). Public traffic enters only through the Application Gateway's HTTPS listener on the edge subnet.",
+    validate: (resources, _args, must) => {
+        const edge = edgeNsgs(resources);
+        const nsgs = resources.filter((r) => r.type === networkTypes.nsg);
+        const attached = new Set<PolicyResource>();
+        for (const nsg of nsgs) {
+            for (const { rule, resource } of rulesOfNsg(nsg, resources)) {
+                attached.add(resource);
+                if (!allowsInternetInbound(rule)) continue;
+                if (edge.has(nsg) && isHttpsListener(rule)) continue;
+                must(resource, `not allow inbound traffic from the internet (rule ${rule.name ?? "(unnamed)"}${edge.has(nsg) ? "; the edge admits TCP 443 only" : ""})`);
+            }
+        }
+        // A SecurityRule attached to no NSG the stack knows is judged on its own, without the edge exception.
+        for (const rule of resources.filter((r) => r.type === networkTypes.securityRule)) {
+            if (!attached.has(rule) && allowsInternetInbound(rule.props)) {
+                must(rule, `not allow inbound traffic from the internet (rule ${rule.props.name ?? rule.name})`);
+            }
+        }
+    },
+});
+
+export const azureNetworkNsgEnforceDenyAllInbound = stackPolicy({
+    name: "azure-network-nsg-enforce-deny-all-inbound",
+    description:
+        "Every NSG ends with an explicit inbound deny of all sources, destinations, protocols and ports, so Azure's default " +
+        "AllowVnetInBound and AllowAzureLoadBalancerInBound rules never admit traffic a tier did not ask for.",
+    controls: ["C10.3", "A2"],
+    component: "network",
+    severity: "medium",
+    remediationSteps:
+        "Add a rule DenyAllInbound (priority 4096, Inbound, Deny, protocol *, source *, destination *, ports *) and allow " +
+        "each flow the tier needs above it.",
+    validate: (resources, _args, must) => {
+        for (const nsg of resources.filter((r) => r.type === networkTypes.nsg)) {
+            if (!rulesOfNsg(nsg, resources).some(({ rule }) => isDenyAllInbound(rule))) {
+                must(nsg, "deny all other inbound traffic with an explicit catch-all rule (DenyAllInbound at priority 4096)");
+            }
+        }
+    },
+});
+
+export const azureNetworkSubnetEnablePrivateEndpointPolicies = stackPolicy({
+    name: "azure-network-subnet-enable-private-endpoint-policies",
+    description: "Subnets that hold private endpoints enable privateEndpointNetworkPolicies, so the subnet's NSG applies to the endpoints.",
+    controls: ["A2", "C10.3"],
+    component: "network",
+    severity: "medium",
+    remediationSteps:
+        "Set privateEndpointNetworkPolicies to Enabled (or NetworkSecurityGroupEnabled) on the subnet; otherwise private " +
+        "endpoints ignore the NSG and every host in the VNet reaches them.",
+    validate: (resources, _args, must) => {
+        const endpoints = resources.filter((r) => r.type === networkTypes.privateEndpoint);
+        const subnets = resources.filter((s) => s.type === networkTypes.subnet && endpoints.some((e) => dependsThrough(e, "subnet", s)));
+        for (const subnet of subnets) {
+            const setting = subnet.props.privateEndpointNetworkPolicies;
+            if (setting !== "Enabled" && setting !== "NetworkSecurityGroupEnabled") {
+                must(subnet, `enable privateEndpointNetworkPolicies for the private endpoints it holds (got ${JSON.stringify(setting ?? null)})`);
+            }
+        }
+    },
+});
+
+// Optional control (a DDoS plan bills per month): enforced only when the platform declares it on.
+export const azureNetworkVnetEnableDdosProtection = stackPolicy({
+    name: "azure-network-vnet-enable-ddos-protection",
+    description: "When the platform turns ddosProtection on, every VNet has DDoS Network Protection enabled with a plan attached.",
+    controls: ["C4.4"],
+    component: "network",
+    remediationSteps:
+        "Keep features.ddosProtection on so components/network attaches its DDoS Network Protection plan " +
+        "(enableDdosProtection: true, ddosProtectionPlan.id), or turn the feature off with a reason in featureReasons.",
+    validate: (resources, _args, must) => {
+        if (!optionalControlOn(resources, "ddosProtection")) return;
+        for (const vnet of resources.filter((r) => r.type === networkTypes.virtualNetwork)) {
+            const plan = vnet.props.ddosProtectionPlan;
+            if (vnet.props.enableDdosProtection !== true || typeof plan !== "object" || plan === null || !("id" in plan)) {
+                must(vnet, "enable DDoS Network Protection with a plan (enableDdosProtection: true and ddosProtectionPlan.id), since optionalControls.ddosProtection is enabled");
+            }
+        }
+    },
+});
+
+// Optional control (storage and Traffic Analytics cost): enforced only when the platform declares it on.
+export const azureNetworkVnetEnableFlowLogs = stackPolicy({
+    name: "azure-network-vnet-enable-flow-logs",
+    description: "When the platform turns vnetFlowLogs on, every VNet is the target of an enabled Network Watcher flow log.",
+    controls: ["C4.4"],
+    component: "network",
+    severity: "medium",
+    remediationSteps:
+        "Keep features.vnetFlowLogs on so components/network creates the flow log (enabled: true, targetResourceId = the VNet), " +
+        "or turn the feature off with a reason in featureReasons.",
+    validate: (resources, _args, must) => {
+        if (!optionalControlOn(resources, "vnetFlowLogs")) return;
+        const flowLogs = resources.filter((r) => r.type === networkTypes.flowLog && r.props.enabled === true);
+        for (const vnet of resources.filter((r) => r.type === networkTypes.virtualNetwork)) {
+            if (!flowLogs.some((f: PolicyResource) => dependsThrough(f, "targetResourceId", vnet))) {
+                must(vnet, "be the target of an enabled flow log, since optionalControls.vnetFlowLogs is enabled");
+            }
+        }
+    },
+});

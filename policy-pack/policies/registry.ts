@@ -1,0 +1,161 @@
+import { resourcePolicy, stackPolicy } from "../lib/policy";
+
+/**
+ * Container registry policies (C12.1, C12.3, C12.4, C3.2, C11.2). Type tokens only.
+ */
+export const registryTypes = {
+    registry: "azure-native:containerregistry:Registry",
+    privateEndpoint: "azure-native:network:PrivateEndpoint",
+    pricing: "azure-native:security:Pricing",
+} as const;
+const platformType = "mcp:platform:McpPlatform";
+
+interface RegistryProps {
+    sku?: { name?: string };
+    adminUserEnabled?: boolean;
+    anonymousPullEnabled?: boolean;
+    publicNetworkAccess?: string;
+    policies?: { exportPolicy?: { status?: string } };
+    identity?: { type?: string; userAssignedIdentities?: Record<string, unknown> };
+    encryption?: { status?: string; keyVaultProperties?: { keyIdentifier?: string; identity?: string } };
+}
+
+const remediation = "Use the McpRegistry component (components/registry), which sets this by default.";
+
+export const azureContainerregistryRegistryConfigurePremiumSku = resourcePolicy<RegistryProps>({
+    name: "azure-containerregistry-registry-configure-premium-sku",
+    description: "Container registries use the Premium SKU, the only tier with private endpoints, customer-managed keys and an export policy.",
+    controls: ["C12.3", "C10.3"],
+    component: "registry",
+    remediationSteps: `Set sku.name to Premium. ${remediation}`,
+    appliesTo: [registryTypes.registry],
+    validate: (props, _args, must) => {
+        if (props.sku?.name !== "Premium") must(`use the Premium SKU (got ${props.sku?.name ?? "nothing"})`);
+    },
+});
+
+export const azureContainerregistryRegistryDisableAdminUser = resourcePolicy<RegistryProps>({
+    name: "azure-containerregistry-registry-disable-admin-user",
+    description: "Container registries have the admin user disabled (a shared username and password with push rights).",
+    controls: ["C12.3", "C6.3"],
+    component: "registry",
+    remediationSteps: `Set adminUserEnabled to false; pull with managed identities (AcrPull). ${remediation}`,
+    appliesTo: [registryTypes.registry],
+    validate: (props, _args, must) => {
+        // Absent is Azure's default (off), but the policy fails closed: the setting must be explicit.
+        if (props.adminUserEnabled !== false) must(`disable the admin user (adminUserEnabled false, got ${props.adminUserEnabled ?? "nothing"})`);
+    },
+});
+
+export const azureContainerregistryRegistryDisableAnonymousPull = resourcePolicy<RegistryProps>({
+    name: "azure-containerregistry-registry-disable-anonymous-pull",
+    description: "Container registries refuse anonymous (unauthenticated) pulls.",
+    controls: ["C12.3"],
+    component: "registry",
+    remediationSteps: `Set anonymousPullEnabled to false. ${remediation}`,
+    appliesTo: [registryTypes.registry],
+    validate: (props, _args, must) => {
+        if (props.anonymousPullEnabled !== false) must(`disable anonymous pull (anonymousPullEnabled false, got ${props.anonymousPullEnabled ?? "nothing"})`);
+    },
+});
+
+export const azureContainerregistryRegistryDisablePublicNetworkAccess = resourcePolicy<RegistryProps>({
+    name: "azure-containerregistry-registry-disable-public-network-access",
+    description: "Container registries are not reachable from public networks (publicNetworkAccess Disabled).",
+    controls: ["C12.3", "C10.3", "A2"],
+    component: "registry",
+    remediationSteps: `Set publicNetworkAccess to Disabled and reach the registry through its private endpoint. ${remediation}`,
+    appliesTo: [registryTypes.registry],
+    validate: (props, _args, must) => {
+        if (props.publicNetworkAccess !== "Disabled") {
+            must(`disable public network access (publicNetworkAccess Disabled, got ${props.publicNetworkAccess ?? "nothing, i.e. Enabled"})`);
+        }
+    },
+});
+
+export const azureContainerregistryRegistryDisableExport = resourcePolicy<RegistryProps>({
+    name: "azure-containerregistry-registry-disable-export",
+    description: "Container registries forbid exporting artifacts (policies.exportPolicy.status disabled).",
+    controls: ["C12.3", "C12.1"],
+    component: "registry",
+    remediationSteps: `Set policies.exportPolicy.status to disabled (requires publicNetworkAccess Disabled). ${remediation}`,
+    appliesTo: [registryTypes.registry],
+    validate: (props, _args, must) => {
+        const status = props.policies?.exportPolicy?.status;
+        if (status !== "disabled") must(`disable artifact export (policies.exportPolicy.status disabled, got ${status ?? "nothing, i.e. enabled"})`);
+    },
+});
+
+const versionlessKeyUri = /^https:\/\/[a-z0-9-]+\.(vault|managedhsm)\.azure\.net\/keys\/[A-Za-z0-9-]+\/?$/;
+
+export const azureContainerregistryRegistryEnableCmkEncryption = resourcePolicy<RegistryProps>({
+    name: "azure-containerregistry-registry-enable-cmk-encryption",
+    description:
+        "Container registries are encrypted with a customer-managed key (encryption.status enabled, a versionless Key Vault key " +
+        "URI) read through a user-assigned identity.",
+    controls: ["C3.2", "C6.4", "C12.3"],
+    component: "registry",
+    remediationSteps:
+        "Set encryption.status to enabled with keyVaultProperties.keyIdentifier = the versionless key URI and " +
+        "keyVaultProperties.identity = the client id of a user-assigned identity attached to the registry and granted " +
+        `Key Vault Crypto Service Encryption User on the key. ${remediation}`,
+    appliesTo: [registryTypes.registry],
+    validate: (props, _args, must) => {
+        const encryption = props.encryption;
+        if (encryption?.status !== "enabled") {
+            must(`be encrypted with a customer-managed key (encryption.status enabled, got ${encryption?.status ?? "nothing"})`);
+            return;
+        }
+        const key = encryption.keyVaultProperties?.keyIdentifier;
+        if (!key || !versionlessKeyUri.test(key)) {
+            must(`name its key by a versionless Key Vault key URI (got ${key ?? "nothing"}), so rotated versions are used`);
+        }
+        const userAssigned = Object.keys(props.identity?.userAssignedIdentities ?? {});
+        if (!String(props.identity?.type ?? "").includes("UserAssigned") || userAssigned.length === 0) {
+            must("carry a user-assigned identity for its encryption key (identity.type UserAssigned)");
+        }
+        if (!encryption.keyVaultProperties?.identity) must("name the user-assigned identity that reads its key (keyVaultProperties.identity)");
+    },
+});
+
+export const azureContainerregistryRegistryMissingPrivateEndpoint = stackPolicy({
+    name: "azure-containerregistry-registry-missing-private-endpoint",
+    description: "Every container registry has a private endpoint for its `registry` sub-resource, its only network path.",
+    controls: ["C10.3", "A2", "C12.3"],
+    component: "registry",
+    remediationSteps:
+        "Create a private endpoint with groupIds [registry] whose privateLinkServiceId is the registry's id, with a DNS zone group " +
+        "on privatelink.azurecr.io (createPrivateEndpoint in components/shared/privateEndpoint.ts).",
+    validate: (resources, _args, must) => {
+        const endpoints = resources.filter((r) => r.type === registryTypes.privateEndpoint);
+        for (const registry of resources.filter((r) => r.type === registryTypes.registry)) {
+            const reaches = endpoints.some(
+                (pe) =>
+                    (pe.propertyDependencies?.privateLinkServiceConnections ?? []).some((d) => d.urn === registry.urn) &&
+                    (pe.props.privateLinkServiceConnections ?? []).some((c: { groupIds?: string[] }) => (c.groupIds ?? []).includes("registry")),
+            );
+            if (!reaches) must(registry, "be reachable through a private endpoint (groupIds [registry]) that targets it");
+        }
+    },
+});
+
+export const azureDefenderContainersEnablePlan = stackPolicy({
+    name: "azure-defender-containers-enable-plan",
+    description:
+        "When the platform declares optionalControls.defenderForContainers enabled, the stack turns on the Defender for " +
+        "Containers plan (security Pricing Containers, tier Standard).",
+    controls: ["C11.2", "C12.4"],
+    component: "registry",
+    remediationSteps:
+        "Set features.defenderForContainers (the McpRegistry component then creates the Pricing), or turn the feature off with a " +
+        "featureReasons.defenderForContainers sentence.",
+    validate: (resources, _args, must) => {
+        const platform = resources.find((r) => r.type === platformType);
+        // Optional control: enforced only when the platform declares it on.
+        if (platform?.props.optionalControls?.defenderForContainers?.enabled !== true) return;
+        const plan = resources.find(
+            (r) => r.type === registryTypes.pricing && r.props.pricingName === "Containers" && r.props.pricingTier === "Standard",
+        );
+        if (!plan) must(platform, "turn on Microsoft Defender for Containers (security Pricing Containers, tier Standard), as it declares");
+    },
+});

@@ -1,0 +1,98 @@
+import { resourcePolicy, stackPolicy } from "../lib/policy";
+import { containerAppsTypes as t, dependenciesOf, optionalControlEnabled } from "../lib/containerApps";
+
+/**
+ * The Container Apps runtime (RT): the environment has no public endpoint and encrypts peer
+ * traffic; apps and session pools run only in such an environment; sessions cannot reach out.
+ */
+
+export const azureContainerAppsEnvironmentEnforceInternal = resourcePolicy({
+    name: "azure-containerapps-environment-enforce-internal",
+    description:
+        "A Container Apps environment is VNet-integrated with an internal load balancer only (vnetConfiguration.internal " +
+        "and an infrastructure subnet), and public network access, when set, is Disabled. An absent setting is a violation.",
+    controls: ["C10.3", "A2"],
+    component: "runtime",
+    remediationSteps:
+        "Create the environment through components/runtime (vnetConfiguration { internal: true, infrastructureSubnetId }); " +
+        "internal mode is fixed at creation, so an external environment must be recreated.",
+    appliesTo: [t.environment],
+    validate: (props, _args, must) => {
+        if (props.vnetConfiguration?.internal !== true) must("be internal (vnetConfiguration.internal: true), with no public endpoint");
+        if (!props.vnetConfiguration?.infrastructureSubnetId) must("be integrated into the platform VNet (vnetConfiguration.infrastructureSubnetId)");
+        // Absent is fine here: an internal environment has no public ingress to open; only an explicit Enabled is wrong.
+        if (props.publicNetworkAccess !== undefined && props.publicNetworkAccess !== "Disabled") {
+            must(`disable public network access (got "${props.publicNetworkAccess}")`);
+        }
+    },
+});
+
+export const azureContainerAppsEnvironmentEnablePeerEncryption = resourcePolicy({
+    name: "azure-containerapps-environment-enable-peer-encryption",
+    description: "A Container Apps environment encrypts traffic between its apps (peerTrafficConfiguration.encryption.enabled).",
+    controls: ["C3.2"],
+    component: "runtime",
+    severity: "medium",
+    remediationSteps: "Set peerTrafficConfiguration: { encryption: { enabled: true } } on the environment (components/runtime does).",
+    appliesTo: [t.environment],
+    validate: (props, _args, must) => {
+        if (props.peerTrafficConfiguration?.encryption?.enabled !== true) {
+            must("encrypt peer traffic (peerTrafficConfiguration.encryption.enabled: true)");
+        }
+    },
+});
+
+export const azureContainerAppsAppEnforceInternalEnvironment = stackPolicy({
+    name: "azure-containerapps-app-enforce-internal-environment",
+    description:
+        "Every Container App and session pool runs in a Container Apps environment of this stack that is internal. " +
+        "An app whose environment the stack does not create cannot be verified and is a violation.",
+    controls: ["C10.3", "A2"],
+    component: "workload",
+    remediationSteps:
+        "Pass McpRuntime.environmentId as the app's managedEnvironmentId (or the pool's environmentId); never point an app " +
+        "at an environment created outside the platform.",
+    validate: (resources, _args, must) => {
+        for (const resource of resources.filter((r) => r.type === t.app || r.type === t.sessionPool)) {
+            if (resource.type === t.sessionPool && resource.props.containerType === "PythonLTS") continue; // Microsoft-hosted, no environment
+            const environments = dependenciesOf(resource, "managedEnvironmentId", "environmentId").filter((d) => d.type === t.environment);
+            if (environments.length === 0) {
+                must(resource, "run in an internal Container Apps environment created by this stack (managedEnvironmentId)");
+            } else if (!environments.every((e) => e.props.vnetConfiguration?.internal === true)) {
+                must(resource, "run in an internal Container Apps environment (its environment has a public endpoint)");
+            }
+        }
+    },
+});
+
+export const azureContainerAppsSessionPoolDisableEgress = resourcePolicy({
+    name: "azure-containerapps-sessionpool-disable-egress",
+    description:
+        "A dynamic sessions pool runs untrusted code with outbound network disabled (sessionNetworkConfiguration.status " +
+        "EgressDisabled), dynamically managed with a timed or bounded lifecycle. An absent setting is a violation.",
+    controls: ["C10.1"],
+    component: "runtime",
+    remediationSteps:
+        "Set sessionNetworkConfiguration: { status: EgressDisabled } and poolManagementType Dynamic (components/runtime sandbox); " +
+        "a tool that needs outbound access belongs in its own MCP server, not in the code sandbox.",
+    appliesTo: [t.sessionPool],
+    validate: (props, _args, must) => {
+        if (props.sessionNetworkConfiguration?.status !== "EgressDisabled") must("disable outbound network for sessions (EgressDisabled)");
+        if (props.poolManagementType !== "Dynamic") must("be a dynamic pool (poolManagementType: Dynamic), so sessions are never reused across callers");
+    },
+});
+
+export const azureContainerAppsSessionPoolMissingSandbox = stackPolicy({
+    name: "azure-containerapps-sessionpool-missing-sandbox",
+    description:
+        "When the platform turns the optional control dynamicSessions on, the stack contains a dynamic sessions pool for " +
+        "code-executing tools. Off (or no platform component): not enforced.",
+    controls: ["C10.1"],
+    component: "runtime",
+    severity: "medium",
+    remediationSteps: "Give mcp-platform:runtime.sandbox an image so components/runtime creates the pool, or turn features.dynamicSessions off with a reason.",
+    validate: (resources, _args, must) => {
+        if (!optionalControlEnabled(resources, "dynamicSessions")) return;
+        if (!resources.some((r) => r.type === t.sessionPool)) must(undefined, "contain a dynamic sessions pool (features.dynamicSessions is on)");
+    },
+});

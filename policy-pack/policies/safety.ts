@@ -1,0 +1,94 @@
+import { resourcePolicy, stackPolicy } from "../lib/policy";
+import { dependsThrough, networkTypes } from "../lib/nsg";
+
+/**
+ * Azure AI services accounts (Content Safety for Prompt Shields, and any other kind a stack adds):
+ * Entra ID only, no public network path, reachable through a private endpoint. Type tokens only.
+ */
+export const cognitiveServicesAccountType = "azure-native:cognitiveservices:Account";
+
+interface AccountProps {
+    kind?: string;
+    properties?: {
+        customSubDomainName?: string;
+        disableLocalAuth?: boolean;
+        publicNetworkAccess?: string;
+        networkAcls?: { defaultAction?: string };
+    };
+}
+
+export const azureCognitiveServicesAccountDisableLocalAuth = resourcePolicy<AccountProps>({
+    name: "azure-cognitiveservices-account-disable-local-auth",
+    description:
+        "Every Azure AI services account disables local (API key) authentication, so only Entra ID tokens of principals " +
+        "granted a role on it can call it. Absent means keys work.",
+    controls: ["C1.3", "C2.1", "C6.3"],
+    component: "safety",
+    severity: "high",
+    remediationSteps:
+        "Set properties.disableLocalAuth: true and grant the caller's managed identity Cognitive Services User on the account " +
+        "(components/safety does this for the gateway identity); a key would be a long-lived shared credential.",
+    appliesTo: [cognitiveServicesAccountType],
+    validate: (props, _args, must) => {
+        if (props.properties?.disableLocalAuth !== true) must("disable local (key) authentication (properties.disableLocalAuth: true)");
+    },
+});
+
+export const azureCognitiveServicesAccountDisablePublicNetworkAccess = resourcePolicy<AccountProps>({
+    name: "azure-cognitiveservices-account-disable-public-network-access",
+    description:
+        "Every Azure AI services account disables public network access and denies by default in its network rules. Absent " +
+        "means Azure's default: reachable from the internet.",
+    controls: ["C1.3", "C10.3"],
+    component: "safety",
+    severity: "high",
+    remediationSteps:
+        "Set properties.publicNetworkAccess: Disabled and properties.networkAcls.defaultAction: Deny, and reach the account " +
+        "through its private endpoint.",
+    appliesTo: [cognitiveServicesAccountType],
+    validate: (props, _args, must) => {
+        const p = props.properties ?? {};
+        if (p.publicNetworkAccess !== "Disabled") must(`disable public network access (got ${JSON.stringify(p.publicNetworkAccess ?? null)})`);
+        if (p.networkAcls?.defaultAction !== "Deny") must(`deny by default in networkAcls (got ${JSON.stringify(p.networkAcls?.defaultAction ?? null)})`);
+    },
+});
+
+export const azureCognitiveServicesAccountConfigureCustomSubdomain = resourcePolicy<AccountProps>({
+    name: "azure-cognitiveservices-account-configure-custom-subdomain",
+    description:
+        "Every Azure AI services account has a custom subdomain, the endpoint Entra ID token authentication and private " +
+        "endpoints need (the regional endpoint accepts keys only).",
+    controls: ["C2.1", "C10.3"],
+    component: "safety",
+    severity: "medium",
+    remediationSteps: "Set properties.customSubDomainName (globally unique; components/safety uses the account name).",
+    appliesTo: [cognitiveServicesAccountType],
+    validate: (props, _args, must) => {
+        const subdomain = props.properties?.customSubDomainName;
+        if (typeof subdomain !== "string" || subdomain.trim() === "") must("have a custom subdomain (properties.customSubDomainName)");
+    },
+});
+
+export const azureCognitiveServicesAccountEnforcePrivateEndpoint = stackPolicy({
+    name: "azure-cognitiveservices-account-enforce-private-endpoint",
+    description:
+        "Every Azure AI services account is the target of a private endpoint on its `account` sub-resource in this stack, " +
+        "its only network path once public access is off.",
+    controls: ["C1.3", "C10.3", "A2"],
+    component: "safety",
+    remediationSteps:
+        "Create a private endpoint with privateLinkServiceConnections [{ privateLinkServiceId: <account id>, groupIds: " +
+        "[account] }] in the private-endpoint subnet, with a zone group for privatelink.cognitiveservices.azure.com " +
+        "(components/shared/privateEndpoint.ts).",
+    validate: (resources, _args, must) => {
+        const endpoints = resources.filter((r) => r.type === networkTypes.privateEndpoint);
+        for (const account of resources.filter((r) => r.type === cognitiveServicesAccountType)) {
+            const reached = endpoints.some(
+                (pep) =>
+                    dependsThrough(pep, "privateLinkServiceConnections", account) &&
+                    ((pep.props.privateLinkServiceConnections ?? []) as { groupIds?: string[] }[]).some((c) => (c.groupIds ?? []).includes("account")),
+            );
+            if (!reached) must(account, "be reachable through a private endpoint on its account sub-resource");
+        }
+    },
+});

@@ -1,0 +1,226 @@
+import type { PolicyConfigSchema } from "@pulumi/policy";
+import { exemptionsConfigSchema } from "../lib/exemptions";
+import { McpResourcePolicy, resourcePolicy, stackPolicy } from "../lib/policy";
+import {
+    containerAppsTypes as t,
+    containersOf,
+    dependenciesOf,
+    digestPinnedAcrImage,
+    imageHost,
+    isPrivateCidr,
+    memoryInGi,
+    runsCustomContainer,
+} from "../lib/containerApps";
+
+/**
+ * The MCP server workloads (RT): reachable only from the gateway, images by digest from the
+ * platform registry, own user-assigned identity, bounded resources, health probes, and secrets
+ * only as Key Vault references. Session pools running our containers follow the image, identity,
+ * limit and secret rules too.
+ */
+const appsAndPools = [t.app, t.sessionPool];
+
+export const azureContainerAppsAppConfigurePrivateIngress = resourcePolicy({
+    name: "azure-containerapps-app-configure-private-ingress",
+    description:
+        "A Container App's ingress is HTTPS-only (allowInsecure false, set explicitly) and restricted by an IP allow-list " +
+        "whose every rule is Allow for a private (RFC 1918) range — Container Apps then denies every other source. " +
+        "A deny-list, a public range, or no restrictions is a violation. An app without ingress is unreachable and passes.",
+    controls: ["C10.3", "A2", "C3.1"],
+    component: "workload",
+    remediationSteps:
+        "Create the app through components/workload: ingress { allowInsecure: false, ipSecurityRestrictions: [{ action: Allow, " +
+        "ipAddressRange: <gateway subnet> }] }. Only API Management may call an MCP server (A1).",
+    appliesTo: [t.app],
+    validate: (props, _args, must) => {
+        const ingress = props.configuration?.ingress;
+        if (!ingress) return;
+        if (ingress.allowInsecure !== false) must("refuse plain HTTP (ingress.allowInsecure: false)");
+        const rules: any[] = ingress.ipSecurityRestrictions ?? [];
+        if (rules.length === 0) {
+            must("restrict ingress to the gateway subnet (ingress.ipSecurityRestrictions allow-list)");
+            return;
+        }
+        if (rules.some((r) => r?.action !== "Allow")) {
+            must("use an allow-list (every ipSecurityRestrictions rule Allow); a deny-list lets every other source in");
+        }
+        const open = rules.filter((r) => !isPrivateCidr(r?.ipAddressRange)).map((r) => String(r?.ipAddressRange));
+        if (open.length > 0) must(`allow only private source ranges such as the gateway subnet (got ${open.join(", ")})`);
+    },
+});
+
+export const azureContainerAppsAppEnforceDigestImage = resourcePolicy({
+    name: "azure-containerapps-app-enforce-digest-image",
+    description:
+        "Every container of a Container App (init and main) and of a custom-container session pool references an Azure " +
+        "Container Registry image pinned by digest: <registry>.azurecr.io/<repository>@sha256:<64 hex>. Tags, other " +
+        "registries, and a missing image are violations.",
+    controls: ["C12.1", "C12.3"],
+    component: "workload",
+    remediationSteps:
+        "Push the image to the platform registry and configure servers[].image as <repository>@sha256:<digest>; " +
+        "components/workload prefixes the registry's login server.",
+    appliesTo: appsAndPools,
+    validate: (props, args, must) => {
+        if (args.type === t.sessionPool && !runsCustomContainer(props)) return;
+        const containers = containersOf(args.type, props);
+        if (containers.length === 0) must("define its containers with digest-pinned images");
+        for (const container of containers) {
+            if (typeof container.image !== "string" || !digestPinnedAcrImage.test(container.image)) {
+                must(`pin container ${container.name ?? "(unnamed)"} to <registry>.azurecr.io/<repository>@sha256:<digest> (got ${container.image ?? "no image"})`);
+            }
+        }
+    },
+});
+
+export const azureContainerAppsAppEnforcePlatformRegistry = stackPolicy({
+    name: "azure-containerapps-app-enforce-platform-registry",
+    description:
+        "Every Container App and custom-container session pool pulls its images from a registry this stack creates: the " +
+        "image is computed from a Registry resource of the stack and, where the registry's name is known, its host is that " +
+        "registry's login server.",
+    controls: ["C12.1", "C12.3"],
+    component: "workload",
+    remediationSteps:
+        "Build the image reference from McpRegistry.loginServer (components/workload does); images from public or foreign " +
+        "registries bypass the platform's private, scanned registry.",
+    validate: (resources, _args, must) => {
+        for (const resource of resources.filter((r) => r.type === t.app || r.type === t.sessionPool)) {
+            if (resource.type === t.sessionPool && !runsCustomContainer(resource.props)) continue;
+            const registries = dependenciesOf(resource, "template", "customContainerTemplate").filter((d) => d.type === t.registry);
+            if (registries.length === 0) {
+                must(resource, "pull its images from the platform registry created by this stack");
+                continue;
+            }
+            const hosts = registries.map((r) => r.props.registryName).filter((n): n is string => typeof n === "string").map((n) => `${n.toLowerCase()}.azurecr.io`);
+            const foreign = containersOf(resource.type, resource.props)
+                .map((c) => (typeof c.image === "string" ? imageHost(c.image) : "(no image)"))
+                .filter((host) => hosts.length > 0 && !hosts.includes(host));
+            if (foreign.length > 0) must(resource, `pull its images from the platform registry ${hosts.join(", ")} (got ${foreign.join(", ")})`);
+        }
+    },
+});
+
+export const azureContainerAppsAppEnforceUserAssignedIdentity = resourcePolicy({
+    name: "azure-containerapps-app-enforce-user-assigned-identity",
+    description:
+        "A Container App or session pool runs as a user-assigned identity of its own (a system-assigned identity alone is " +
+        "not enough), and pulls from registries with that identity, never a password.",
+    controls: ["C10.2", "C12.3"],
+    component: "workload",
+    remediationSteps:
+        "Give the app identity { type: UserAssigned, userAssignedIdentities: [<its own identity>] } and registries " +
+        "[{ server, identity: <that identity's resource id> }] (components/workload does).",
+    appliesTo: appsAndPools,
+    validate: (props, args, must) => {
+        const type: string = props.identity?.type ?? "";
+        const assigned: unknown[] = props.identity?.userAssignedIdentities ?? [];
+        if (!type.includes("UserAssigned") || assigned.length === 0) must("run as a user-assigned identity of its own");
+        const registries: any[] =
+            args.type === t.sessionPool
+                ? [props.customContainerTemplate?.registryCredentials].filter(Boolean)
+                : props.configuration?.registries ?? [];
+        for (const registry of registries) {
+            if (registry.passwordSecretRef || registry.username) must(`pull from ${registry.server ?? "its registry"} with its managed identity, not a password`);
+            else if (typeof registry.identity !== "string" || !registry.identity.includes("/userAssignedIdentities/")) {
+                must(`pull from ${registry.server ?? "its registry"} with its user-assigned identity (registries[].identity)`);
+            }
+        }
+    },
+});
+
+const limitsSchema: PolicyConfigSchema = {
+    properties: {
+        ...exemptionsConfigSchema.properties,
+        maxCpu: { type: "number", default: 4, description: "Highest vCPU any container may request." },
+        maxMemoryGi: { type: "number", default: 8, description: "Highest memory (GiB) any container may request." },
+        maxReplicas: { type: "integer", default: 30, description: "Highest maxReplicas any app may scale to." },
+    },
+};
+
+export const azureContainerAppsAppConfigureResourceLimits: McpResourcePolicy = {
+    ...resourcePolicy({
+        name: "azure-containerapps-app-configure-resource-limits",
+        description:
+            "Every container states its CPU and memory within the configured caps (maxCpu 4, maxMemoryGi 8 by default); an app " +
+            "states minReplicas and maxReplicas (≤ maxReplicas cap, 30 by default); a session pool bounds concurrent sessions " +
+            "and session lifetime. Absent values are violations.",
+        controls: ["C4.3", "C10.1"],
+        component: "workload",
+        remediationSteps:
+            "Set servers[].cpu, memory, minReplicas and maxReplicas within the caps (the pack config can lower them); for the " +
+            "sandbox set maxConcurrentSessions and cooldownSeconds.",
+        appliesTo: appsAndPools,
+        validate: (props, args, must) => {
+            const caps = args.getConfig<{ maxCpu: number; maxMemoryGi: number; maxReplicas: number }>();
+            for (const container of containersOf(args.type, props)) {
+                const label = container.name ?? "(unnamed)";
+                const cpu = container.resources?.cpu;
+                if (typeof cpu !== "number" || cpu <= 0 || cpu > caps.maxCpu) must(`limit container ${label} to at most ${caps.maxCpu} vCPU (got ${cpu ?? "none"})`);
+                const memory = memoryInGi(container.resources?.memory);
+                if (memory === undefined || memory <= 0 || memory > caps.maxMemoryGi) {
+                    must(`limit container ${label} to at most ${caps.maxMemoryGi}Gi memory (got ${container.resources?.memory ?? "none"})`);
+                }
+            }
+            if (args.type === t.app) {
+                const scale = props.template?.scale ?? {};
+                if (typeof scale.maxReplicas !== "number" || scale.maxReplicas > caps.maxReplicas || scale.maxReplicas < 1) {
+                    must(`bound its replicas to at most ${caps.maxReplicas} (template.scale.maxReplicas, got ${scale.maxReplicas ?? "none"})`);
+                }
+                if (typeof scale.minReplicas !== "number" || (typeof scale.maxReplicas === "number" && scale.minReplicas > scale.maxReplicas)) {
+                    must(`state minReplicas no higher than maxReplicas (got ${scale.minReplicas ?? "none"})`);
+                }
+            } else {
+                if (typeof props.scaleConfiguration?.maxConcurrentSessions !== "number") must("bound concurrent sessions (scaleConfiguration.maxConcurrentSessions)");
+                const lifecycle = props.dynamicPoolConfiguration?.lifecycleConfiguration ?? {};
+                if (typeof lifecycle.cooldownPeriodInSeconds !== "number" && typeof lifecycle.maxAlivePeriodInSeconds !== "number") {
+                    must("bound each session's lifetime (lifecycleConfiguration cooldownPeriodInSeconds or maxAlivePeriodInSeconds)");
+                }
+            }
+        },
+    }),
+    configSchema: limitsSchema,
+};
+
+export const azureContainerAppsAppConfigureHealthProbes = resourcePolicy({
+    name: "azure-containerapps-app-configure-health-probes",
+    description: "Every main container of a Container App has a liveness and a readiness probe (startup recommended). None is a violation.",
+    controls: ["C10.4", "C4.3"],
+    component: "workload",
+    severity: "medium",
+    remediationSteps: "Create the app through components/workload (startup, liveness and readiness probes on the target port or healthPath).",
+    appliesTo: [t.app],
+    validate: (props, _args, must) => {
+        const containers: any[] = props.template?.containers ?? [];
+        if (containers.length === 0) must("define containers with liveness and readiness probes");
+        for (const container of containers) {
+            const types = new Set((container.probes ?? []).map((p: { type?: string }) => p?.type));
+            const missing = ["Liveness", "Readiness"].filter((p) => !types.has(p));
+            if (missing.length > 0) must(`probe container ${container.name ?? "(unnamed)"} (missing ${missing.join(" and ")})`);
+        }
+    },
+});
+
+export const azureContainerAppsAppDisallowLiteralSecrets = resourcePolicy({
+    name: "azure-containerapps-app-disallow-literal-secrets",
+    description:
+        "Every secret of a Container App is a Key Vault reference (keyVaultUrl and identity) with no literal value; a " +
+        "session pool, whose secrets can only be literal values, has none.",
+    controls: ["C6.3"],
+    component: "workload",
+    remediationSteps:
+        "List the secret in servers[].secrets: components/workload creates it in the platform vault and references it with " +
+        "{ keyVaultUrl, identity }. Rotate it in Key Vault; never put a value in the stack.",
+    appliesTo: appsAndPools,
+    validate: (props, args, must) => {
+        if (args.type === t.sessionPool) {
+            if ((props.secrets ?? []).length > 0) must("carry no secrets (session pool secrets are literal values)");
+            return;
+        }
+        for (const secret of props.configuration?.secrets ?? []) {
+            const label = secret?.name ?? "(unnamed)";
+            if (secret?.value !== undefined) must(`not hold a literal value for secret ${label}; reference Key Vault instead`);
+            else if (!secret?.keyVaultUrl || !secret?.identity) must(`reference secret ${label} from Key Vault with its identity (keyVaultUrl and identity)`);
+        }
+    },
+});

@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import { McpMonitoring, validateRetention } from "../../components/monitoring";
+import { mcpAnalyticsRules } from "../../components/monitoring/rules";
+import { isoMinutes, ruleGuid, validateRule } from "../../components/monitoring/scheduledRule";
+import { armTypeOf, diagnosticCategories } from "../../components/shared/diagnostics";
+import { createNaming } from "../../components/platform/naming";
+import { requiredMcpDetections } from "../../policy-pack/policies/monitoring";
+import { runUnderMocks } from "../../tools/offline/synthesize";
+import { ofType, single } from "../helpers/resources";
+
+const naming = createNaming({ project: "mcp-platform", stack: "test", tenantId: "t", location: "swedencentral", workload: "mcp" });
+const placement = {
+    resourceGroupName: "rg-mcp-test",
+    location: "swedencentral",
+    tags: { workload: "mcp", environment: "test", "data-classification": "confidential", owner: "team@contoso.com" },
+    naming,
+    subscriptionId: "00000000-0000-0000-0000-000000000001",
+};
+const build = (protect = false) => runUnderMocks(() => new McpMonitoring("mon", { placement, retentionDays: 365, protect }));
+
+describe("McpMonitoring", () => {
+    it("creates an Entra-only workspace with the configured retention and no public ingestion", async () => {
+        const workspace = single(await build(), "azure-native:operationalinsights:Workspace");
+        expect(workspace.inputs.features.disableLocalAuth).toBe(true);
+        expect(workspace.inputs.retentionInDays).toBe(365);
+        expect(workspace.inputs.publicNetworkAccessForIngestion).toBe("Disabled");
+        expect(workspace.inputs.publicNetworkAccessForQuery).toBe("Enabled");
+        expect(workspace.inputs.tags).toEqual(placement.tags);
+        expect(workspace.opts.protect).toBe(false);
+    });
+
+    it("protects the workspace when asked (prod)", async () => {
+        expect(single(await build(true), "azure-native:operationalinsights:Workspace").opts.protect).toBe(true);
+    });
+
+    it("onboards Sentinel on the workspace and sends the workspace's own logs to it", async () => {
+        const resources = await build();
+        const workspace = single(resources, "azure-native:operationalinsights:Workspace");
+        const onboarding = single(resources, "azure-native:securityinsights:SentinelOnboardingState");
+        expect(onboarding.propertyDependencies.workspaceName).toContain(workspace.urn);
+        const diag = single(resources, "azure-native:monitor:DiagnosticSetting");
+        expect(diag.propertyDependencies.resourceUri).toContain(workspace.urn);
+        expect(diag.inputs.logAnalyticsDestinationType).toBe("Dedicated");
+        expect(diag.inputs.logs).toEqual([{ categoryGroup: "allLogs", enabled: true }]);
+    });
+
+    it("creates every MCP rule enabled, with incidents and suppression, after onboarding", async () => {
+        const resources = await build();
+        const onboarding = single(resources, "azure-native:securityinsights:SentinelOnboardingState");
+        const rules = ofType(resources, "azure-native:securityinsights:ScheduledAlertRule");
+        expect(rules).toHaveLength(mcpAnalyticsRules.length);
+        for (const rule of rules) {
+            expect(rule.dependencies).toContain(onboarding.urn);
+            expect(rule.inputs.enabled).toBe(true);
+            expect(rule.inputs.incidentConfiguration.createIncident).toBe(true);
+            expect(rule.inputs.suppressionEnabled).toBe(true);
+            expect(rule.inputs.tactics.length).toBeGreaterThan(0);
+            expect(rule.inputs.kind).toBe("Scheduled");
+        }
+        const tokenRule = rules.find((r) => r.inputs.displayName.startsWith("mcp-token-failures-one-source:"))!;
+        expect(tokenRule.inputs.ruleId).toBe(ruleGuid("mcp-token-failures-one-source"));
+        expect(tokenRule.inputs.entityMappings).toEqual([{ entityType: "IP", fieldMappings: [{ identifier: "Address", columnName: "ClientIp" }] }]);
+        expect(tokenRule.inputs.query).toContain("ApiManagementGatewayLogs");
+    });
+
+    it("deploys a rule for each detection the policy pack requires", () => {
+        expect(mcpAnalyticsRules.map((r) => r.id).sort()).toEqual([...requiredMcpDetections].sort());
+    });
+
+    it("activates, labels and tasks high-severity incidents after onboarding", async () => {
+        const resources = await build();
+        const onboarding = single(resources, "azure-native:securityinsights:SentinelOnboardingState");
+        const automation = single(resources, "azure-native:securityinsights:AutomationRule");
+        expect(automation.dependencies).toContain(onboarding.urn);
+        expect(automation.inputs.triggeringLogic).toMatchObject({ isEnabled: true, triggersOn: "Incidents", triggersWhen: "Created" });
+        expect(automation.inputs.triggeringLogic.conditions[0].conditionProperties).toEqual({
+            propertyName: "IncidentSeverity",
+            operator: "Equals",
+            propertyValues: ["High"],
+        });
+        expect(automation.inputs.actions.map((a: { actionType: string }) => a.actionType)).toEqual(["ModifyProperties", "AddIncidentTask"]);
+        expect(automation.inputs.actions[0].actionConfiguration.status).toBe("Active");
+    });
+});
+
+describe("monitoring helpers", () => {
+    it("rejects retention outside what Log Analytics accepts", () => {
+        expect(() => validateRetention(29)).toThrow("retentionDays: got 29, expected a whole number of days between 30 and 730");
+        expect(() => validateRetention(731)).toThrow();
+        expect(() => validateRetention(90)).not.toThrow();
+    });
+
+    it.each([
+        ["PT5M", 5],
+        ["PT1H", 60],
+        ["P1D", 1440],
+        ["P1DT2H", 1560],
+        ["PT", undefined],
+        ["5m", undefined],
+    ])("reads the ISO duration %s as %s minutes", (duration, minutes) => {
+        expect(isoMinutes(duration)).toBe(minutes);
+    });
+
+    it("rejects a rule that looks back less than it runs, or runs too often", () => {
+        const rule = mcpAnalyticsRules[0];
+        expect(() => validateRule({ ...rule, frequency: "PT1H", lookback: "PT10M" })).toThrow(/expected at least the frequency PT1H/);
+        expect(() => validateRule({ ...rule, frequency: "PT1M", lookback: "PT1M" })).toThrow(/expected PT5M to P14D/);
+        expect(() => validateRule({ ...rule, techniques: ["1110"] })).toThrow(/expected T<4 digits>/);
+    });
+
+    it.each([
+        ["/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/networkSecurityGroups/nsg", "microsoft.network/networksecuritygroups", 1, 0],
+        ["/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/st", "microsoft.storage/storageaccounts", 0, 1],
+        ["/subscriptions/s/resourceGroups/g/providers/Microsoft.KeyVault/vaults/kv", "microsoft.keyvault/vaults", 1, 1],
+    ])("sends what the service supports for %s", (uri, type, logs, metrics) => {
+        expect(armTypeOf(uri)).toBe(type);
+        const categories = diagnosticCategories(uri);
+        expect(categories.logs).toHaveLength(logs);
+        expect(categories.metrics).toHaveLength(metrics);
+    });
+
+    it("lets the caller override the service defaults", () => {
+        const nsg = "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/networkSecurityGroups/nsg";
+        expect(diagnosticCategories(nsg, { logCategories: ["NetworkSecurityGroupEvent"] }).logs).toEqual([{ category: "NetworkSecurityGroupEvent", enabled: true }]);
+    });
+});

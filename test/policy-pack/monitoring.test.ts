@@ -1,0 +1,161 @@
+import { describe, expect, it } from "vitest";
+import {
+    azureLoganalyticsWorkspaceConfigureRetention,
+    azureLoganalyticsWorkspaceDisableLocalAuth,
+    azureLoganalyticsWorkspaceDisablePublicIngestion,
+    azureResourceMissingDiagnosticSetting,
+    azureSentinelWorkspaceEnableMcpAnalytics,
+    requiredMcpDetections,
+} from "../../policy-pack/policies/monitoring";
+import type { PlannedResource } from "../../tools/offline/types";
+import { violationsOf } from "../helpers/policy";
+import { planned } from "../helpers/resources";
+
+const workspaceType = "azure-native:operationalinsights:Workspace";
+const workspace = (inputs: Record<string, any> = {}, name = "log") =>
+    planned(workspaceType, name, {
+        features: { disableLocalAuth: true },
+        retentionInDays: 365,
+        publicNetworkAccessForIngestion: "Disabled",
+        ...inputs,
+    });
+const platform = (profile: string) => planned("mcp:platform:McpPlatform", "mcp", { profile }, { custom: false });
+const messages = async (policy: Parameters<typeof violationsOf>[0], resources: PlannedResource[]) =>
+    (await violationsOf(policy, resources)).map((v) => v.message);
+
+describe("azure-loganalytics-workspace-disable-local-auth (C5.3)", () => {
+    it("accepts a workspace with local auth disabled", async () => {
+        expect(await violationsOf(azureLoganalyticsWorkspaceDisableLocalAuth, [workspace()])).toEqual([]);
+    });
+    it("rejects a workspace that keeps shared keys", async () => {
+        expect(await messages(azureLoganalyticsWorkspaceDisableLocalAuth, [workspace({ features: { disableLocalAuth: false } })])).toEqual([
+            "Workspace log must disable local (shared key) authentication (features.disableLocalAuth true, got false) (C5.3, C6.3).",
+        ]);
+    });
+    it("rejects a workspace without features (the unset case fails closed)", async () => {
+        expect(await violationsOf(azureLoganalyticsWorkspaceDisableLocalAuth, [workspace({ features: undefined })])).toHaveLength(1);
+    });
+});
+
+describe("azure-loganalytics-workspace-disable-public-ingestion (C5.3, C10.3)", () => {
+    it("accepts a workspace closed to public ingestion", async () => {
+        expect(await violationsOf(azureLoganalyticsWorkspaceDisablePublicIngestion, [workspace()])).toEqual([]);
+    });
+    it("rejects a workspace open to public ingestion", async () => {
+        expect(await violationsOf(azureLoganalyticsWorkspaceDisablePublicIngestion, [workspace({ publicNetworkAccessForIngestion: "Enabled" })])).toHaveLength(1);
+    });
+    it("rejects a workspace that leaves ingestion access unset", async () => {
+        expect(await messages(azureLoganalyticsWorkspaceDisablePublicIngestion, [workspace({ publicNetworkAccessForIngestion: undefined })])).toEqual([
+            "Workspace log must refuse ingestion from public networks (publicNetworkAccessForIngestion Disabled, got nothing, i.e. Enabled) (C5.3, C10.3).",
+        ]);
+    });
+});
+
+describe("azure-loganalytics-workspace-configure-retention (A9)", () => {
+    const policy = azureLoganalyticsWorkspaceConfigureRetention;
+    it("accepts a year of retention in prod", async () => {
+        expect(await violationsOf(policy, [platform("prod"), workspace()])).toEqual([]);
+    });
+    it("rejects 30 days in prod", async () => {
+        expect(await messages(policy, [platform("prod"), workspace({ retentionInDays: 30 })])).toEqual([
+            "Workspace log must keep data for at least 90 days in the prod profile (retentionInDays, got 30) (A9, C5.3).",
+        ]);
+    });
+    it("accepts 30 days in dev", async () => {
+        expect(await violationsOf(policy, [platform("dev"), workspace({ retentionInDays: 30 })])).toEqual([]);
+    });
+    it("rejects a workspace without retention set", async () => {
+        expect(await violationsOf(policy, [platform("dev"), workspace({ retentionInDays: undefined })])).toHaveLength(1);
+    });
+    it("holds a stack without a platform component to the prod minimum", async () => {
+        expect(await messages(policy, [workspace({ retentionInDays: 60 })])).toEqual([
+            "Workspace log must keep data for at least 90 days in the unknown (treated as prod) profile (retentionInDays, got 60) (A9, C5.3).",
+        ]);
+    });
+});
+
+describe("azure-resource-missing-diagnostic-setting (C5.1)", () => {
+    const policy = azureResourceMissingDiagnosticSetting;
+    const vault = planned("azure-native:keyvault:Vault", "kv", {});
+    const setting = (target: PlannedResource, to: PlannedResource, inputs: Record<string, any> = {}) =>
+        planned("azure-native:monitor:DiagnosticSetting", `${target.name}-diag`, { logAnalyticsDestinationType: "Dedicated", ...inputs }, {
+            propertyDependencies: { resourceUri: [target.urn], workspaceId: [to.urn] },
+        });
+    const log = workspace();
+
+    it("accepts a vault whose diagnostic setting sends to the stack's workspace", async () => {
+        expect(await violationsOf(policy, [log, setting(log, log), vault, setting(vault, log)])).toEqual([]);
+    });
+    it("rejects a vault without a diagnostic setting", async () => {
+        expect(await messages(policy, [log, setting(log, log), vault])).toEqual([
+            "Vault kv must send its logs and metrics to the platform workspace through a diagnostic setting (C5.1, C10.4, C12.4).",
+        ]);
+    });
+    it("rejects a setting that sends to a workspace outside the stack", async () => {
+        const foreign = planned("azure-native:network:NetworkSecurityGroup", "not-a-workspace", {});
+        expect(await violationsOf(policy, [log, setting(log, log), vault, setting(vault, foreign)])).toHaveLength(1);
+    });
+    it("rejects a setting into the legacy AzureDiagnostics table", async () => {
+        const legacy = setting(vault, log, { logAnalyticsDestinationType: undefined });
+        expect((await messages(policy, [log, setting(log, log), vault, legacy]))[0]).toContain("resource-specific tables");
+    });
+    it("requires the workspace itself to be covered", async () => {
+        expect(await violationsOf(policy, [log])).toHaveLength(1);
+    });
+    it("ignores types that have no diagnostic settings", async () => {
+        expect(await violationsOf(policy, [planned("azure-native:network:Subnet", "snet", {})])).toEqual([]);
+    });
+});
+
+describe("azure-sentinel-workspace-enable-mcp-analytics (C5.2, C5.4)", () => {
+    const policy = azureSentinelWorkspaceEnableMcpAnalytics;
+    const log = workspace();
+    const onboarding = planned("azure-native:securityinsights:SentinelOnboardingState", "sentinel", { sentinelOnboardingStateName: "default" }, {
+        propertyDependencies: { workspaceName: [log.urn] },
+    });
+    const rule = (id: string, inputs: Record<string, any> = {}, dependsOnOnboarding = true) =>
+        planned("azure-native:securityinsights:ScheduledAlertRule", `rule-${id}`, {
+            displayName: `${id}: a detection`,
+            enabled: true,
+            incidentConfiguration: { createIncident: true },
+            ...inputs,
+        }, {
+            propertyDependencies: { workspaceName: [log.urn] },
+            dependencies: dependsOnOnboarding ? [onboarding.urn, log.urn] : [log.urn],
+        });
+    const allRules = () => requiredMcpDetections.map((id) => rule(id));
+
+    it("accepts an onboarded workspace with every MCP rule enabled", async () => {
+        expect(await violationsOf(policy, [log, onboarding, ...allRules()])).toEqual([]);
+    });
+    it("rejects a stack without a workspace", async () => {
+        expect(await messages(policy, [])).toEqual([
+            "The stack must create a Log Analytics workspace with Microsoft Sentinel and the MCP analytics rules (C5.2, C5.4, A4, A8).",
+        ]);
+    });
+    it("rejects a workspace without Sentinel onboarding", async () => {
+        expect(await messages(policy, [log, ...allRules()])).toEqual([
+            "Workspace log must have Microsoft Sentinel onboarded (a SentinelOnboardingState on the workspace) (C5.2, C5.4, A4, A8).",
+        ]);
+    });
+    it("rejects a workspace missing one MCP rule and names it", async () => {
+        const rules = allRules().filter((r) => !r.inputs.displayName.startsWith("mcp-session-binding-violation:"));
+        expect(await messages(policy, [log, onboarding, ...rules])).toEqual([
+            'Workspace log must run the MCP analytics rule mcp-session-binding-violation (a scheduled rule whose display name starts with "mcp-session-binding-violation:") (C5.2, C5.4, A4, A8).',
+        ]);
+    });
+    it("rejects a disabled MCP rule", async () => {
+        const rules = allRules().map((r) => (r.name === "rule-mcp-prompt-attack" ? rule("mcp-prompt-attack", { enabled: false }) : r));
+        expect(await messages(policy, [log, onboarding, ...rules])).toEqual([
+            "ScheduledAlertRule rule-mcp-prompt-attack must be enabled and create incidents (enabled true, incidentConfiguration.createIncident true) for mcp-prompt-attack (C5.2, C5.4, A4, A8).",
+        ]);
+    });
+    it("rejects an MCP rule that creates no incidents (unset)", async () => {
+        const rules = allRules().map((r) => (r.name === "rule-mcp-waf-block-spike" ? rule("mcp-waf-block-spike", { incidentConfiguration: undefined }) : r));
+        expect(await violationsOf(policy, [log, onboarding, ...rules])).toHaveLength(1);
+    });
+    it("rejects a Sentinel rule that does not depend on the onboarding state", async () => {
+        const rules = allRules().map((r) => (r.name === "rule-mcp-rate-limit-abuse" ? rule("mcp-rate-limit-abuse", {}, false) : r));
+        expect((await messages(policy, [log, onboarding, ...rules]))[0]).toContain("must depend on the workspace's Sentinel onboarding state");
+    });
+});
