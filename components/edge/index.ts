@@ -129,6 +129,7 @@ export class McpEdge extends pulumi.ComponentResource {
                 value: pulumi.secret(pfx),
                 contentType: "application/x-pkcs12",
                 expiresInDays: 365,
+                tags: args.placement.tags,
             });
             secretId = secret.properties.apply((p) => parseVersionlessSecretId(p.secretUri).secretId);
             secretScope = secret.id;

@@ -20,8 +20,8 @@ export interface HsmKeyArgs {
     readonly keyOps?: readonly keyvault.JsonWebKeyOperation[];
     /** Expiry and rotation (ISO 8601). Defaults to expire after P1Y, rotate P30D before expiry. */
     readonly lifetime?: KeyLifetime;
-    /** Tags of the key. Defaults to none. */
-    readonly tags?: Record<string, string>;
+    /** Tags of the key: the platform tags (C6.4). Required, so no caller can forget them. */
+    readonly tags: Record<string, string>;
     /** `protect: true` (prod). Defaults to false. */
     readonly protect?: boolean;
 }
@@ -84,8 +84,8 @@ export interface VaultSecretArgs {
     readonly contentType: string;
     /** Days until the secret expires (1–365). */
     readonly expiresInDays: number;
-    /** Tags of the secret. Defaults to none. */
-    readonly tags?: Record<string, string>;
+    /** Tags of the secret: the platform tags (C6.4). Required, so no caller can forget them. */
+    readonly tags: Record<string, string>;
     /** `protect: true` (prod). Defaults to false. */
     readonly protect?: boolean;
 }

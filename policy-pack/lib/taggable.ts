@@ -8,14 +8,11 @@ export const untaggableTypes = new Set<string>([
     "azure-native:network:Subnet",
     "azure-native:network:SecurityRule",
     "azure-native:network:PrivateDnsZoneGroup",
-    "azure-native:privatedns:VirtualNetworkLink",
     "azure-native:privatedns:PrivateRecordSet",
     "azure-native:privatedns:RecordSet",
     "azure-native:authorization:RoleAssignment",
     "azure-native:insights:DiagnosticSetting",
     "azure-native:monitor:DiagnosticSetting",
-    "azure-native:keyvault:Key",
-    "azure-native:keyvault:Secret",
     "azure-native:operationalinsights:Table",
     "azure-native:securityinsights:SentinelOnboardingState",
     "azure-native:securityinsights:ScheduledAlertRule",
@@ -35,7 +32,6 @@ export const untaggableTypes = new Set<string>([
     "azure-native:apimanagement:ProductApi",
     "azure-native:apimanagement:Subscription",
     "azure-native:security:Pricing",
-    "azure-native:containerregistry:Webhook",
 ]);
 
 export function isTaggableAzureType(type: string): boolean {

@@ -163,15 +163,16 @@ describe("createHsmKey and createVaultSecret", () => {
     it("stamps the first key version's expiry once and leaves later ones to the rotation policy", async () => {
         const resources = await runUnderMocks(() => {
             const parent = new pulumi.ComponentResource("test:index:Parent", "parent");
-            createHsmKey(parent, "k", { vault, keyName: "cmk", keySize: 4096, lifetime: { expiresAfter: "P180D", rotateBeforeExpiry: "P14D" } });
+            createHsmKey(parent, "k", { vault, keyName: "cmk", keySize: 4096, lifetime: { expiresAfter: "P180D", rotateBeforeExpiry: "P14D" }, tags });
         });
         const key = single(resources, "azure-native:keyvault:Key");
+        expect(key.inputs.tags).toEqual(tags);
         expect(key.inputs.properties).toMatchObject({ keySize: 4096, rotationPolicy: { attributes: { expiryTime: "P180D" } } });
         expect(key.outputs?.keyUri).toBe("https://kv-mcp-test-abcd.vault.azure.net/keys/cmk");
     });
 
     it("rejects a key lifetime over a year or a rotation after expiry", () => {
-        expect(() => createHsmKey(undefined as never, "k", { vault, keyName: "cmk", lifetime: { expiresAfter: "P2Y", rotateBeforeExpiry: "P30D" } })).toThrow(
+        expect(() => createHsmKey(undefined as never, "k", { vault, keyName: "cmk", lifetime: { expiresAfter: "P2Y", rotateBeforeExpiry: "P30D" }, tags })).toThrow(
             "key cmk: expiresAfter got \"P2Y\"",
         );
         expect(() => validateKeyLifetime("cmk", { expiresAfter: "P90D", rotateBeforeExpiry: "P90D" })).toThrow("rotateBeforeExpiry got \"P90D\"");
@@ -192,7 +193,7 @@ describe("createHsmKey and createVaultSecret", () => {
 
     it("rejects a secret without content type or with a lifetime outside 1–365 days", () => {
         const value = pulumi.output("x");
-        expect(() => createVaultSecret(undefined as never, "s", { vault, secretName: "a", value, contentType: " ", expiresInDays: 30 })).toThrow("contentType");
+        expect(() => createVaultSecret(undefined as never, "s", { vault, secretName: "a", value, contentType: " ", expiresInDays: 30, tags })).toThrow("contentType");
         expect(() => validateSecretLifetime("a", 0)).toThrow("expiresInDays got 0");
         expect(() => validateSecretLifetime("a", 400)).toThrow("expiresInDays got 400");
     });
