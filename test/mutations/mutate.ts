@@ -38,6 +38,36 @@ export function editInputs(type: string, edit: (inputs: Record<string, any>, r: 
     };
 }
 
+/**
+ * Rewrites a policy document (input `value`) of every match; throws when the pattern is absent, so
+ * an XML mutation that no longer applies fails instead of passing silently.
+ */
+export function editXml(type: string, pattern: RegExp | string, replacement: string, match?: Match) {
+    return editInputs(
+        type,
+        (inputs, r) => {
+            const before: string = inputs.value;
+            const after = before.replace(pattern, replacement);
+            if (after === before) throw new Error(`mutation pattern ${String(pattern)} not found in ${r.name}`);
+            inputs.value = after;
+        },
+        match,
+    );
+}
+
+/** Adds a resource, e.g. a forbidden one a careless edit would introduce. */
+export function add(resource: PlannedResource) {
+    return (resources: PlannedResource[]) => [...resources, resource];
+}
+
+/** Applies several edits in order. */
+export function all(...edits: ((resources: PlannedResource[]) => PlannedResource[])[]) {
+    return (resources: PlannedResource[]) => edits.reduce((acc, edit) => edit(acc), resources);
+}
+
+export const named = (name: string): Match => (r) => r.name === name;
+export const nameEndsWith = (suffix: string): Match => (r) => r.name.endsWith(suffix);
+
 /** Removes every resource of the type (and nothing else). */
 export function drop(type: string, match?: Match) {
     return (resources: PlannedResource[]) => {
