@@ -3,7 +3,7 @@ import { TableSchema } from "./tables";
 /**
  * A small KQL reader, enough to check the analytics rules against `tables.ts`: it tokenises a
  * query, follows the pipeline stage by stage (which columns exist after `extend`, `summarize`,
- * `project`, `mv-expand`), and reports every table, column, dynamic member and function it does
+ * `make-series`, `project`, `mv-expand`), and reports every table, column, dynamic member and function it does
  * not know. It is deliberately strict: an identifier it cannot place is a problem, not a pass.
  */
 
@@ -24,7 +24,7 @@ export interface KqlAnalysis {
 }
 
 /** Tabular operators the reader understands; any other operator is reported. */
-const operators = new Set(["where", "extend", "project", "summarize", "mv-expand", "order", "sort", "top", "take", "limit", "distinct", "project-away"]);
+const operators = new Set(["where", "extend", "project", "summarize", "make-series", "mv-expand", "order", "sort", "top", "take", "limit", "distinct", "project-away"]);
 /** Words with meaning in expressions and operator clauses, never columns. */
 const keywords = new Set([
     "by", "and", "or", "not", "in", "has", "has_any", "has_all", "contains", "startswith", "endswith", "matches", "regex",
@@ -37,6 +37,8 @@ const functions = new Set([
     "isnotempty", "isnull", "isnotnull", "strlen", "tolower", "toupper", "iff", "iif", "case", "coalesce", "array_length",
     "count", "countif", "dcount", "dcountif", "make_set", "make_list", "min", "max", "sum", "avg", "arg_max", "arg_min", "any", "take_any",
     "not", "strcat", "split", "extract", "format_datetime", "datetime_diff", "set_union", "bag_keys",
+    // https://learn.microsoft.com/kusto/query/series-decompose-anomalies-function (returns ad_flag, ad_score, baseline)
+    "series_decompose_anomalies",
 ]);
 
 export function tokenize(query: string): Token[] {
@@ -110,9 +112,9 @@ export function analyzeKql(query: string, schemas: Readonly<Record<string, Table
             case "mv-expand": {
                 const added: string[] = [];
                 for (const item of splitTopLevel(rest, ",")) {
-                    const [name, expr] = splitAssignment(item);
+                    const [names, expr] = splitAssignment(item);
                     readExpression(expr);
-                    if (name) added.push(name);
+                    added.push(...names);
                 }
                 added.forEach((n) => available.add(n));
                 break;
@@ -126,7 +128,7 @@ export function analyzeKql(query: string, schemas: Readonly<Record<string, Table
                 const next = new Set<string>();
                 for (const list of [aggregates, groups]) {
                     for (const item of splitTopLevel(list, ",")) {
-                        const [name, expr] = splitAssignment(item);
+                        const [[name], expr] = splitAssignment(item);
                         readExpression(expr);
                         const implicit = expr.length === 1 && expr[0].kind === "ident" ? expr[0].text : undefined;
                         const binned = expr[0]?.text === "bin" && expr[2]?.kind === "ident" ? expr[2].text : undefined;
@@ -134,6 +136,37 @@ export function analyzeKql(query: string, schemas: Readonly<Record<string, Table
                         if (resultName) next.add(resultName);
                         else if (op.text === "summarize" && expr[0]?.text === "count") next.add("count_");
                     }
+                }
+                available = next;
+                break;
+            }
+            case "make-series": {
+                // make-series Agg = fn(…) [default = v], … on Axis [from … to … step …] [by Group, …]
+                const at = (word: string) => rest.findIndex((t) => t.kind === "ident" && t.text === word);
+                const onIndex = at("on");
+                const byIndex = at("by");
+                const axis = rest[onIndex + 1];
+                if (onIndex < 0 || axis?.kind !== "ident") {
+                    problems.push("make-series needs `on <datetime column>`");
+                    break;
+                }
+                const next = new Set<string>();
+                for (const item of splitTopLevel(rest.slice(0, onIndex), ",")) {
+                    const [[name], expr] = splitAssignment(item);
+                    // `default = 0` is part of the aggregation, not a column.
+                    const defaultAt = expr.findIndex((t) => t.kind === "ident" && t.text === "default");
+                    readExpression(defaultAt >= 0 ? expr.slice(0, defaultAt) : expr);
+                    if (name) next.add(name);
+                }
+                use(axis.text);
+                next.add(axis.text);
+                const range = rest.slice(onIndex + 2, byIndex >= 0 ? byIndex : rest.length);
+                readExpression(range.filter((t) => !(t.kind === "ident" && ["from", "to", "step"].includes(t.text))));
+                for (const item of byIndex >= 0 ? splitTopLevel(rest.slice(byIndex + 1), ",") : []) {
+                    const [[name], expr] = splitAssignment(item);
+                    readExpression(expr);
+                    const resultName = name ?? (expr.length === 1 && expr[0].kind === "ident" ? expr[0].text : undefined);
+                    if (resultName) next.add(resultName);
                 }
                 available = next;
                 break;
@@ -158,10 +191,15 @@ function splitTopLevel(tokens: Token[], separator: string): Token[][] {
     return parts.filter((p) => p.length > 0);
 }
 
-/** `Name = expr` → [Name, expr]; `expr` → [undefined, expr]. */
-function splitAssignment(item: Token[]): [string | undefined, Token[]] {
-    if (item.length > 2 && item[0].kind === "ident" && item[1].kind === "punct" && item[1].text === "=") return [item[0].text, item.slice(2)];
-    return [undefined, item];
+/** `Name = expr` → [[Name], expr]; `(A, B) = expr` → [[A, B], expr]; `expr` → [[], expr]. */
+function splitAssignment(item: Token[]): [string[], Token[]] {
+    if (item.length > 2 && item[0].kind === "ident" && item[1].kind === "punct" && item[1].text === "=") return [[item[0].text], item.slice(2)];
+    const close = item.findIndex((t) => t.kind === "punct" && t.text === ")");
+    if (item[0]?.text === "(" && close > 1 && item[close + 1]?.text === "=") {
+        const names = item.slice(1, close).filter((t) => !(t.kind === "punct" && t.text === ","));
+        if (names.every((t) => t.kind === "ident")) return [names.map((t) => t.text), item.slice(close + 2)];
+    }
+    return [[], item];
 }
 
 /** Classifies every identifier of an expression: a column use, a `.member`, or a function call. */

@@ -28,7 +28,15 @@ export interface McpNetworkArgs {
     readonly managedHsmZone?: boolean;
     /** `protect: true` on resources that hold audit data (the flow-log storage). Defaults to false. */
     readonly protectStatefulResources?: boolean;
+    /**
+     * API Management tier injected into the gateway subnet: PremiumV2 needs the subnet delegated to
+     * Microsoft.Web/hostingEnvironments; the classic tiers need it undelegated. Defaults to a classic tier.
+     */
+    readonly gatewaySku?: GatewaySubnetSku;
 }
+
+/** API Management tiers the gateway subnet can host (internal VNet injection). */
+export type GatewaySubnetSku = "Developer" | "Premium" | "PremiumV2";
 
 export type SubnetIds = { edge: pulumi.Output<string>; gateway: pulumi.Output<string>; runtime: pulumi.Output<string>; privateEndpoints: pulumi.Output<string>; sandbox?: pulumi.Output<string> };
 
@@ -104,7 +112,7 @@ export class McpNetwork extends pulumi.ComponentResource {
                     resourceGroupName: placement.resourceGroupName,
                     addressPrefix: tier === "sandbox" ? cidrs.sandbox : cidrs[tier],
                     networkSecurityGroup: { id: nsg.id },
-                    ...subnetSettings(tier),
+                    ...subnetSettings(tier, args.gatewaySku),
                 },
                 { parent: this, dependsOn: previous ? [previous] : [] },
             );
@@ -154,11 +162,16 @@ export function subnetTiersPresent(cidrs: TierCidrs): SubnetTier[] {
 }
 
 /** Per-tier subnet settings beyond the prefix and NSG. */
-export function subnetSettings(tier: SubnetTier): Partial<network.SubnetArgs> {
+export function subnetSettings(tier: SubnetTier, gatewaySku?: GatewaySubnetSku): Partial<network.SubnetArgs> {
     switch (tier) {
         case "runtime":
             // A workload-profiles Container Apps environment needs its subnet delegated.
             return { delegations: [{ name: "container-apps", serviceName: "Microsoft.App/environments" }] };
+        case "gateway":
+            // Premium v2 VNet injection requires the subnet delegated to Microsoft.Web/hostingEnvironments
+            // (learn.microsoft.com/azure/api-management/inject-vnet-v2; Microsoft.Web/serverFarms is for
+            // outbound-only VNet integration). Classic Developer/Premium injection requires no delegation.
+            return gatewaySku === "PremiumV2" ? { delegations: [{ name: "apim-v2-injection", serviceName: "Microsoft.Web/hostingEnvironments" }] } : {};
         case "privateEndpoints":
             // Without network policies, private endpoints bypass the subnet's NSG (A2). No compute
             // lives here, so no default outbound access either.

@@ -78,6 +78,7 @@ export class McpPlatform extends pulumi.ComponentResource {
                 ddosProtection: config.features.ddosProtection,
                 flowLogs: config.features.vnetFlowLogs ? { retentionDays: config.monitoring.retentionDays } : undefined,
                 managedHsmZone: config.features.managedHsm,
+                gatewaySku: config.gateway.sku,
                 protectStatefulResources: config.protectStatefulResources,
             },
             { parent: this },

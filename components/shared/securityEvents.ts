@@ -38,6 +38,8 @@ export const securityEvents = {
     contentSafetyUnavailable: "mcp.content.safety_unavailable",
     /** tools/list result differs from the approved manifest digest (C9.2). */
     manifestDrift: "mcp.manifest.drift",
+    /** One per MCP request that passed authorisation and screening: who called which server, method and tool (C5.1, C10.4, C4.2). */
+    auditCall: "mcp.audit.call",
 } as const;
 
 export type SecurityEventName = (typeof securityEvents)[keyof typeof securityEvents];
@@ -47,3 +49,10 @@ export type SecurityEventName = (typeof securityEvents)[keyof typeof securityEve
  * client address as the gateway saw it, `server` the MCP server name.
  */
 export const securityEventFields = ["event", "server", "oid", "appid", "ip", "method", "tool", "sessionHash", "detail"] as const;
+
+/**
+ * Fields of the per-call audit event (`auditCall`): a subset of `securityEventFields` that never
+ * carries arguments, tokens, client addresses or full session ids (`sessionHash` is a truncated
+ * SHA-256 of oid and session id) (C5.1, C5.3, A5).
+ */
+export const auditEventFields = ["event", "server", "oid", "appid", "method", "tool", "sessionHash"] as const satisfies readonly (typeof securityEventFields)[number][];

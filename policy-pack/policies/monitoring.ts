@@ -46,6 +46,7 @@ export const requiredMcpDetections = [
     "mcp-rate-limit-abuse",
     "mcp-prompt-attack",
     "mcp-tool-manifest-drift",
+    "mcp-call-volume-anomaly",
     "mcp-keyvault-access-denied",
     "mcp-keyvault-purge-attempt",
     "mcp-waf-block-spike",
@@ -152,7 +153,7 @@ export const azureSentinelWorkspaceEnableMcpAnalytics = stackPolicy({
         "The stack creates a Log Analytics workspace with Microsoft Sentinel onboarded and, on it, an enabled scheduled " +
         `analytics rule that creates incidents for each MCP detection (${requiredMcpDetections.join(", ")}); every ` +
         "Sentinel rule depends on the onboarding state.",
-    controls: ["C5.2", "C5.4", "A4", "A8"],
+    controls: ["C5.2", "C5.4", "A4", "A8", "C4.2"],
     component: "monitoring",
     remediationSteps:
         "Create the platform's McpMonitoring component (components/monitoring): it onboards Sentinel and deploys every MCP " +

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { XMLParser } from "fast-xml-parser";
-import { securityEvents, traceSource } from "../../components/shared/securityEvents";
+import { auditEventFields, securityEvents, traceSource } from "../../components/shared/securityEvents";
 import { buildFragments, Fragment, fragmentIds } from "../../components/gateway/policy/fragments";
 import { buildApiPolicy, resourceMetadata, ServerPolicyInput } from "../../components/gateway/policy/apiPolicy";
 import { FragmentSettings } from "../../components/gateway/policy/settings";
@@ -284,6 +284,19 @@ describe("policy fragments", () => {
         expect(textOf(findAll(limit, "set-body")[0])).toContain('new JProperty("jsonrpc", "2.0")');
         const otherwise = findAll(f, "otherwise")[0];
         expect(textOf(findAll(otherwise, "set-body")[0])).toContain('"Request failed."');
+    });
+
+    it("emits one audit event per forwarded request with only the audit fields (C5.1, C10.4)", () => {
+        const [trace] = traces(frag(fragmentIds.audit));
+        expect(trace.attributes).toEqual({ source: traceSource, severity: "information" });
+        expect(findAll(trace, "metadata")[0].attributes).toEqual({ name: "event", value: securityEvents.auditCall });
+        const message = textOf(findAll(trace, "message")[0]);
+        expect([...message.matchAll(/e\["([A-Za-z]+)"\] =/g)].map((m) => m[1])).toEqual([...auditEventFields]);
+        for (const secret of ["Body", "arguments", "Authorization", '"mcpSessionId"', "mcpJwt", "mcpClientIp"]) expect(message).not.toContain(secret);
+        const inbound = section("inbound").children.filter((c): c is XmlElement => "name" in c);
+        const at = (base: string) => inbound.findIndex((e) => e.name === "include-fragment" && e.attributes["fragment-id"] === base);
+        expect(at(fragmentIds.audit)).toBeGreaterThan(at(fragmentIds.promptShields));
+        expect(at(fragmentIds.audit)).toBeLessThan(inbound.findIndex((e) => e.name === "set-backend-service"));
     });
 
     it("streams responses except tools/list, which it buffers for the digest", () => {

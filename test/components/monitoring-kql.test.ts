@@ -3,7 +3,7 @@ import { analyzeKql, tokenize } from "../../components/monitoring/kql";
 import { allowedTables } from "../../components/monitoring/tables";
 import { mcpAnalyticsRules } from "../../components/monitoring/rules";
 import { keyVaultAccessDenied, wafBlockSpike } from "../../components/monitoring/rules/platform";
-import { tokenFailuresFromOneSource } from "../../components/monitoring/rules/gateway";
+import { callVolumeAnomaly, tokenFailuresFromOneSource } from "../../components/monitoring/rules/gateway";
 import { securityEvents, traceSource } from "../../components/shared/securityEvents";
 
 const eventNames = new Set<string>(Object.values(securityEvents));
@@ -81,6 +81,24 @@ describe("the KQL checker", () => {
         const analysis = analyzeKql(query, allowedTables);
         expect(analysis.problems).toEqual([]);
         expect(analysis.output.sort()).toEqual(["Hits", "Ip", "TimeGenerated"]);
+    });
+
+    it("follows make-series: the aggregates, the axis and the by-columns remain, nothing else", () => {
+        const query =
+            "AGWFirewallLogs\n| make-series Hits = count() default = 0 on TimeGenerated from ago(14d) to now() step 1h by ClientIp\n" +
+            '| extend (Flag, Score, Baseline) = series_decompose_anomalies(Hits, 3.0, -1, "linefit")';
+        const analysis = analyzeKql(query, allowedTables);
+        expect(analysis.problems).toEqual([]);
+        expect(analysis.output.sort()).toEqual(["Baseline", "ClientIp", "Flag", "Hits", "Score", "TimeGenerated"]);
+        expect(analyzeKql(`${query}\n| where Hostname == "x"`, allowedTables).problems).toContainEqual(expect.stringContaining("column Hostname is not available"));
+        expect(analyzeKql(query.replace("on TimeGenerated", "on TimeGenrated"), allowedTables).problems).toContainEqual(expect.stringContaining("column TimeGenrated"));
+    });
+
+    it("reads the call-volume anomaly rule from the per-call audit events only (C4.2)", () => {
+        expect(callVolumeAnomaly.events).toEqual([securityEvents.auditCall]);
+        expect(callVolumeAnomaly.query).toContain("make-series");
+        expect(callVolumeAnomaly.query).toContain("series_decompose_anomalies(");
+        expect(callVolumeAnomaly.query).toMatch(/by CallerObjectId\b/);
     });
 
     it("does not read identifiers inside strings or comments", () => {

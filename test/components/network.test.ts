@@ -75,6 +75,21 @@ describe("McpNetwork (C10.3, A2, C4.4)", () => {
         expect(runtime.inputs.delegations).toEqual([{ name: "container-apps", serviceName: "Microsoft.App/environments" }]);
     });
 
+    it("leaves the gateway subnet undelegated for the classic API Management tiers", async () => {
+        for (const gatewaySku of [undefined, "Developer", "Premium"] as const) {
+            const gateway = single(await build({ gatewaySku }), "azure-native:network:Subnet", "snet-gateway");
+            expect(gateway.inputs.delegations).toBeUndefined();
+        }
+    });
+
+    it("delegates the gateway subnet to Microsoft.Web/hostingEnvironments for a PremiumV2 gateway (v2 VNet injection)", async () => {
+        const premiumV2 = await build({ gatewaySku: "PremiumV2" });
+        const gateway = single(premiumV2, "azure-native:network:Subnet", "snet-gateway");
+        expect(gateway.inputs.delegations).toEqual([{ name: "apim-v2-injection", serviceName: "Microsoft.Web/hostingEnvironments" }]);
+        const runtime = single(premiumV2, "azure-native:network:Subnet", "snet-runtime");
+        expect(runtime.inputs.delegations).toEqual([{ name: "container-apps", serviceName: "Microsoft.App/environments" }]);
+    });
+
     it("enables private endpoint network policies on the private-endpoints subnet so its NSG applies", () => {
         const pe = single(resources, "azure-native:network:Subnet", "snet-privateEndpoints");
         expect(pe.inputs.privateEndpointNetworkPolicies).toBe("Enabled");

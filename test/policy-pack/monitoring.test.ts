@@ -107,7 +107,7 @@ describe("azure-resource-missing-diagnostic-setting (C5.1)", () => {
     });
 });
 
-describe("azure-sentinel-workspace-enable-mcp-analytics (C5.2, C5.4)", () => {
+describe("azure-sentinel-workspace-enable-mcp-analytics (C5.2, C5.4, C4.2)", () => {
     const policy = azureSentinelWorkspaceEnableMcpAnalytics;
     const log = workspace();
     const onboarding = planned("azure-native:securityinsights:SentinelOnboardingState", "sentinel", { sentinelOnboardingStateName: "default" }, {
@@ -130,24 +130,28 @@ describe("azure-sentinel-workspace-enable-mcp-analytics (C5.2, C5.4)", () => {
     });
     it("rejects a stack without a workspace", async () => {
         expect(await messages(policy, [])).toEqual([
-            "The stack must create a Log Analytics workspace with Microsoft Sentinel and the MCP analytics rules (C5.2, C5.4, A4, A8).",
+            "The stack must create a Log Analytics workspace with Microsoft Sentinel and the MCP analytics rules (C5.2, C5.4, A4, A8, C4.2).",
         ]);
     });
     it("rejects a workspace without Sentinel onboarding", async () => {
         expect(await messages(policy, [log, ...allRules()])).toEqual([
-            "Workspace log must have Microsoft Sentinel onboarded (a SentinelOnboardingState on the workspace) (C5.2, C5.4, A4, A8).",
+            "Workspace log must have Microsoft Sentinel onboarded (a SentinelOnboardingState on the workspace) (C5.2, C5.4, A4, A8, C4.2).",
         ]);
     });
     it("rejects a workspace missing one MCP rule and names it", async () => {
         const rules = allRules().filter((r) => !r.inputs.displayName.startsWith("mcp-session-binding-violation:"));
         expect(await messages(policy, [log, onboarding, ...rules])).toEqual([
-            'Workspace log must run the MCP analytics rule mcp-session-binding-violation (a scheduled rule whose display name starts with "mcp-session-binding-violation:") (C5.2, C5.4, A4, A8).',
+            'Workspace log must run the MCP analytics rule mcp-session-binding-violation (a scheduled rule whose display name starts with "mcp-session-binding-violation:") (C5.2, C5.4, A4, A8, C4.2).',
         ]);
+    });
+    it("rejects a workspace without the per-user call-volume anomaly rule (C4.2)", async () => {
+        const rules = allRules().filter((r) => !r.inputs.displayName.startsWith("mcp-call-volume-anomaly:"));
+        expect(await messages(policy, [log, onboarding, ...rules])).toEqual([expect.stringContaining("must run the MCP analytics rule mcp-call-volume-anomaly")]);
     });
     it("rejects a disabled MCP rule", async () => {
         const rules = allRules().map((r) => (r.name === "rule-mcp-prompt-attack" ? rule("mcp-prompt-attack", { enabled: false }) : r));
         expect(await messages(policy, [log, onboarding, ...rules])).toEqual([
-            "ScheduledAlertRule rule-mcp-prompt-attack must be enabled and create incidents (enabled true, incidentConfiguration.createIncident true) for mcp-prompt-attack (C5.2, C5.4, A4, A8).",
+            "ScheduledAlertRule rule-mcp-prompt-attack must be enabled and create incidents (enabled true, incidentConfiguration.createIncident true) for mcp-prompt-attack (C5.2, C5.4, A4, A8, C4.2).",
         ]);
     });
     it("rejects an MCP rule that creates no incidents (unset)", async () => {

@@ -149,6 +149,7 @@ export function buildApiPolicy(input: ServerPolicyInput): XmlElement {
             el("quota-by-key", { id: "mcp-quota-user", calls: limits.perUserDailyQuota, "renewal-period": 86400, "counter-key": `@(${user})` }),
             include(fragmentIds.toolAuthorization),
             include(fragmentIds.promptShields),
+            include(fragmentIds.audit),
             el("set-backend-service", { "backend-id": input.backendId }),
             el("set-header", { name: "Authorization", "exists-action": "delete" }),
             el("authentication-managed-identity", { resource: input.backendIdentifierUri, "client-id": input.gatewayIdentityClientId }),

@@ -1,4 +1,4 @@
-import { securityEvents, SecurityEventName, traceSource } from "../../shared/securityEvents";
+import { auditEventFields, securityEvents, SecurityEventName, traceSource } from "../../shared/securityEvents";
 import { el, XmlElement } from "./xml";
 
 /**
@@ -130,6 +130,34 @@ export function traceEvent(event: SecurityEventName, severity: TraceSeverity, de
         "return e.ToString(Newtonsoft.Json.Formatting.None);\n" +
         "}";
     return el("trace", { source: traceSource, severity }, el("message", {}, message), el("metadata", { name: "event", value: event }));
+}
+
+/** C# expression of each audit field (`event` aside): variables only, never the body, a header or the token. */
+const auditFieldExpressions: Readonly<Record<Exclude<(typeof auditEventFields)[number], "event">, string>> = {
+    server: str(vars.server),
+    oid: str(vars.oid),
+    appid: str(vars.appId),
+    method: `${rpcMethod} != "" ? ${rpcMethod} : context.Request.Method`,
+    tool: str(vars.toolName),
+    sessionHash: str(vars.sessionHash),
+};
+
+/**
+ * The per-call audit record (C5.1, C10.4): a `<trace source="mcp-gateway" severity="information">`
+ * with exactly `auditEventFields`, in the same JSON shape as the security events.
+ */
+export function auditTrace(): XmlElement {
+    const event = securityEvents.auditCall;
+    const message =
+        "@{\n" +
+        "var e = new JObject();\n" +
+        `e["event"] = ${csString(event)};\n` +
+        Object.entries(auditFieldExpressions)
+            .map(([field, expression]) => `e[${csString(field)}] = ${expression};\n`)
+            .join("") +
+        "return e.ToString(Newtonsoft.Json.Formatting.None);\n" +
+        "}";
+    return el("trace", { source: traceSource, severity: "information" }, el("message", {}, message), el("metadata", { name: "event", value: event }));
 }
 
 export interface ErrorResponse {

@@ -155,6 +155,37 @@ export const toolManifestDrift: AnalyticsRule = {
     customDetails: { Server: "Server", Digests: "Digests" },
 };
 
+export const callVolumeAnomaly: AnalyticsRule = {
+    id: "mcp-call-volume-anomaly",
+    title: "Anomalous MCP call volume for one user",
+    description:
+        "A user's hourly MCP call volume (from the gateway's per-call audit events) rose far above that user's own " +
+        "14-day baseline (seasonal decomposition, series_decompose_anomalies): a compromised account or client, a " +
+        "runaway agent, or bulk data collection through tools below the static rate limits (C4.2, C10.4).",
+    controls: ["C4.2", "C10.4", "C5.2"],
+    severity: AlertSeverity.Medium,
+    tactics: [AttackTactic.Collection, AttackTactic.Impact],
+    techniques: ["T1119", "T1499"],
+    events: [securityEvents.auditCall],
+    query: [
+        gatewayEvents([securityEvents.auditCall]),
+        "| where isnotempty(CallerObjectId)",
+        "| make-series Calls = count() default = 0 on TimeGenerated from ago(14d) to now() step 1h by CallerObjectId",
+        '| extend (Anomalies, Score, Baseline) = series_decompose_anomalies(Calls, 3.0, -1, "linefit")',
+        "| mv-expand TimeGenerated to typeof(datetime), Calls to typeof(long), Anomalies to typeof(int), Score to typeof(real), Baseline to typeof(real)",
+        // The newest hourly bin only (the rule runs hourly); a floor keeps tiny absolute counts quiet.
+        "| where TimeGenerated >= ago(1h) and Anomalies > 0 and Calls >= 30",
+        "| project CallerObjectId, TimeGenerated, Calls, Baseline, Score",
+    ].join("\n"),
+    tables: table,
+    frequency: "PT1H",
+    lookback: "P14D",
+    threshold: 0,
+    suppression: "PT3H",
+    entities: [account],
+    customDetails: { Calls: "Calls", Baseline: "Baseline" },
+};
+
 export const gatewayRules: readonly AnalyticsRule[] = [
     tokenFailuresFromOneSource,
     audienceOrIssuerMismatch,
@@ -162,4 +193,5 @@ export const gatewayRules: readonly AnalyticsRule[] = [
     rateLimitAbusePerUser,
     promptShieldsDetection,
     toolManifestDrift,
+    callVolumeAnomaly,
 ];

@@ -1,0 +1,165 @@
+import { securityEvents } from "../../shared/securityEvents";
+import { csString, errorResponse, reject, rpcCodes, str, vars, when } from "./expressions";
+import { Fragment, fragment, fragmentIds } from "./fragment";
+import { FragmentSettings, firstStatelessRevision } from "./settings";
+import { el, XmlElement } from "./xml";
+import { envelopeExpression, versionCheckExpression } from "./requestExpressions";
+
+/**
+ * Inbound request checks: the Origin allow-list, the JSON-RPC envelope with content type and size
+ * limits (C1.1, C1.2, C9.4), and the MCP protocol version of both revisions (C3.4).
+ */
+
+/** Client address as the edge saw it: the last X-Forwarded-For hop (appended by the Application Gateway). */
+const clientIpExpression =
+    "@{\n" +
+    'var xff = context.Request.Headers.GetValueOrDefault("X-Forwarded-For", "");\n' +
+    'if (xff == "") { return context.Request.IpAddress; }\n' +
+    "var hop = xff.Split(',').Last().Trim();\n" +
+    "var colon = hop.LastIndexOf(':');\n" +
+    "return (colon > 0 && hop.IndexOf(':') == colon) ? hop.Substring(0, colon) : hop;\n" +
+    "}";
+
+/** DNS-rebinding defence both revisions require: an `Origin` outside the allow-list gets 403. */
+export function originFragment(settings: FragmentSettings): Fragment {
+    const allowed = `new string[] { ${settings.allowedOrigins.map(csString).join(", ")} }`;
+    return fragment(
+        fragmentIds.origin,
+        "Records the client address and rejects a present Origin header that is not in the allow-list (403).",
+        el("set-variable", { name: vars.clientIp, value: clientIpExpression }),
+        when(
+            `context.Request.Headers.ContainsKey("Origin") && !${allowed}.Contains(context.Request.Headers.GetValueOrDefault("Origin", ""))`,
+            reject(
+                securityEvents.originRejected,
+                { status: 403, reason: "Forbidden", code: rpcCodes.forbidden, message: "Origin not allowed." },
+                `context.Request.Headers.GetValueOrDefault("Origin", "")`,
+            ),
+        ),
+    );
+}
+
+
+const envelopeField = (field: string) => `(string)JObject.Parse(${str(vars.envelope)})[${csString(field)}]`;
+
+/** JSON-RPC envelope and size validation (C1.1, C1.2). */
+export function envelopeFragment(settings: FragmentSettings): Fragment {
+    const isPost = `context.Request.Method == "POST"`;
+    return fragment(
+        fragmentIds.envelope,
+        "POST bodies: JSON media type, at most maxRequestBytes, one JSON-RPC 2.0 request, notification or response (no batches); extracts method, id and tool name.",
+        when(isPost, [
+            when(
+                `!context.Request.Headers.GetValueOrDefault("Content-Type", "").Trim().StartsWith("application/json", StringComparison.OrdinalIgnoreCase)`,
+                reject(securityEvents.envelopeRejected, {
+                    status: 415,
+                    reason: "Unsupported Media Type",
+                    code: rpcCodes.unsupportedMediaType,
+                    message: "Content-Type must be application/json.",
+                }),
+            ),
+            when(
+                `long.Parse(context.Request.Headers.GetValueOrDefault("Content-Length", "0")) > ${settings.maxRequestBytes}`,
+                reject(securityEvents.envelopeRejected, {
+                    status: 413,
+                    reason: "Payload Too Large",
+                    code: rpcCodes.payloadTooLarge,
+                    message: "Request body too large.",
+                }),
+            ),
+            el("set-variable", { name: vars.body, value: `@(context.Request.Body.As<string>(preserveContent: true) ?? "")` }),
+            when(
+                `Encoding.UTF8.GetByteCount(${str(vars.body)}) > ${settings.maxRequestBytes}`,
+                reject(securityEvents.envelopeRejected, {
+                    status: 413,
+                    reason: "Payload Too Large",
+                    code: rpcCodes.payloadTooLarge,
+                    message: "Request body too large.",
+                }),
+            ),
+            el("set-variable", { name: vars.envelope, value: envelopeExpression(str(vars.body)) }),
+            el("set-variable", { name: vars.rpcMethod, value: `@(${envelopeField("method")} ?? "")` }),
+            el("set-variable", { name: vars.rpcId, value: `@(${envelopeField("id")} ?? "")` }),
+            el("set-variable", { name: vars.toolName, value: `@(${envelopeField("tool")} ?? "")` }),
+            when(
+                `${envelopeField("error")} != ""`,
+                reject(
+                    securityEvents.envelopeRejected,
+                    { status: 400, reason: "Bad Request", code: rpcCodes.invalidRequest, message: "Invalid JSON-RPC request." },
+                    envelopeField("error"),
+                ),
+            ),
+        ]),
+    );
+}
+
+/** MCP protocol version for both revisions (C3.4); header/body mismatches get -32020 as 2026-07-28 mandates. */
+export function protocolVersionFragment(settings: FragmentSettings): Fragment {
+    const check = (field: string) => `(string)JObject.Parse(${str(vars.versionCheck)})[${csString(field)}]`;
+    const supportedJson = `new JArray(${settings.protocolVersions.map(csString).join(", ")})`;
+    const versionData = `new JObject(new JProperty("supported", ${supportedJson}), new JProperty("requested", ${check("version")}))`;
+    return fragment(
+        fragmentIds.protocolVersion,
+        `Accepts only ${settings.protocolVersions.join(", ")}: MCP-Protocol-Version header and initialize params.protocolVersion (2025-11-25), ` +
+            `_meta io.modelcontextprotocol/protocolVersion with matching MCP-Protocol-Version, Mcp-Method and Mcp-Name headers (${firstStatelessRevision}).`,
+        el("set-variable", { name: vars.versionCheck, value: versionCheckExpression(settings.protocolVersions, str(vars.envelope)) }),
+        el("set-variable", { name: vars.era, value: `@(${check("era")})` }),
+        el(
+            "choose",
+            {},
+            el(
+                "when",
+                { condition: `@(${check("status")} == "unsupported")` },
+                reject(
+                    securityEvents.protocolVersionRejected,
+                    {
+                        status: 400,
+                        reason: "Bad Request",
+                        code: rpcCodes.unsupportedProtocolVersion,
+                        message: "Unsupported protocol version",
+                        data: versionData,
+                    },
+                    check("detail"),
+                ).map((node) =>
+                    // Legacy clients know -32602 for an unsupported version (2025-11-25 lifecycle); modern ones -32022.
+                    node.name === "return-response" ? legacyAwareVersionError(node, check("era"), versionData) : node,
+                ),
+            ),
+            el(
+                "when",
+                { condition: `@(${check("status")} == "mismatch")` },
+                reject(
+                    securityEvents.headerBodyMismatch,
+                    { status: 400, reason: "Bad Request", code: rpcCodes.headerMismatch, message: "Header mismatch" },
+                    check("detail"),
+                ),
+            ),
+            el(
+                "when",
+                { condition: `@(${check("status")} == "method-not-allowed")` },
+                reject(
+                    securityEvents.protocolVersionRejected,
+                    {
+                        status: 405,
+                        reason: "Method Not Allowed",
+                        code: rpcCodes.methodNotAllowed,
+                        message: "Method not allowed for this protocol version.",
+                        headers: { Allow: '"POST"' },
+                    },
+                    check("detail"),
+                ),
+            ),
+        ),
+    );
+}
+
+/** Wraps the version error so legacy requests get -32602 and modern ones -32022. */
+function legacyAwareVersionError(modern: XmlElement, eraExpression: string, data: string): XmlElement {
+    const legacy = errorResponse({
+        status: 400,
+        reason: "Bad Request",
+        code: rpcCodes.invalidParams,
+        message: "Unsupported protocol version",
+        data,
+    });
+    return when(`${eraExpression} == "legacy"`, [legacy], [modern]);
+}

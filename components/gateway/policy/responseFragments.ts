@@ -1,0 +1,105 @@
+import { securityEvents } from "../../shared/securityEvents";
+import { bearerChallenge, csString, errorResponse, reject, rpcCodes, rpcMethod, securityHeaderElements, vars, when } from "./expressions";
+import { Fragment, fragment, fragmentIds } from "./fragment";
+import { FragmentSettings } from "./settings";
+import { el } from "./xml";
+
+/**
+ * Backend and response fragments: forwarding (streaming except tools/list), the security headers
+ * and header removal (C8.4, C1.4), and the on-error answers without internals.
+ */
+
+/** Streams responses (SSE) except tools/list, which the manifest check must read whole (C4.3 timeout). */
+export function forwardFragment(settings: FragmentSettings): Fragment {
+    const timeout = settings.backendTimeoutSeconds ?? 60;
+    return fragment(
+        fragmentIds.forward,
+        "Forwards to the backend with a header timeout; buffers only tools/list responses so SSE streams flow.",
+        when(`${rpcMethod} == "tools/list"`, [el("forward-request", { timeout, "buffer-response": "true" })], [
+            el("forward-request", { timeout, "buffer-response": "false" }),
+        ]),
+    );
+}
+
+
+/** C8.4: HSTS, nosniff, no-store, frame deny; removes headers that reveal the stack. */
+export function securityHeadersFragment(): Fragment {
+    return fragment(fragmentIds.securityHeaders, "Sets HSTS, nosniff, no-store, frame deny and CSP; removes Server, X-Powered-By, X-AspNet-Version.", ...securityHeaderElements());
+}
+
+/** on-error: token failures become RFC 6750/9728 challenges, limits become 429, anything else a bare JSON-RPC error. */
+export function onErrorFragment(): Fragment {
+    const reason = `(context.LastError.Reason ?? "")`;
+    const isToken = `context.LastError.Source == "validate-azure-ad-token" || context.LastError.Source == "validate-jwt"`;
+    const challenge = (error: "invalid_token" | "insufficient_scope") => ({ "WWW-Authenticate": bearerChallenge(error) });
+    const quotaRetry =
+        '(Regex.IsMatch(context.LastError.Message ?? "", @"\\d+:\\d{2}:\\d{2}") ? ((int)TimeSpan.Parse(Regex.Match(context.LastError.Message, @"\\d+:\\d{2}:\\d{2}").Value).TotalSeconds).ToString() : "3600")';
+    // rate-limit-by-key stores the retry interval as a number, so it is read untyped.
+    const retryVar = csString(vars.retryAfter);
+    const retryAfter = `(${reason} == "QuotaExceeded" ? ${quotaRetry} : context.Variables.ContainsKey(${retryVar}) ? Convert.ToString(context.Variables[${retryVar}]) : "60")`;
+    return fragment(
+        fragmentIds.onError,
+        "Maps token, rate-limit and quota failures to their security events and answers; every other error is a JSON-RPC error without internals.",
+        el(
+            "choose",
+            {},
+            el(
+                "when",
+                { condition: `@((${isToken}) && ${reason}.Contains("Audience"))` },
+                reject(
+                    securityEvents.audienceMismatch,
+                    { status: 401, reason: "Unauthorized", code: rpcCodes.unauthorized, message: "Invalid token.", headers: challenge("invalid_token") },
+                    reason,
+                ),
+            ),
+            el(
+                "when",
+                { condition: `@((${isToken}) && (${reason}.Contains("Client") || ${reason}.Contains("Application")))` },
+                reject(
+                    securityEvents.clientNotAllowed,
+                    { status: 403, reason: "Forbidden", code: rpcCodes.forbidden, message: "Client application not allowed.", headers: challenge("invalid_token") },
+                    reason,
+                ),
+            ),
+            el(
+                "when",
+                { condition: `@((${isToken}) && ${reason}.Contains("Claim"))` },
+                reject(
+                    securityEvents.claimMissing,
+                    { status: 403, reason: "Forbidden", code: rpcCodes.forbidden, message: "Insufficient scope.", headers: challenge("insufficient_scope") },
+                    reason,
+                ),
+            ),
+            el(
+                "when",
+                { condition: `@(${isToken})` },
+                reject(
+                    securityEvents.tokenRejected,
+                    { status: 401, reason: "Unauthorized", code: rpcCodes.unauthorized, message: "Invalid token.", headers: challenge("invalid_token") },
+                    reason,
+                ),
+            ),
+            el(
+                "when",
+                { condition: `@(${reason} == "RateLimitExceeded" || ${reason} == "QuotaExceeded")` },
+                reject(
+                    securityEvents.rateLimited,
+                    {
+                        status: 429,
+                        reason: "Too Many Requests",
+                        code: rpcCodes.tooManyRequests,
+                        message: "Rate limit exceeded.",
+                        headers: { "Retry-After": retryAfter },
+                    },
+                    `${reason} + " " + (context.LastError.PolicyId ?? "")`,
+                ),
+            ),
+            el(
+                "when",
+                { condition: `@(${reason} == "BackendConnectionFailure" || ${reason} == "Timeout")` },
+                [errorResponse({ status: 502, reason: "Bad Gateway", code: rpcCodes.badGateway, message: "Upstream unavailable." })],
+            ),
+            el("otherwise", {}, errorResponse({ status: 500, reason: "Internal Server Error", code: rpcCodes.internalError, message: "Request failed." })),
+        ),
+    );
+}

@@ -1,0 +1,112 @@
+import { securityEvents } from "../../shared/securityEvents";
+import { csString, isToolsCall, reject, rpcCodes, rpcMethod, setHeader, str, traceEvent, vars, when } from "./expressions";
+import { Fragment, fragment, fragmentIds } from "./fragment";
+import { FragmentSettings, promptShieldsApiVersion, promptShieldsMaxChars } from "./settings";
+import { el } from "./xml";
+import { manifestDigestExpression } from "./manifestExpression";
+
+/**
+ * Content screening: Prompt Shields on tools/call arguments (C1.3, C9.1) and the tools/list
+ * manifest digest against the approved one (C9.2).
+ */
+
+/** Prompt Shields on tools/call arguments through the private Content Safety account (C1.3, C9.1). */
+export function promptShieldsFragment(settings: FragmentSettings): Fragment {
+    const endpoint = settings.contentSafetyEndpoint.replace(/\/+$/, "");
+    const url = `${endpoint}/contentsafety/text:shieldPrompt?api-version=${promptShieldsApiVersion}`;
+    const argumentsExpression =
+        "@{\n" +
+        `var args = JObject.Parse(${str(vars.body)}).SelectToken("params.arguments");\n` +
+        'return args == null ? "" : args.ToString(Newtonsoft.Json.Formatting.None);\n' +
+        "}";
+    const verdictExpression =
+        "@{\n" +
+        `var r = context.Variables.ContainsKey(${csString(vars.shieldResponse)}) ? (IResponse)context.Variables[${csString(vars.shieldResponse)}] : null;\n` +
+        'if (r == null || r.StatusCode != 200) { return "unavailable"; }\n' +
+        "var j = r.Body.As<JObject>();\n" +
+        'var attack = (bool?)j.SelectToken("userPromptAnalysis.attackDetected") == true;\n' +
+        'var docs = j["documentsAnalysis"] as JArray;\n' +
+        'if (docs != null && docs.Any(d => (bool?)d["attackDetected"] == true)) { attack = true; }\n' +
+        'return attack ? "attack" : "clean";\n' +
+        "}";
+    const unavailable = (detail: string) =>
+        settings.promptShieldsFailureMode === "closed"
+            ? reject(
+                  securityEvents.contentSafetyUnavailable,
+                  {
+                      status: 503,
+                      reason: "Service Unavailable",
+                      code: rpcCodes.unavailable,
+                      message: "Content screening unavailable; try again later.",
+                      headers: { "Retry-After": '"30"' },
+                  },
+                  csString(`${detail}; failed closed`),
+              )
+            : [traceEvent(securityEvents.contentSafetyUnavailable, "information", csString(`${detail}; failed open`))];
+    return fragment(
+        fragmentIds.promptShields,
+        `tools/call: sends the arguments to Prompt Shields with the gateway's managed identity; an attack is rejected, an unavailable screen fails ${settings.promptShieldsFailureMode}.`,
+        when(isToolsCall, [
+            el("set-variable", { name: vars.shieldInput, value: argumentsExpression }),
+            el(
+                "choose",
+                {},
+                el("when", { condition: `@(${str(vars.shieldInput)}.Length > ${promptShieldsMaxChars})` }, unavailable("arguments exceed the Prompt Shields input limit")),
+                el(
+                    "when",
+                    { condition: `@(${str(vars.shieldInput)} != "")` },
+                    el(
+                        "send-request",
+                        { mode: "new", "response-variable-name": vars.shieldResponse, timeout: 10, "ignore-error": "true" },
+                        el("set-url", {}, url),
+                        el("set-method", {}, "POST"),
+                        setHeader("Content-Type", "application/json"),
+                        el("set-body", {}, `@(new JObject(new JProperty("userPrompt", ${str(vars.shieldInput)})).ToString(Newtonsoft.Json.Formatting.None))`),
+                        el("authentication-managed-identity", {
+                            resource: "https://cognitiveservices.azure.com",
+                            "client-id": settings.gatewayIdentityClientId,
+                        }),
+                    ),
+                    el("set-variable", { name: vars.shieldVerdict, value: verdictExpression }),
+                    el(
+                        "choose",
+                        {},
+                        el(
+                            "when",
+                            { condition: `@(${str(vars.shieldVerdict)} == "attack")` },
+                            reject(
+                                securityEvents.promptAttackDetected,
+                                { status: 400, reason: "Bad Request", code: rpcCodes.invalidParams, message: "Tool arguments rejected by content screening." },
+                                csString("Prompt Shields detected an attack"),
+                            ),
+                        ),
+                        el("when", { condition: `@(${str(vars.shieldVerdict)} == "unavailable")` }, unavailable("Prompt Shields did not answer")),
+                    ),
+                ),
+            ),
+        ]),
+    );
+}
+
+
+/** C9.2: the tools/list result's digest against the approved one; block or detect. */
+export function manifestIntegrityFragment(settings: FragmentSettings): Fragment {
+    const drift = `${str(vars.manifestActual)} != ${str(vars.manifestDigest)}`;
+    const detail = `"expected " + ${str(vars.manifestDigest)} + ", got " + ${str(vars.manifestActual)}`;
+    const onDrift =
+        settings.manifestMode === "block"
+            ? reject(
+                  securityEvents.manifestDrift,
+                  { status: 502, reason: "Bad Gateway", code: rpcCodes.badGateway, message: "Tool manifest not approved." },
+                  detail,
+              )
+            : [traceEvent(securityEvents.manifestDrift, "error", detail)];
+    return fragment(
+        fragmentIds.manifestIntegrity,
+        `tools/list: SHA-256 of the canonical result.tools compared with the server's approved digest (${settings.manifestMode} on drift).`,
+        when(`${rpcMethod} == "tools/list" && context.Response.StatusCode == 200`, [
+            el("set-variable", { name: vars.manifestActual, value: manifestDigestExpression() }),
+            when(drift, onDrift),
+        ]),
+    );
+}
