@@ -1,22 +1,26 @@
 import { McpPolicy } from "../lib/policy";
-import * as tags from "./tags";
-import * as identity from "./identity";
-import * as runtime from "./runtime";
-import * as workload from "./workload";
-import * as roleAssignments from "./roleAssignments";
-import * as monitoring from "./monitoring";
-import * as registry from "./registry";
-import * as network from "./network";
-import * as keyvault from "./keyvault";
-import * as safety from "./safety";
 import * as edge from "./edge";
 import * as gateway from "./gateway";
+import * as identity from "./identity";
+import * as keyvault from "./keyvault";
+import * as monitoring from "./monitoring";
+import * as network from "./network";
+import * as registry from "./registry";
+import * as roleAssignments from "./roleAssignments";
+import * as runtime from "./runtime";
+import * as safety from "./safety";
+import * as tags from "./tags";
+import * as workload from "./workload";
 
-/** Every policy of the pack, in report order. Add an area by importing its module here. */
-export const policies: McpPolicy[] = collect(tags, identity, runtime, workload, roleAssignments, monitoring, registry, network, keyvault, safety, edge, gateway);
+/**
+ * Every policy of the pack, sorted by name. Add an area by importing its module here. Sorted
+ * because a module's export order differs between CommonJS (the engine, tsx) and ES module
+ * namespaces (vitest), and reports and docs/controls.md must not depend on which one loaded it.
+ */
+export const policies: McpPolicy[] = collect(edge, gateway, identity, keyvault, monitoring, network, registry, roleAssignments, runtime, safety, tags, workload);
 
 function collect(...modules: Record<string, unknown>[]): McpPolicy[] {
-    return modules.flatMap((m) => Object.values(m).filter(isPolicy));
+    return modules.flatMap((m) => Object.values(m).filter(isPolicy)).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 function isPolicy(value: unknown): value is McpPolicy {

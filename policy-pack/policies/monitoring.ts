@@ -147,6 +147,14 @@ export const azureResourceMissingDiagnosticSetting = stackPolicy({
     },
 });
 
+/** An enabled automation rule that fires on created incidents of High severity (or on every incident). */
+function handlesHighSeverity(props: Record<string, any>): boolean {
+    const logic = props.triggeringLogic ?? {};
+    if (logic.isEnabled !== true || logic.triggersOn !== "Incidents") return false;
+    const severity = (logic.conditions ?? []).filter((c: any) => c.conditionProperties?.propertyName === "IncidentSeverity");
+    return severity.length === 0 || severity.some((c: any) => (c.conditionProperties.propertyValues ?? []).includes("High"));
+}
+
 export const azureSentinelWorkspaceEnableMcpAnalytics = stackPolicy({
     name: "azure-sentinel-workspace-enable-mcp-analytics",
     description:
@@ -185,6 +193,11 @@ export const azureSentinelWorkspaceEnableMcpAnalytics = stackPolicy({
                 const live = matches.filter((r) => r.props.enabled === true && r.props.incidentConfiguration?.createIncident === true);
                 if (matches.length === 0) must(workspace, `run the MCP analytics rule ${id} (a scheduled rule whose display name starts with "${id}:")`);
                 else if (live.length === 0) must(matches[0], `be enabled and create incidents (enabled true, incidentConfiguration.createIncident true) for ${id}`);
+            }
+            // A8: every high-severity incident gets an automated first response.
+            const automation = onWorkspace.filter((r) => r.type === monitoringTypes.automationRule && handlesHighSeverity(r.props));
+            if (automation.length === 0) {
+                must(workspace, "run an enabled Sentinel automation rule for high-severity incidents (triggersOn Incidents, severity High)");
             }
         }
     },

@@ -41,6 +41,9 @@ const t = {
 } as const;
 
 const api = nameEndsWith("-api-docs-policy");
+const fragment = (id: string) => named(`mcp-gateway-mcp-${id}`);
+const envelopeErrorCheck =
+    /<when condition="@\(\(string\)JObject\.Parse\(context\.Variables\.GetValueOrDefault&lt;string&gt;\(&quot;mcpEnvelope&quot;, &quot;&quot;\)\)\[&quot;error&quot;\] != &quot;&quot;\)">[\s\S]*?<\/when>/;
 const container = (edit: (c: Record<string, any>) => void) => editInputs(t.app, (i) => edit(i.template.containers[0]));
 
 export const mutations: Mutation[] = [
@@ -55,10 +58,16 @@ export const mutations: Mutation[] = [
     // --- C1: input validation and content filtering ---
     { controls: ["C1.1"], description: "the WAF only detects instead of preventing", apply: setInput(t.waf, "policySettings.mode", "Detection") },
     { controls: ["C1.1"], description: "the WAF loses its managed rule sets", apply: setInput(t.waf, "managedRules.managedRuleSets", []) },
+    { controls: ["C1.1"], description: "the gateway stops checking the Origin header", apply: editXml(t.fragment, /^[\s\S]*$/, "<fragment/>", fragment("origin")) },
+    { controls: ["C1.2", "C1.1"], description: "the gateway stops rejecting malformed JSON-RPC envelopes", apply: editXml(t.fragment, envelopeErrorCheck, "", fragment("envelope")) },
+    { controls: ["C9.4", "C1.1"], description: "the gateway's request size limit grows a hundredfold", apply: editXml(t.fragment, /&gt; 1048576\)/g, "&gt; 104857600)", fragment("envelope")) },
+    { controls: ["C1.3", "C9.1"], description: "Prompt Shields fails open when Content Safety is unreachable", apply: editXml(t.fragment, /<set-status code="503"[^>]*\/>/g, '<set-status code="200" reason="OK"/>', fragment("prompt-shields")) },
+    { controls: ["C1.3", "C9.1"], description: "the API stops screening tools/call with Prompt Shields", apply: editXml(t.apiPolicy, /<include-fragment fragment-id="[^"]*-mcp-prompt-shields"\/>/, "", api) },
     { controls: ["C1.3"], description: "Content Safety accepts API keys", apply: setInput(t.account, "properties.disableLocalAuth", false) },
     { controls: ["C1.3", "C10.3"], description: "Content Safety is reachable from the internet", apply: setInput(t.account, "properties.publicNetworkAccess", "Enabled") },
     { controls: ["C1.3", "A2"], description: "Content Safety loses its private endpoint", apply: drop(t.pep, named("mcp-safety-pep")) },
-    // --- C2: identity ---
+    // --- C2: identity and authorisation ---
+    { controls: ["C2.2", "C7.3"], description: "tool authorisation lets a caller without the tool's role through", apply: editXml(t.fragment, /code="403"/g, 'code="200"', fragment("tool-authorization")) },
     { controls: ["C2.1"], description: "Content Safety has no custom subdomain (no Entra auth)", apply: setInput(t.account, "properties.customSubDomainName", undefined) },
     { controls: ["C2.2", "C10.2"], description: "a workload identity is made Owner", apply: setInput(t.role, "roleDefinitionId", "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635", nameEndsWith("-acr-ra-acr-pull")) },
     { controls: ["C2.3", "C6.3"], description: "an application password is added", apply: add(planned("azuread:index/applicationPassword:ApplicationPassword", "docs-secret", { applicationId: "/applications/x" })) },
@@ -80,6 +89,10 @@ export const mutations: Mutation[] = [
     { controls: ["C4.3", "C10.1"], description: "a Container App runs without CPU and memory limits", apply: container((c) => delete c.resources) },
     { controls: ["C4.3", "C10.4"], description: "a Container App loses its probes", apply: container((c) => delete c.probes) },
     // --- C5: logging and SIEM ---
+    { controls: ["C5.1", "C10.4"], description: "the gateway stops writing the per-call audit event", apply: editXml(t.fragment, /^[\s\S]*$/, "<fragment/>", fragment("audit")) },
+    { controls: ["C5.3", "A5"], description: "API Management logs request bodies", apply: setInput("azure-native:apimanagement:Diagnostic", "frontend.request.body.bytes", 8192) },
+    { controls: ["C5.3", "A5"], description: "API Management stops masking the Authorization header on backend requests", apply: setInput("azure-native:apimanagement:ApiDiagnostic", "backend.request.dataMasking", undefined) },
+    { controls: ["C4.2", "C5.2"], description: "the per-user call-volume anomaly rule is removed", apply: drop(t.rule, nameEndsWith("mcp-call-volume-anomaly")) },
     { controls: ["C5.1", "C10.4"], description: "the vault's diagnostic setting is removed", apply: drop(t.diag, named("mcp-keyvault-vault-diag")) },
     { controls: ["C5.2", "A4"], description: "Sentinel is not onboarded", apply: drop(t.onboarding) },
     { controls: ["C5.2", "C5.4"], description: "an MCP analytics rule is disabled", apply: setInput(t.rule, "enabled", false, nameEndsWith("mcp-session-binding-violation")) },
@@ -97,7 +110,14 @@ export const mutations: Mutation[] = [
     { controls: ["C7.1"], description: "the caller's Authorization header is passed through to the server", apply: editXml(t.apiPolicy, /<set-header name="Authorization" exists-action="delete"\/>/, "", api) },
     { controls: ["C7.1"], description: "the gateway stops authenticating to the backend with its managed identity", apply: editXml(t.apiPolicy, /<authentication-managed-identity [^>]*\/>/, "", api) },
     { controls: ["C7.3"], description: "the API's token validation no longer requires scope or role claims", apply: editXml(t.apiPolicy, /<required-claims>[\s\S]*?<\/required-claims>/, "", api) },
+    { controls: ["C8.1", "M4"], description: "the session-id format check admits one-character ids", apply: editXml(t.fragment, /\{16,128\}/g, "{1,128}", fragment("session")) },
+    { controls: ["C7.4", "C8.2"], description: "the API stops binding sessions to the token's user", apply: editXml(t.apiPolicy, /<include-fragment fragment-id="[^"]*-mcp-session-bind"\/>/, "", api) },
+    { controls: ["C8.4"], description: "the gateway stops sending HSTS", apply: editXml(t.fragment, /<set-header name="Strict-Transport-Security"[\s\S]*?<\/set-header>/, "", fragment("security-headers")) },
+    { controls: ["C8.4"], description: "the gateway stops removing the Server header", apply: editXml(t.fragment, /<set-header name="Server" exists-action="delete"\/>/, "", fragment("security-headers")) },
+    { controls: ["C1.4", "C8.4"], description: "errors leak the gateway's internal message", apply: editXml(t.fragment, /&quot;Request failed\.&quot;/g, "context.LastError.Message", fragment("on-error")) },
     { controls: ["C8.2"], description: "the session fragment stops checking the binding", apply: editXml(t.fragment, /<cache-lookup-value [^>]*\/>/g, "", nameEndsWith("-mcp-session")) },
+    { controls: ["C9.2"], description: "the tool-manifest check is emptied", apply: editXml(t.fragment, /^[\s\S]*$/, "<fragment/>", fragment("manifest-integrity")) },
+    { controls: ["C9.2"], description: "prod's manifest check only detects drift instead of blocking", stacks: ["prod"], apply: editXml(t.fragment, /<return-response>[\s\S]*?<\/return-response>/, "", fragment("manifest-integrity")) },
     // --- C10: isolation and privilege ---
     { controls: ["C10.2"], description: "a Container App runs with a system-assigned identity only", apply: setInput(t.app, "identity", { type: "SystemAssigned" }) },
     { controls: ["C10.2", "C2.2"], description: "a role is granted at subscription scope", apply: setInput(t.role, "scope", "/subscriptions/96149603-1f8e-5026-80c6-3a4705506938", nameEndsWith("-acr-ra-acr-pull")) },

@@ -107,7 +107,7 @@ describe("azure-resource-missing-diagnostic-setting (C5.1)", () => {
     });
 });
 
-describe("azure-sentinel-workspace-enable-mcp-analytics (C5.2, C5.4, C4.2)", () => {
+describe("azure-sentinel-workspace-enable-mcp-analytics (C5.2, C5.4, A4, A8, C4.2)", () => {
     const policy = azureSentinelWorkspaceEnableMcpAnalytics;
     const log = workspace();
     const onboarding = planned("azure-native:securityinsights:SentinelOnboardingState", "sentinel", { sentinelOnboardingStateName: "default" }, {
@@ -123,7 +123,18 @@ describe("azure-sentinel-workspace-enable-mcp-analytics (C5.2, C5.4, C4.2)", () 
             propertyDependencies: { workspaceName: [log.urn] },
             dependencies: dependsOnOnboarding ? [onboarding.urn, log.urn] : [log.urn],
         });
-    const allRules = () => requiredMcpDetections.map((id) => rule(id));
+    const automation = (triggeringLogic: Record<string, any> = highSeverityTrigger) =>
+        planned("azure-native:securityinsights:AutomationRule", "automation", { displayName: "triage", order: 1, triggeringLogic }, {
+            propertyDependencies: { workspaceName: [log.urn] },
+            dependencies: [onboarding.urn, log.urn],
+        });
+    const highSeverityTrigger = {
+        isEnabled: true,
+        triggersOn: "Incidents",
+        triggersWhen: "Created",
+        conditions: [{ conditionType: "Property", conditionProperties: { propertyName: "IncidentSeverity", operator: "Equals", propertyValues: ["High"] } }],
+    };
+    const allRules = () => [...requiredMcpDetections.map((id) => rule(id)), automation()];
 
     it("accepts an onboarded workspace with every MCP rule enabled", async () => {
         expect(await violationsOf(policy, [log, onboarding, ...allRules()])).toEqual([]);
@@ -157,6 +168,22 @@ describe("azure-sentinel-workspace-enable-mcp-analytics (C5.2, C5.4, C4.2)", () 
     it("rejects an MCP rule that creates no incidents (unset)", async () => {
         const rules = allRules().map((r) => (r.name === "rule-mcp-waf-block-spike" ? rule("mcp-waf-block-spike", { incidentConfiguration: undefined }) : r));
         expect(await violationsOf(policy, [log, onboarding, ...rules])).toHaveLength(1);
+    });
+    it("rejects a workspace without an automation rule for high-severity incidents (A8)", async () => {
+        const rules = allRules().filter((r) => r.name !== "automation");
+        expect(await messages(policy, [log, onboarding, ...rules])).toEqual([
+            "Workspace log must run an enabled Sentinel automation rule for high-severity incidents (triggersOn Incidents, severity High) (C5.2, C5.4, A4, A8, C4.2).",
+        ]);
+    });
+    it("rejects a disabled automation rule, or one for medium incidents only", async () => {
+        const base = allRules().filter((r) => r.name !== "automation");
+        expect(await violationsOf(policy, [log, onboarding, ...base, automation({ ...highSeverityTrigger, isEnabled: false })])).toHaveLength(1);
+        const medium = { ...highSeverityTrigger, conditions: [{ conditionProperties: { propertyName: "IncidentSeverity", propertyValues: ["Medium"] } }] };
+        expect(await violationsOf(policy, [log, onboarding, ...base, automation(medium)])).toHaveLength(1);
+    });
+    it("accepts an automation rule that handles every incident (no severity condition)", async () => {
+        const base = allRules().filter((r) => r.name !== "automation");
+        expect(await violationsOf(policy, [log, onboarding, ...base, automation({ ...highSeverityTrigger, conditions: [] })])).toEqual([]);
     });
     it("rejects a Sentinel rule that does not depend on the onboarding state", async () => {
         const rules = allRules().map((r) => (r.name === "rule-mcp-rate-limit-abuse" ? rule("mcp-rate-limit-abuse", {}, false) : r));
