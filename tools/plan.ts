@@ -1,10 +1,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { policies } from "../policy-pack/policies";
-import { evaluateDetailed, PackConfig } from "./offline/evaluate";
-import { renderTree, renderViolations, summarize, toJson, toSarif } from "./offline/report";
-import { repositoryRoot, synthesize } from "./offline/synthesize";
+import type { PackConfig } from "./offline/evaluate";
+
+const repositoryRoot = path.resolve(__dirname, "..");
 
 const usage = `Usage: npm run plan -- [--stack <name>] [--config-file <file>] [--program <dir>] [--json <file>] [--sarif <file>]
                        [--policy-config <file>] [--quiet]
@@ -44,6 +43,11 @@ async function main(): Promise<number> {
         console.log(usage);
         return 0;
     }
+    // Loaded after the arguments are checked: a typo answers at once, without loading the Pulumi SDK.
+    const { policies } = require("../policy-pack/policies") as typeof import("../policy-pack/policies");
+    const { evaluateDetailed } = require("./offline/evaluate") as typeof import("./offline/evaluate");
+    const { renderTree, renderViolations, summarize, toJson, toSarif } = require("./offline/report") as typeof import("./offline/report");
+    const { synthesize } = require("./offline/synthesize") as typeof import("./offline/synthesize");
     const cwd = path.resolve(args.program ?? repositoryRoot);
     const stack = args.stack!;
     const started = performance.now();

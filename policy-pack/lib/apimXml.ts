@@ -25,9 +25,22 @@ const parser = new XMLParser({
     trimValues: true,
 });
 
+// Every MCP-API policy parses the same documents; parsed trees are immutable, so they are shared.
+// Bounded, so a long-running evaluator (hundreds of mutated stacks) does not grow without limit.
+const parsed = new Map<string, PolicyElement | undefined>();
+const parsedLimit = 512;
+
 /** Parses one policy document; `undefined` when the value is not a single well-formed XML element. */
 export function parsePolicyXml(xml: unknown): PolicyElement | undefined {
     if (typeof xml !== "string" || xml.trim() === "") return undefined;
+    if (parsed.has(xml)) return parsed.get(xml);
+    const result = parseUncached(xml);
+    if (parsed.size >= parsedLimit) parsed.delete(parsed.keys().next().value as string);
+    parsed.set(xml, result);
+    return result;
+}
+
+function parseUncached(xml: string): PolicyElement | undefined {
     if (XMLValidator.validate(xml) !== true) return undefined;
     try {
         const roots = (parser.parse(xml) as Record<string, unknown>[]).map(toElement).filter((e): e is PolicyElement => e !== undefined);

@@ -41,8 +41,10 @@ export async function synthesize(options: SynthesizeOptions): Promise<Synthesis>
     const load = programLoader(cwd);
     forgetProgramModules(cwd);
     try {
-        load(files.main);
-        await waitForRegistrations();
+        await withoutPromiseStacks(async () => {
+            load(files.main);
+            await waitForRegistrations();
+        });
     } catch (err) {
         throw new ProgramError(err as Error, captured.size);
     }
@@ -75,8 +77,10 @@ export async function runUnderMocks(
     await pulumi.runtime.setMocks(new MockCloud({ project, stack }), project, stack, false);
     captureRegistrations(captured);
     pulumi.runtime.setAllConfig(options.config ?? {}, []);
-    build();
-    await waitForRegistrations();
+    await withoutPromiseStacks(async () => {
+        build();
+        await waitForRegistrations();
+    });
     return [...captured.values()];
 }
 
@@ -142,6 +146,22 @@ function stripSecrets(value: any): any {
         return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripSecrets(v)]));
     }
     return value;
+}
+
+/**
+ * The Pulumi SDK formats a stack trace for every output promise it creates (for its promise-leak
+ * report, which the plan never prints); that is half the time of a synthesis. Stacks stay off while
+ * the program runs, unless MCP_PLAN_STACKS=1 asks for them to debug a program error.
+ */
+async function withoutPromiseStacks<T>(run: () => Promise<T>): Promise<T> {
+    if (process.env.MCP_PLAN_STACKS === "1") return run();
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+        return await run();
+    } finally {
+        Error.stackTraceLimit = limit;
+    }
 }
 
 function engineStore(): any {
