@@ -31,6 +31,14 @@ export interface McpPlatformArgs {
 export class McpPlatform extends pulumi.ComponentResource {
     public readonly resourceGroupName: pulumi.Output<string>;
     public readonly naming: Naming;
+    /** The public address to point `edge.hostname`'s DNS record at. */
+    public readonly edgePublicIp: pulumi.Output<string>;
+    /** Each MCP server's endpoint as clients configure it: `https://<edge.hostname>/mcp/<server>`. */
+    public readonly mcpEndpoints: Record<string, string>;
+    public readonly gatewayHostname: pulumi.Output<string>;
+    public readonly vaultName: pulumi.Output<string>;
+    public readonly registryLoginServer: pulumi.Output<string>;
+    public readonly workspaceId: pulumi.Output<string>;
 
     constructor(name: string, args: McpPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
         const { config } = args;
@@ -57,7 +65,6 @@ export class McpPlatform extends pulumi.ComponentResource {
             naming: this.naming,
             subscriptionId: clientConfig.subscriptionId,
         };
-        void placement;
 
         // Components are composed in dependency order; each block wires one component.
         // --- monitoring (MON: workspace, Sentinel, analytics and automation rules) ---
@@ -66,7 +73,6 @@ export class McpPlatform extends pulumi.ComponentResource {
             { placement, retentionDays: config.monitoring.retentionDays, protect: config.protectStatefulResources },
             { parent: this },
         );
-        void monitoring; // read by every component below (diagnostics: monitoring.diagnostics)
         // --- network (NET: VNet, subnets, NSGs, private DNS zones, DDoS plan) ---
         const network = new McpNetwork(
             `${name}-network`,
@@ -115,7 +121,6 @@ export class McpPlatform extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        void registry; // read by workloads (login server, AcrPull scope)
         // --- identity (ID: Entra apps, service principals, platform identities, Conditional Access) ---
         const identity = new McpIdentity(
             `${name}-identity`,
@@ -128,7 +133,6 @@ export class McpPlatform extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        void identity; // read by workloads (audiences, allowed caller) and gateway (audiences, its identity)
         // --- runtime (RT: Container Apps environment, sandbox) ---
         const platformRegistry = { id: registry.registryId, loginServer: registry.loginServer };
         const runtime = new McpRuntime(
@@ -174,7 +178,6 @@ export class McpPlatform extends pulumi.ComponentResource {
                 ),
             ]),
         );
-        void workloads; // read by gateway (backend FQDNs per server)
         // --- safety (GW: Content Safety) ---
         const safety = new McpContentSafety(
             `${name}-safety`,
@@ -194,7 +197,6 @@ export class McpPlatform extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        void safety; // read by gateway (Prompt Shields endpoint)
         // --- gateway (GW: API Management, policy fragments, MCP APIs) ---
         const gateway = new McpGateway(
             `${name}-gateway`,
@@ -241,7 +243,6 @@ export class McpPlatform extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        void gateway; // read by edge (backend hostname and private address)
         // --- edge (EDGE: Application Gateway WAF_v2) ---
         if (config.profile === "prod" && !config.edge.certificateSecretId) {
             pulumi.log.warn(
@@ -267,10 +268,23 @@ export class McpPlatform extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        void edge; // the platform's public entry (publicIpAddress for the DNS record of edge.hostname)
 
         this.resourceGroupName = resourceGroup.name;
-        this.registerOutputs({ resourceGroupName: this.resourceGroupName });
+        this.edgePublicIp = edge.publicIpAddress;
+        this.mcpEndpoints = Object.fromEntries(config.servers.map((s) => [s.name, `https://${config.edge.hostname}/mcp/${s.name}`]));
+        this.gatewayHostname = gateway.gatewayHostname;
+        this.vaultName = keyVault.vaultName;
+        this.registryLoginServer = registry.loginServer;
+        this.workspaceId = monitoring.workspaceId;
+        this.registerOutputs({
+            resourceGroupName: this.resourceGroupName,
+            edgePublicIp: this.edgePublicIp,
+            mcpEndpoints: this.mcpEndpoints,
+            gatewayHostname: this.gatewayHostname,
+            vaultName: this.vaultName,
+            registryLoginServer: this.registryLoginServer,
+            workspaceId: this.workspaceId,
+        });
     }
 }
 
