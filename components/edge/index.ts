@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as network from "@pulumi/azure-native/network";
 import * as random from "@pulumi/random";
+import { createManagedIdentity } from "../shared/managedIdentity";
 import { createVaultSecret } from "../keyvault";
 import { createDiagnosticSetting } from "../shared/diagnostics";
 import { DiagnosticsArgs, PlacementArgs } from "../shared/inputs";
@@ -85,16 +85,7 @@ export class McpEdge extends pulumi.ComponentResource {
         const gatewayName = resourceName(placement.naming, "appGateway");
 
         // The gateway reads its certificate with this identity; it may read that one secret only.
-        const identity = new managedidentity.UserAssignedIdentity(
-            `${name}-identity`,
-            {
-                resourceName: resourceName(placement.naming, "managedIdentity", "agw"),
-                resourceGroupName: placement.resourceGroupName,
-                location: placement.location,
-                tags: placement.tags,
-            },
-            { parent: this },
-        );
+        const identity = createManagedIdentity(this, `${name}-identity`, placement, "agw");
 
         let secretId: pulumi.Output<string>;
         let secretScope: pulumi.Output<string>;

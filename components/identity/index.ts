@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
-import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import { createManagedIdentity } from "../shared/managedIdentity";
 import { PlacementArgs } from "../shared/inputs";
 import { resourceName } from "../platform/naming";
 import {
@@ -95,16 +95,7 @@ export class McpIdentity extends pulumi.ComponentResource {
         const deployer = azuread.getClientConfigOutput({ parent: this });
         const owners = [deployer.objectId];
 
-        const gatewayIdentity = new managedidentity.UserAssignedIdentity(
-            `${name}-gateway-identity`,
-            {
-                resourceName: resourceName(naming, "managedIdentity", "apim"),
-                resourceGroupName: placement.resourceGroupName,
-                location: placement.location,
-                tags: placement.tags,
-            },
-            { parent: this },
-        );
+        const gatewayIdentity = createManagedIdentity(this, `${name}-gateway-identity`, placement, "apim");
 
         const apps: Record<string, ServerApps> = {};
         for (const server of args.servers) {

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as network from "@pulumi/azure-native/network";
 import * as storage from "@pulumi/azure-native/storage";
+import { createManagedIdentity } from "../shared/managedIdentity";
 import { DiagnosticsArgs, PlacementArgs } from "../shared/inputs";
 import { createDiagnosticSetting } from "../shared/diagnostics";
 import { assignRoles } from "../shared/roleAssignments";
@@ -69,16 +69,7 @@ export function createVnetFlowLog(
     createDiagnosticSetting(parent, `${base}-st`, account.id, diagnostics, { logCategories: "none" });
     createDiagnosticSetting(parent, `${base}-st-blob`, pulumi.interpolate`${account.id}/blobServices/default`, diagnostics);
 
-    const identity = new managedidentity.UserAssignedIdentity(
-        `${base}-id`,
-        {
-            resourceName: resourceName(placement.naming, "managedIdentity", "flowlogs"),
-            resourceGroupName: placement.resourceGroupName,
-            location: placement.location,
-            tags: placement.tags,
-        },
-        { parent },
-    );
+    const identity = createManagedIdentity(parent, `${base}-id`, placement, "flowlogs");
     const [writer] = assignRoles(parent, base, account.id, placement.subscriptionId, [
         { principalId: identity.principalId, principalType: "ServicePrincipal", roleDefinitionId: storageBlobDataContributor, role: "blob-writer" },
     ]);

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
-import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as security from "@pulumi/azure-native/security";
+import { createManagedIdentity } from "../shared/managedIdentity";
 import { DiagnosticsArgs, PlacementArgs, PrivateEndpointArgs, RoleAssignmentArgs } from "../shared/inputs";
 import { createDiagnosticSetting } from "../shared/diagnostics";
 import { createPrivateEndpoint } from "../shared/privateEndpoint";
@@ -57,16 +57,7 @@ export class McpRegistry extends pulumi.ComponentResource {
         const defender = args.defenderForContainers ?? false;
 
         // Its own identity, used for nothing but unwrapping the registry's key (C10.2).
-        const identity = new managedidentity.UserAssignedIdentity(
-            `${name}-cmk-identity`,
-            {
-                resourceName: resourceName(placement.naming, "managedIdentity", "registry-cmk"),
-                resourceGroupName: placement.resourceGroupName,
-                location: placement.location,
-                tags: placement.tags,
-            },
-            { parent: this },
-        );
+        const identity = createManagedIdentity(this, `${name}-cmk-identity`, placement, "registry-cmk");
         // Granted on the one key, not the vault; Azure checks key access when the registry is created.
         const keyAccess = assignRoles(this, `${name}-cmk`, args.encryption.keyId, placement.subscriptionId, [
             {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as app from "@pulumi/azure-native/app";
-import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import { createManagedIdentity } from "../shared/managedIdentity";
 import { resourceName } from "../platform/naming";
 import { DiagnosticsArgs, PlacementArgs, RoleAssignmentArgs } from "../shared/inputs";
 import { assignRoles } from "../shared/roleAssignments";
@@ -51,16 +51,7 @@ export function createSandbox(parent: pulumi.Resource, name: string, placement: 
         workloadProfiles: [{ ...consumptionProfile }],
     });
 
-    const identity = new managedidentity.UserAssignedIdentity(
-        `${name}-id`,
-        {
-            resourceName: resourceName(placement.naming, "managedIdentity", "sandbox"),
-            resourceGroupName: placement.resourceGroupName,
-            location: placement.location,
-            tags: placement.tags,
-        },
-        { parent },
-    );
+    const identity = createManagedIdentity(parent, `${name}-id`, placement, "sandbox");
     const pull = assignRoles(parent, `${name}-acr`, options.registry.id, placement.subscriptionId, [
         { principalId: identity.principalId, principalType: "ServicePrincipal", roleDefinitionId: builtInRoles.acrPull, role: "acr-pull" },
     ]);

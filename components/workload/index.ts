@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as app from "@pulumi/azure-native/app";
 import * as authorization from "@pulumi/azure-native/authorization";
-import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as random from "@pulumi/random";
+import { createManagedIdentity } from "../shared/managedIdentity";
 import type { McpServerConfig } from "../../stacks/schema";
 import { createHsmKey, createVaultSecret } from "../keyvault";
 import { resourceName } from "../platform/naming";
@@ -68,16 +68,7 @@ export class McpWorkload extends pulumi.ComponentResource {
         const protect = args.protect ?? false;
 
         // Its own identity (C10.2): nothing else in the platform shares it.
-        const identity = new managedidentity.UserAssignedIdentity(
-            `${name}-id`,
-            {
-                resourceName: resourceName(placement.naming, "managedIdentity", server.name),
-                resourceGroupName: placement.resourceGroupName,
-                location: placement.location,
-                tags: placement.tags,
-            },
-            { parent: this },
-        );
+        const identity = createManagedIdentity(this, `${name}-id`, placement, server.name);
         const principal = { principalId: identity.principalId, principalType: "ServicePrincipal" as const };
 
         // Its own key (C6.1, C6.2) and secrets (C6.3), each granted at its own scope only.
