@@ -68,7 +68,7 @@ async function main(): Promise<number> {
         console.log(
             `\n${summary.verdict === "compliant" ? "✓ compliant" : "✗ non-compliant"}: ${summary.resources} resources in ${summary.components} components, ` +
                 `${summary.policies} policies, ${summary.mandatory} mandatory and ${summary.advisory} advisory violations, ` +
-                `${summary.exemptions} exemptions (${seconds.toFixed(2)} s)`,
+                `${summary.exemptions} ${summary.exemptions === 1 ? "exemption" : "exemptions"} (${seconds.toFixed(2)} s)`,
         );
         if (args.json) writeFileSync(args.json, JSON.stringify(toJson(stack, synthesis.resources, evaluation.violations, evaluation.exemptions, summary), null, 2));
         if (args.sarif) writeFileSync(args.sarif, JSON.stringify(toSarif(synthesis.stackFile, cwd, policies, evaluation.violations), null, 2));

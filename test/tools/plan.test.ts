@@ -71,12 +71,22 @@ describe("npm run plan (offline plan CLI)", () => {
         expect(log.runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toContain("azure-resource-enforce-required-tags");
     });
 
-    it("turns a mandatory violation advisory through the pack config", () => {
+    it("applies the pack config: an enforcement level turned advisory, and an exemption listed with its reason", () => {
         const packConfig = path.join(scratch, "policy-config.json");
-        writeFileSync(packConfig, JSON.stringify({ "azure-resource-enforce-required-tags": "advisory" }));
+        const reason = "PoC vault, deleted after the pilot (CHG-42); no production data";
+        writeFileSync(
+            packConfig,
+            JSON.stringify({
+                "azure-resource-enforce-required-tags": "advisory",
+                "azure-keyvault-vault-enable-purge-protection": { exemptions: [{ resource: "kv", reason }] },
+            }),
+        );
         const { code, stdout } = runPlan(["--program", "test/fixtures/insecure-program", "--stack", "ci", "--policy-config", packConfig, "--quiet"]);
         expect(stdout).toContain("[advisory] azure-resource-enforce-required-tags");
         expect(stdout).not.toContain("[mandatory] azure-resource-enforce-required-tags");
+        expect(stdout).toContain(`~ [exempted] azure-keyvault-vault-enable-purge-protection: kv — ${reason}`);
+        expect(stdout).not.toContain("[mandatory] azure-keyvault-vault-enable-purge-protection");
+        expect(stdout).toMatch(/, 1 exemption \(/);
         expect(code).toBe(1); // the fixture's other shortcuts are still mandatory violations
     });
 });
