@@ -37,7 +37,7 @@ describe("npm run plan (offline plan CLI)", () => {
     it("exits 1 and names the policy for another program with a violation, writing JSON and SARIF", () => {
         const json = path.join(scratch, "plan.json");
         const sarif = path.join(scratch, "plan.sarif");
-        const { code, stdout } = runPlan(["--program", "test/fixtures/insecure-program", "--stack", "ci", "--json", json, "--sarif", sarif]);
+        const { code, stdout } = runPlan(["--program", "test/fixtures/insecure-program", "--json", json, "--sarif", sarif]);
         expect(code, stdout).toBe(1);
         expect(stdout).toContain("[mandatory] azure-resource-enforce-required-tags: ResourceGroup mcp must carry the tags");
         // The insecure program builds the platform's services the quick way; the same pack catches each shortcut.
@@ -56,7 +56,7 @@ describe("npm run plan (offline plan CLI)", () => {
         expect(stdout).toMatch(/✗ non-compliant: \d+ resources in 0 components/);
 
         const report = JSON.parse(readFileSync(json, "utf8"));
-        expect(report.stack).toBe("ci");
+        expect(report.stack).toBe("dev");
         expect(report.resources.map((r: { type: string }) => r.type)).toContain("azure-native:resources:ResourceGroup");
         expect(report.violations).toContainEqual(
             expect.objectContaining({ policy: "azure-resource-enforce-required-tags", enforcementLevel: "mandatory", controls: ["C6.4"] }),
@@ -67,7 +67,7 @@ describe("npm run plan (offline plan CLI)", () => {
         expect(log.version).toBe("2.1.0");
         const result = log.runs[0].results.find((r: { ruleId: string }) => r.ruleId === "azure-resource-enforce-required-tags");
         expect(result.level).toBe("error");
-        expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe("Pulumi.ci.yaml");
+        expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe("Pulumi.dev.yaml");
         expect(log.runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toContain("azure-resource-enforce-required-tags");
     });
 
@@ -81,7 +81,7 @@ describe("npm run plan (offline plan CLI)", () => {
                 "azure-keyvault-vault-enable-purge-protection": { exemptions: [{ resource: "kv", reason }] },
             }),
         );
-        const { code, stdout } = runPlan(["--program", "test/fixtures/insecure-program", "--stack", "ci", "--policy-config", packConfig, "--quiet"]);
+        const { code, stdout } = runPlan(["--program", "test/fixtures/insecure-program", "--policy-config", packConfig, "--quiet"]);
         expect(stdout).toContain("[advisory] azure-resource-enforce-required-tags");
         expect(stdout).not.toContain("[mandatory] azure-resource-enforce-required-tags");
         expect(stdout).toContain(`~ [exempted] azure-keyvault-vault-enable-purge-protection: kv — ${reason}`);
