@@ -3,6 +3,8 @@ import * as edge from "./edge";
 import * as gateway from "./gateway";
 import * as identity from "./identity";
 import * as keyvault from "./keyvault";
+import * as mcpApiAccess from "./mcpApiAccess";
+import * as mcpApiContent from "./mcpApiContent";
 import * as monitoring from "./monitoring";
 import * as network from "./network";
 import * as registry from "./registry";
@@ -17,7 +19,7 @@ import * as workload from "./workload";
  * because a module's export order differs between CommonJS (the engine, tsx) and ES module
  * namespaces (vitest), and reports and docs/controls.md must not depend on which one loaded it.
  */
-export const policies: McpPolicy[] = collect(edge, gateway, identity, keyvault, monitoring, network, registry, roleAssignments, runtime, safety, tags, workload);
+export const policies: McpPolicy[] = collect(edge, gateway, identity, keyvault, mcpApiAccess, mcpApiContent, monitoring, network, registry, roleAssignments, runtime, safety, tags, workload);
 
 function collect(...modules: Record<string, unknown>[]): McpPolicy[] {
     return modules.flatMap((m) => Object.values(m).filter(isPolicy)).sort((a, b) => a.name.localeCompare(b.name));

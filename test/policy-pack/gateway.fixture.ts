@@ -1,0 +1,105 @@
+import {
+    azureApimanagementApiDisableTokenPassthrough,
+    azureApimanagementApiEnableSessionBinding,
+    azureApimanagementApiEnableUserRateLimit,
+    azureApimanagementApiEnforceProtocolVersion,
+    azureApimanagementApiEnforceTokenValidation,
+    azureApimanagementApiEnforceToolAuthorization,
+} from "../../policy-pack/policies/mcpApiAccess";
+import {
+    azureApimanagementApiEnableAuditTrace,
+    azureApimanagementApiEnablePromptShields,
+    azureApimanagementApiEnforceManifestIntegrity,
+    azureApimanagementApiEnforceRequestValidation,
+    azureApimanagementApiEnforceSecurityHeaders,
+} from "../../policy-pack/policies/mcpApiContent";
+import { buildApiPolicy, ServerPolicyInput } from "../../components/gateway/policy/apiPolicy";
+import { buildFragments, fragmentId } from "../../components/gateway/policy/fragments";
+import { FragmentSettings } from "../../components/gateway/policy/settings";
+import { el, serialize, XmlElement } from "../../components/gateway/policy/xml";
+import { violationsOf } from "../helpers/policy";
+import { planned } from "../helpers/resources";
+import type { PlannedResource } from "../../tools/offline/types";
+
+/**
+ * Shared fixtures of the gateway policy tests (gateway, mcpApiAccess and mcpApiContent): one
+ * compliant MCP API built by components/gateway, and edits that break one thing in it, so each
+ * test checks its policy against the XML the platform really generates.
+ */
+
+export const tenantId = "11111111-2222-4333-8444-555555555555";
+export const settings: FragmentSettings = {
+    protocolVersions: ["2025-11-25", "2026-07-28"],
+    allowedOrigins: [],
+    maxRequestBytes: 1_048_576,
+    sessionIdleSeconds: 1800,
+    sessionAbsoluteSeconds: 28800,
+    promptShieldsFailureMode: "closed",
+    manifestMode: "block",
+    contentSafetyEndpoint: "https://cs.cognitiveservices.azure.com/",
+    gatewayIdentityClientId: "99999999-8888-4777-8666-555555555555",
+};
+export const server: ServerPolicyInput = {
+    server: "docs",
+    tenantId,
+    apiAppClientId: "aaaaaaaa-0000-4000-8000-000000000001",
+    apiIdentifierUri: `api://${tenantId}/docs`,
+    requiredScope: "mcp.access",
+    appRoleValues: ["Docs.Read"],
+    clientApplicationIds: ["aebc6443-996d-45c2-90f0-388ff96faa56"],
+    tools: { search_docs: "Docs.Read" },
+    manifestDigest: `sha256:${"ab".repeat(32)}`,
+    backendIdentifierUri: `api://${tenantId}/docs-backend`,
+    backendId: "mcp-docs",
+    gatewayIdentityClientId: settings.gatewayIdentityClientId,
+    publicBaseUrl: "https://mcp.contoso.com",
+    rateLimits: { perUserPerMinute: 60, perSessionPerMinute: 30, perUserToolPerMinute: 20, perUserDailyQuota: 5000 },
+    fragmentIdPrefix: "gw",
+};
+
+export const api = planned("azure-native:apimanagement:Api", "gw-api-docs", { apiId: "mcp-docs", path: "mcp/docs", serviceName: "apim" });
+export const fragments = (s: FragmentSettings = settings): PlannedResource[] =>
+    buildFragments(s).map((f) => planned("azure-native:apimanagement:PolicyFragment", fragmentId("gw", f.id), { serviceName: "apim", format: "xml", value: serialize(f.root) }));
+export const apiPolicy = (value: string | undefined) =>
+    planned("azure-native:apimanagement:ApiPolicy", "gw-api-docs-policy", { apiId: "mcp-docs", serviceName: "apim", format: "xml", value });
+export const platform = (protocolVersions: string[]) => planned("mcp:platform:McpPlatform", "platform", { protocolVersions }, { custom: false });
+
+/** The generated policy with `edit` applied to the inbound section's children. */
+export function editedPolicy(edit: (inbound: XmlElement[]) => XmlElement[]): string {
+    const root = buildApiPolicy(server);
+    const children = root.children.map((c) => ("name" in c && c.name === "inbound" ? { ...c, children: edit(c.children as XmlElement[]) } : c));
+    return serialize({ ...root, children });
+}
+export const without = (name: string, pred: (e: XmlElement) => boolean = () => true) => (inbound: XmlElement[]) => inbound.filter((e) => !(e.name === name && pred(e)));
+export const compliant = () => [api, apiPolicy(serialize(buildApiPolicy(server))), ...fragments()];
+export const messages = async (policy: Parameters<typeof violationsOf>[0], resources: PlannedResource[]) => (await violationsOf(policy, resources)).map((v) => v.message);
+
+/** The fragments with the one whose base id is `base` rewritten (as XML text) by `edit`. */
+export const fragmentsEdited = (base: string, edit: (xml: string) => string, s: FragmentSettings = settings): PlannedResource[] =>
+    fragments(s).map((f) => (f.name === fragmentId("gw", base) ? { ...f, inputs: { ...f.inputs, value: edit(String(f.inputs.value)) } } : f));
+export const withFragments = (fs: PlannedResource[], policyXml = serialize(buildApiPolicy(server))) => [api, apiPolicy(policyXml), ...fs];
+export const emptied = (base: string) => fragmentsEdited(base, () => "<fragment/>");
+/** The generated API policy with `edit` applied to its root's sections. */
+export const editedSections = (edit: (sections: XmlElement[]) => XmlElement[]) => {
+    const root = buildApiPolicy(server);
+    return serialize({ ...root, children: edit(root.children as XmlElement[]) });
+};
+export const isInclude = (base: string) => (e: XmlElement) => e.name === "include-fragment" && e.attributes["fragment-id"] === fragmentId("gw", base);
+/** Wraps the inbound include of `base` in a condition that never holds. */
+export const hiddenInCondition = (base: string) => apiPolicy(editedPolicy((inbound) => inbound.map((e) => (isInclude(base)(e) ? el("choose", {}, el("when", { condition: "@(false)" }, e)) : e))));
+export const profilePlatform = (profile: string) => planned("mcp:platform:McpPlatform", "platform", { profile, protocolVersions: settings.protocolVersions }, { custom: false });
+
+/** Every per-API MCP policy, access and content alike: each must pass the shared cases (mcpApiAccess.test.ts). */
+export const apiPolicies = [
+    azureApimanagementApiEnforceTokenValidation,
+    azureApimanagementApiDisableTokenPassthrough,
+    azureApimanagementApiEnforceProtocolVersion,
+    azureApimanagementApiEnableSessionBinding,
+    azureApimanagementApiEnableUserRateLimit,
+    azureApimanagementApiEnforceRequestValidation,
+    azureApimanagementApiEnforceToolAuthorization,
+    azureApimanagementApiEnablePromptShields,
+    azureApimanagementApiEnforceManifestIntegrity,
+    azureApimanagementApiEnforceSecurityHeaders,
+    azureApimanagementApiEnableAuditTrace,
+];
