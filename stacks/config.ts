@@ -221,6 +221,15 @@ function checkServers(key: string, servers: McpServerConfig[]): string[] {
 function checkClientApps(key: string, clients: ClientAppConfig[], servers: McpServerConfig[]): string[] {
     const names = new Set(servers.map((s) => s.name));
     const problems: string[] = [];
+    // The gateway accepts tokens only from listed client apps (M3); a server nobody may call is a mistake.
+    servers.forEach((server, i) => {
+        if (server.allowedClientAppIds.length === 0 && !clients.some((c) => c.servers.includes(server.name))) {
+            problems.push(
+                `${key.replace(/clientApps$/, "servers")}[${i}].allowedClientAppIds: got [], expected at least one client app id, ` +
+                    `or a clientApps entry listing "${server.name}" — the gateway accepts tokens only from allowed client apps`,
+            );
+        }
+    });
     clients.forEach((client, i) =>
         client.servers.forEach((server, j) => {
             if (!names.has(server)) {

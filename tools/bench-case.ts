@@ -40,7 +40,7 @@ export function generatedServers(n: number) {
         maxReplicas: 3,
         tools: { [`tool_${i}_read`]: "Tools.Read", [`tool_${i}_write`]: "Tools.Write" },
         rateLimits: { perUserPerMinute: 60, perSessionPerMinute: 30, perUserToolPerMinute: 20, perUserDailyQuota: 5000 },
-        allowedClientAppIds: [],
+        allowedClientAppIds: ["aebc6443-996d-45c2-90f0-388ff96faa56"],
         manifestDigest: `sha256:${(i + 1).toString(16).padStart(64, "0")}`,
     }));
 }

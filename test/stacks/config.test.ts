@@ -10,7 +10,7 @@ const server = {
     maxReplicas: 3,
     tools: { search: "Docs.Read" },
     rateLimits: { perUserPerMinute: 60, perSessionPerMinute: 30, perUserToolPerMinute: 20, perUserDailyQuota: 5000 },
-    allowedClientAppIds: [],
+    allowedClientAppIds: ["aebc6443-996d-45c2-90f0-388ff96faa56"],
     manifestDigest: `sha256:${"b".repeat(64)}`,
 };
 
@@ -75,10 +75,16 @@ describe("stack config", () => {
         ["an unsupported protocol version", { protocolVersions: ["2024-11-05"] }, /^mcp-platform:protocolVersions\[0\]: got "2024-11-05", expected one of 2025-11-25, 2026-07-28/],
         ["a profile outside dev/prod", { profile: "staging" }, /^mcp-platform:profile: got "staging", expected one of dev, prod/],
         ["minReplicas above maxReplicas", { servers: [{ ...server, minReplicas: 5, maxReplicas: 2 }] }, /^mcp-platform:servers\[0\]\.minReplicas: got 5, expected at most maxReplicas \(2\)/],
+        ["a server no client app may call", { servers: [{ ...server, allowedClientAppIds: [] }] }, /^mcp-platform:servers\[0\]\.allowedClientAppIds: got \[\], expected at least one client app id, or a clientApps entry listing "docs"/],
         ["a client app calling an unknown server", { clientApps: [{ name: "cli", redirectUris: ["http://localhost:3000/"], servers: ["wiki"] }] }, /^mcp-platform:clientApps\[0\]\.servers\[0\]: got "wiki", expected one of the configured servers \(docs\)/],
     ])("rejects %s with a line naming the key", (_case, overrides, pattern) => {
         const problems = problemsOf(overrides);
         expect(problems.some((p) => pattern.test(p)), problems.join("\n")).toBe(true);
+    });
+
+    it("accepts a server whose only allowed client is a platform client app", () => {
+        const clientApps = [{ name: "cli", redirectUris: ["http://localhost:3000/"], servers: ["docs"] }];
+        expect(problemsOf({ servers: [{ ...server, allowedClientAppIds: [] }], clientApps })).toEqual([]);
     });
 
     it("reports every problem at once, one line each", () => {
