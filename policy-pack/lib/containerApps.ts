@@ -1,12 +1,9 @@
-import type { PolicyResource } from "@pulumi/policy";
-
 /** Type tokens of the Container Apps resources the runtime and workload policies inspect. */
 export const containerAppsTypes = {
     environment: "azure-native:app:ManagedEnvironment",
     app: "azure-native:app:ContainerApp",
     sessionPool: "azure-native:app:ContainerAppsSessionPool",
     registry: "azure-native:containerregistry:Registry",
-    platform: "mcp:platform:McpPlatform",
 } as const;
 
 export interface ContainerLike {
@@ -66,15 +63,4 @@ function ipv4ToInt(address: string): number {
     const parts = address.split(".").map(Number);
     if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return NaN;
     return ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
-}
-
-/** The resources a property of `resource` was computed from (the engine's propertyDependencies). */
-export function dependenciesOf(resource: PolicyResource, ...properties: string[]): PolicyResource[] {
-    return properties.flatMap((p) => resource.propertyDependencies?.[p] ?? []);
-}
-
-/** Whether the platform component declares the optional control on (off when there is no platform component). */
-export function optionalControlEnabled(resources: readonly PolicyResource[], feature: string): boolean {
-    const platform = resources.find((r) => r.type === containerAppsTypes.platform);
-    return platform?.props?.optionalControls?.[feature]?.enabled === true;
 }

@@ -1,5 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { findAll, fragmentsOf, isExpression, parsePolicyXml, PolicyElement, resolveFragments } from "./apimXml";
+import { dependsVia } from "./references";
 
 /**
  * The MCP APIs of a stack and their policy documents with fragments resolved, for the gateway
@@ -8,7 +9,6 @@ import { findAll, fragmentsOf, isExpression, parsePolicyXml, PolicyElement, reso
 
 const apiType = "azure-native:apimanagement:Api";
 const apiPolicyType = "azure-native:apimanagement:ApiPolicy";
-export const platformType = "mcp:platform:McpPlatform";
 
 export interface McpApiPolicy {
     readonly api: PolicyResource;
@@ -26,7 +26,7 @@ export function isMcpApi(resource: PolicyResource): boolean {
 function policyResourceOf(api: PolicyResource, resources: readonly PolicyResource[]): PolicyResource | undefined {
     const policies = resources.filter((r) => r.type === apiPolicyType);
     return (
-        policies.find((p) => (p.propertyDependencies?.apiId ?? []).includes(api)) ??
+        policies.find((p) => dependsVia(p, "apiId", api)) ??
         policies.find(
             (p) =>
                 typeof p.props.apiId === "string" &&
@@ -62,19 +62,6 @@ export function forEachMcpApi(
         const state = check(entry.root);
         if (state) must(entry.api, state);
     }
-}
-
-/** Declared MCP protocol versions of the platform; every version when no platform declares them (fail closed). */
-export function declaredProtocolVersions(resources: readonly PolicyResource[]): string[] {
-    const platform = resources.find((r) => r.type === platformType);
-    const versions = platform?.props.protocolVersions;
-    return Array.isArray(versions) && versions.length > 0 ? versions.map(String) : ["2025-11-25", "2026-07-28"];
-}
-
-/** The platform's declared profile; `undefined` without a platform (callers treat that as prod). */
-export function declaredProfile(resources: readonly PolicyResource[]): string | undefined {
-    const profile = resources.find((r) => r.type === platformType)?.props.profile;
-    return typeof profile === "string" ? profile : undefined;
 }
 
 export const direct = (parent: PolicyElement | undefined, name: string): PolicyElement[] => (parent?.children ?? []).filter((c) => c.name === name);

@@ -1,4 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
+import { dependsVia } from "./references";
 
 /**
  * Reading NSG rules the way Azure evaluates them, for the network policies. Type tokens only; the
@@ -13,7 +14,6 @@ export const networkTypes = {
     applicationGateway: "azure-native:network:ApplicationGateway",
     privateEndpoint: "azure-native:network:PrivateEndpoint",
     flowLog: "azure-native:network:FlowLog",
-    platform: "mcp:platform:McpPlatform",
 } as const;
 
 export interface RuleLike {
@@ -84,16 +84,11 @@ export function isDenyAllInbound(rule: RuleLike): boolean {
     );
 }
 
-/** The resources a property of `resource` was computed from. */
-export function dependsThrough(resource: PolicyResource, property: string, target: PolicyResource): boolean {
-    return (resource.propertyDependencies?.[property] ?? []).includes(target);
-}
-
 /** Inline rules of an NSG plus `SecurityRule` resources attached to it by name. */
 export function rulesOfNsg(nsg: PolicyResource, resources: readonly PolicyResource[]): { rule: RuleLike; resource: PolicyResource }[] {
     const inline = ((nsg.props.securityRules ?? []) as RuleLike[]).map((rule) => ({ rule, resource: nsg }));
     const separate = resources
-        .filter((r) => r.type === networkTypes.securityRule && dependsThrough(r, "networkSecurityGroupName", nsg))
+        .filter((r) => r.type === networkTypes.securityRule && dependsVia(r, "networkSecurityGroupName", nsg))
         .map((r) => ({ rule: r.props as RuleLike, resource: r }));
     return [...inline, ...separate];
 }
@@ -105,15 +100,9 @@ export function rulesOfNsg(nsg: PolicyResource, resources: readonly PolicyResour
 export function edgeNsgs(resources: readonly PolicyResource[]): Set<PolicyResource> {
     const gateways = resources.filter((r) => r.type === networkTypes.applicationGateway);
     const edgeSubnets = resources.filter(
-        (s) => s.type === networkTypes.subnet && gateways.some((g) => dependsThrough(g, "gatewayIPConfigurations", s)),
+        (s) => s.type === networkTypes.subnet && gateways.some((g) => dependsVia(g, "gatewayIPConfigurations", s)),
     );
     return new Set(
-        resources.filter((n) => n.type === networkTypes.nsg && edgeSubnets.some((s) => dependsThrough(s, "networkSecurityGroup", n))),
+        resources.filter((n) => n.type === networkTypes.nsg && edgeSubnets.some((s) => dependsVia(s, "networkSecurityGroup", n))),
     );
-}
-
-/** Whether the platform component declares the optional control on (off when there is no platform component). */
-export function optionalControlOn(resources: readonly PolicyResource[], feature: string): boolean {
-    const platform = resources.find((r) => r.type === networkTypes.platform);
-    return platform?.props?.optionalControls?.[feature]?.enabled === true;
 }

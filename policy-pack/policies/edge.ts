@@ -1,6 +1,8 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
-import { dependsThrough, networkTypes, optionalControlOn } from "../lib/nsg";
+import { networkTypes } from "../lib/nsg";
+import { optionalControlEnabled } from "../lib/platform";
+import { dependsVia } from "../lib/references";
 
 /**
  * The public edge: Application Gateway WAF_v2, its WAF policy and the platform's only public IP.
@@ -128,7 +130,7 @@ export const azureNetworkApplicationGatewayEnableWafPolicy = stackPolicy({
             if (sku.tier !== "WAF_v2" || sku.name !== "WAF_v2") {
                 must(gateway, `run the WAF_v2 SKU (got ${JSON.stringify(sku.name ?? null)}/${JSON.stringify(sku.tier ?? null)})`);
             }
-            if (!wafPolicies.some((waf) => dependsThrough(gateway, "firewallPolicy", waf))) {
+            if (!wafPolicies.some((waf) => dependsVia(gateway, "firewallPolicy", waf))) {
                 must(gateway, "be associated with a WAF policy of this stack (firewallPolicy.id)");
             }
         }
@@ -237,7 +239,7 @@ export const azureNetworkWafPolicyConfigureClientIpRateLimit = resourcePolicy<Wa
  * deliberately no exception for it.
  */
 function isEdgeFrontend(ip: PolicyResource, resources: readonly PolicyResource[]): boolean {
-    return resources.some((r) => r.type === edgeTypes.applicationGateway && dependsThrough(r, "frontendIPConfigurations", ip));
+    return resources.some((r) => r.type === edgeTypes.applicationGateway && dependsVia(r, "frontendIPConfigurations", ip));
 }
 
 export const azureNetworkPublicIpDisallowOutsideEdge = stackPolicy({
@@ -272,7 +274,7 @@ export const azureNetworkPublicIpEnableDdosProtection = stackPolicy({
         "Set ddosSettings.protectionMode to VirtualNetworkInherited on the Application Gateway's public IP (components/edge " +
         "does) and keep the VNet's DDoS plan, or turn the feature off with a reason in featureReasons.",
     validate: (resources, _args, must) => {
-        if (!optionalControlOn(resources, "ddosProtection")) return;
+        if (!optionalControlEnabled(resources, "ddosProtection")) return;
         for (const ip of resources.filter((r) => r.type === edgeTypes.publicIp)) {
             const mode = ip.props.ddosSettings?.protectionMode;
             if (mode !== "VirtualNetworkInherited" && mode !== "Enabled") {

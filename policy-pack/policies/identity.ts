@@ -1,5 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
+import { platformOf } from "../lib/platform";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
+import { dependencyOfType, dependsVia } from "../lib/references";
 
 /**
  * Entra ID policies (M1, M3, C2.2–C2.4, A3). Type tokens of `@pulumi/azuread` v6; the pack never
@@ -16,7 +18,6 @@ export const entraTypes = {
 } as const;
 
 const apiOperationType = "azure-native:apimanagement:ApiOperation";
-const platformType = "mcp:platform:McpPlatform";
 
 /** Built-in authentication strengths that require MFA: MFA, passwordless MFA, phishing-resistant MFA. */
 export const mfaAuthenticationStrengths = ["00000000-0000-0000-0000-000000000002", "00000000-0000-0000-0000-000000000003", "00000000-0000-0000-0000-000000000004"];
@@ -150,11 +151,6 @@ export const azureadServicePrincipalEnforceAssignmentRequired = resourcePolicy<{
     },
 });
 
-/** The first resource of `type` that `resource`'s input `property` depends on. */
-function dependencyOf(resource: PolicyResource, property: string, type: string): PolicyResource | undefined {
-    return (resource.propertyDependencies?.[property] ?? []).find((r) => r.type === type);
-}
-
 export const azureadApplicationPreAuthorizedEnforceOwnScope = stackPolicy({
     name: "azuread-application-pre-authorized-enforce-own-scope",
     description:
@@ -169,7 +165,7 @@ export const azureadApplicationPreAuthorizedEnforceOwnScope = stackPolicy({
         for (const pre of resources.filter((r) => r.type === entraTypes.preAuthorized)) {
             const permissionIds: string[] = pre.props.permissionIds ?? [];
             if (permissionIds.length === 0) must(pre, "name the delegated scope ids it pre-authorises (permissionIds)");
-            const app = dependencyOf(pre, "applicationId", entraTypes.application);
+            const app = dependencyOfType(pre, "applicationId", entraTypes.application);
             if (!app) {
                 must(pre, "pre-authorise on an API app of this stack (applicationId from an Application resource)");
             } else {
@@ -177,7 +173,7 @@ export const azureadApplicationPreAuthorizedEnforceOwnScope = stackPolicy({
                 const foreign = permissionIds.filter((id) => !scopeIds.has(id));
                 if (foreign.length > 0) must(pre, `grant only delegated scopes of ${app.name} (not ${foreign.join(", ")})`);
             }
-            if (!dependencyOf(pre, "authorizedClientId", entraTypes.application)) {
+            if (!dependencyOfType(pre, "authorizedClientId", entraTypes.application)) {
                 must(pre, "pre-authorise only a client app registered in this stack (authorizedClientId from an Application resource)");
             }
         }
@@ -208,7 +204,7 @@ export const azureadConditionalAccessEnforceMfa = stackPolicy({
         "Keep features.conditionalAccess on with the identity component's policies, state enabled outside dev, " +
         "grant control = the built-in MFA authentication strength; or turn the feature off with a reason.",
     validate: (resources, _args, must) => {
-        const platform = resources.find((r) => r.type === platformType);
+        const platform = platformOf(resources);
         if (platform?.props.optionalControls?.conditionalAccess?.enabled !== true) return;
         const dev = platform.props.profile === "dev";
         const policies = resources.filter((r) => r.type === entraTypes.conditionalAccessPolicy);
@@ -226,7 +222,7 @@ export const azureadConditionalAccessEnforceMfa = stackPolicy({
             }
         }
         const mfaPolicies = policies.filter((p) => requiresMfa(p.props.grantControls));
-        const covers = (p: PolicyResource, target: PolicyResource) => (p.propertyDependencies?.conditions ?? []).some((d) => d.urn === target.urn);
+        const covers = (p: PolicyResource, target: PolicyResource) => dependsVia(p, "conditions", target);
         const allApps = (p: PolicyResource) => (p.props.conditions?.applications?.includedApplications ?? []).includes("All");
         const allUsers = (p: PolicyResource) => (p.props.conditions?.users?.includedUsers ?? []).includes("All");
         for (const group of resources.filter((r) => r.type === entraTypes.group)) {

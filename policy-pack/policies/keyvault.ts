@@ -1,5 +1,6 @@
-import type { PolicyResource } from "@pulumi/policy";
+import { platformOf } from "../lib/platform";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
+import { privateEndpointsFor } from "../lib/references";
 import { isoDurationDays } from "../lib/duration";
 
 export const keyVaultTypes = {
@@ -7,8 +8,6 @@ export const keyVaultTypes = {
     key: "azure-native:keyvault:Key",
     secret: "azure-native:keyvault:Secret",
     managedHsm: "azure-native:keyvault:ManagedHsm",
-    privateEndpoint: "azure-native:network:PrivateEndpoint",
-    platform: "mcp:platform:McpPlatform",
 } as const;
 
 /** The longest a key version may live (C2.3): Key Vault counts a year as 365 days. */
@@ -194,15 +193,6 @@ export const azureKeyvaultSecretConfigureExpiry = resourcePolicy<SecretProps>({
     },
 });
 
-function privateEndpointsOf(target: PolicyResource, resources: readonly PolicyResource[], groupId: string): PolicyResource[] {
-    return resources.filter(
-        (r) =>
-            r.type === keyVaultTypes.privateEndpoint &&
-            (r.propertyDependencies?.privateLinkServiceConnections ?? []).includes(target) &&
-            ((r.props.privateLinkServiceConnections ?? []) as { groupIds?: string[] }[]).some((c) => (c.groupIds ?? []).includes(groupId)),
-    );
-}
-
 export const azureKeyvaultVaultEnforcePrivateEndpoint = stackPolicy({
     name: "azure-keyvault-vault-enforce-private-endpoint",
     description:
@@ -217,7 +207,7 @@ export const azureKeyvaultVaultEnforcePrivateEndpoint = stackPolicy({
         const targets = resources.filter((r) => r.type === keyVaultTypes.vault || r.type === keyVaultTypes.managedHsm);
         for (const target of targets) {
             const groupId = target.type === keyVaultTypes.vault ? "vault" : "managedhsm";
-            if (privateEndpointsOf(target, resources, groupId).length === 0) {
+            if (privateEndpointsFor(resources, target, groupId).length === 0) {
                 must(target, `be reachable through a private endpoint (sub-resource ${groupId})`);
             }
             for (const problem of publicAccessProblems(target.props.properties)) must(target, problem);
@@ -235,7 +225,7 @@ export const azureKeyvaultManagedHsmEnableManagedHsm = stackPolicy({
         "Keep features.managedHsm on so components/keyvault creates the Managed HSM (purge protection, private endpoint), " +
         "or turn the feature off with a reason in featureReasons.",
     validate: (resources, _args, must) => {
-        const platform = resources.find((r) => r.type === keyVaultTypes.platform);
+        const platform = platformOf(resources);
         if (platform?.props?.optionalControls?.managedHsm?.enabled !== true) return;
         const hsms = resources.filter((r) => r.type === keyVaultTypes.managedHsm);
         if (hsms.length === 0) must(platform, "declare a Managed HSM, since optionalControls.managedHsm is enabled");

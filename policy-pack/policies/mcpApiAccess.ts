@@ -1,6 +1,7 @@
 import { stackPolicy } from "../lib/policy";
 import { allExpressions, findAll, PolicyElement, section } from "../lib/apimXml";
-import { answeredStatuses, declaredProtocolVersions, direct, forEachMcpApi, guards, literal, mentions, topLevelBranches } from "../lib/mcpApis";
+import { answeredStatuses, direct, forEachMcpApi, guards, literal, mentions, topLevelBranches } from "../lib/mcpApis";
+import { declaredProtocolVersions } from "../lib/platform";
 
 /**
  * API Management, per MCP API: who may call and how. Token validation, no token passthrough,

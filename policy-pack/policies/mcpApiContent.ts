@@ -1,7 +1,8 @@
 import { McpStackPolicy, stackPolicy } from "../lib/policy";
 import { exemptionsConfigSchema } from "../lib/exemptions";
 import { allExpressions, findAll, PolicyElement, section } from "../lib/apimXml";
-import { answeredStatuses, declaredProfile, direct, forEachMcpApi, guards, headerActions, mentions, topLevelBranches } from "../lib/mcpApis";
+import { answeredStatuses, direct, forEachMcpApi, guards, headerActions, mentions, topLevelBranches } from "../lib/mcpApis";
+import { declaredProfile } from "../lib/platform";
 
 /**
  * API Management, per MCP API: what may pass. Request validation, Prompt Shields screening,

@@ -1,5 +1,6 @@
-import type { PolicyResource } from "@pulumi/policy";
+import { declaredProfile } from "../lib/platform";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
+import { dependsVia } from "../lib/references";
 
 /**
  * Monitoring policies (C5.1–C5.4, A8, A9): the workspace, its diagnostics coverage and Sentinel.
@@ -12,7 +13,6 @@ export const monitoringTypes = {
     automationRule: "azure-native:securityinsights:AutomationRule",
     diagnosticSettings: ["azure-native:monitor:DiagnosticSetting", "azure-native:insights:DiagnosticSetting"],
 } as const;
-const platformType = "mcp:platform:McpPlatform";
 
 /**
  * Types whose resources must send diagnostics to the platform workspace: every type this platform
@@ -104,7 +104,7 @@ export const azureLoganalyticsWorkspaceConfigureRetention = stackPolicy({
         `Set retentionInDays (config monitoring.retentionDays) to at least ${prodMinimumRetentionDays} in prod. Incidents are ` +
         "often found weeks after the fact; the evidence must still be there.",
     validate: (resources, _args, must) => {
-        const profile = resources.find((r) => r.type === platformType)?.props.profile;
+        const profile = declaredProfile(resources);
         // Unknown profile fails closed: the prod minimum applies.
         const minimum = profile === "dev" ? 30 : prodMinimumRetentionDays;
         for (const workspace of resources.filter((r) => r.type === monitoringTypes.workspace)) {
@@ -115,11 +115,6 @@ export const azureLoganalyticsWorkspaceConfigureRetention = stackPolicy({
         }
     },
 });
-
-/** Does `resource` take `target` as input `property` (the engine's view of an Output flowing in)? */
-export function dependsVia(resource: PolicyResource, property: string, target: PolicyResource): boolean {
-    return (resource.propertyDependencies?.[property] ?? []).some((d) => d.urn === target.urn);
-}
 
 export const azureResourceMissingDiagnosticSetting = stackPolicy({
     name: "azure-resource-missing-diagnostic-setting",

@@ -2,14 +2,14 @@ import type { PolicyResource } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import {
     allowsInternetInbound,
-    dependsThrough,
     edgeNsgs,
     isDenyAllInbound,
     isHttpsListener,
     networkTypes,
-    optionalControlOn,
     rulesOfNsg,
 } from "../lib/nsg";
+import { optionalControlEnabled } from "../lib/platform";
+import { dependsVia } from "../lib/references";
 
 /**
  * Subnets Azure reserves for its own gateways and firewalls, where an NSG is rejected or
@@ -113,7 +113,7 @@ export const azureNetworkSubnetEnablePrivateEndpointPolicies = stackPolicy({
         "endpoints ignore the NSG and every host in the VNet reaches them.",
     validate: (resources, _args, must) => {
         const endpoints = resources.filter((r) => r.type === networkTypes.privateEndpoint);
-        const subnets = resources.filter((s) => s.type === networkTypes.subnet && endpoints.some((e) => dependsThrough(e, "subnet", s)));
+        const subnets = resources.filter((s) => s.type === networkTypes.subnet && endpoints.some((e) => dependsVia(e, "subnet", s)));
         for (const subnet of subnets) {
             const setting = subnet.props.privateEndpointNetworkPolicies;
             if (setting !== "Enabled" && setting !== "NetworkSecurityGroupEnabled") {
@@ -133,7 +133,7 @@ export const azureNetworkVnetEnableDdosProtection = stackPolicy({
         "Keep features.ddosProtection on so components/network attaches its DDoS Network Protection plan " +
         "(enableDdosProtection: true, ddosProtectionPlan.id), or turn the feature off with a reason in featureReasons.",
     validate: (resources, _args, must) => {
-        if (!optionalControlOn(resources, "ddosProtection")) return;
+        if (!optionalControlEnabled(resources, "ddosProtection")) return;
         for (const vnet of resources.filter((r) => r.type === networkTypes.virtualNetwork)) {
             const plan = vnet.props.ddosProtectionPlan;
             if (vnet.props.enableDdosProtection !== true || typeof plan !== "object" || plan === null || !("id" in plan)) {
@@ -154,10 +154,10 @@ export const azureNetworkVnetEnableFlowLogs = stackPolicy({
         "Keep features.vnetFlowLogs on so components/network creates the flow log (enabled: true, targetResourceId = the VNet), " +
         "or turn the feature off with a reason in featureReasons.",
     validate: (resources, _args, must) => {
-        if (!optionalControlOn(resources, "vnetFlowLogs")) return;
+        if (!optionalControlEnabled(resources, "vnetFlowLogs")) return;
         const flowLogs = resources.filter((r) => r.type === networkTypes.flowLog && r.props.enabled === true);
         for (const vnet of resources.filter((r) => r.type === networkTypes.virtualNetwork)) {
-            if (!flowLogs.some((f: PolicyResource) => dependsThrough(f, "targetResourceId", vnet))) {
+            if (!flowLogs.some((f: PolicyResource) => dependsVia(f, "targetResourceId", vnet))) {
                 must(vnet, "be the target of an enabled flow log, since optionalControls.vnetFlowLogs is enabled");
             }
         }

@@ -1,4 +1,6 @@
+import { platformOf } from "../lib/platform";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
+import { privateEndpointsFor } from "../lib/references";
 
 /**
  * Container registry policies (C12.1, C12.3, C12.4, C3.2, C11.2). Type tokens only.
@@ -8,7 +10,6 @@ export const registryTypes = {
     privateEndpoint: "azure-native:network:PrivateEndpoint",
     pricing: "azure-native:security:Pricing",
 } as const;
-const platformType = "mcp:platform:McpPlatform";
 
 interface RegistryProps {
     sku?: { name?: string };
@@ -127,14 +128,10 @@ export const azureContainerregistryRegistryMissingPrivateEndpoint = stackPolicy(
         "Create a private endpoint with groupIds [registry] whose privateLinkServiceId is the registry's id, with a DNS zone group " +
         "on privatelink.azurecr.io (createPrivateEndpoint in components/shared/privateEndpoint.ts).",
     validate: (resources, _args, must) => {
-        const endpoints = resources.filter((r) => r.type === registryTypes.privateEndpoint);
         for (const registry of resources.filter((r) => r.type === registryTypes.registry)) {
-            const reaches = endpoints.some(
-                (pe) =>
-                    (pe.propertyDependencies?.privateLinkServiceConnections ?? []).some((d) => d.urn === registry.urn) &&
-                    (pe.props.privateLinkServiceConnections ?? []).some((c: { groupIds?: string[] }) => (c.groupIds ?? []).includes("registry")),
-            );
-            if (!reaches) must(registry, "be reachable through a private endpoint (groupIds [registry]) that targets it");
+            if (privateEndpointsFor(resources, registry, "registry").length === 0) {
+                must(registry, "be reachable through a private endpoint (groupIds [registry]) that targets it");
+            }
         }
     },
 });
@@ -150,7 +147,7 @@ export const azureDefenderContainersEnablePlan = stackPolicy({
         "Set features.defenderForContainers (the McpRegistry component then creates the Pricing), or turn the feature off with a " +
         "featureReasons.defenderForContainers sentence.",
     validate: (resources, _args, must) => {
-        const platform = resources.find((r) => r.type === platformType);
+        const platform = platformOf(resources);
         // Optional control: enforced only when the platform declares it on.
         if (platform?.props.optionalControls?.defenderForContainers?.enabled !== true) return;
         const plan = resources.find(

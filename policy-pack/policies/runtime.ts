@@ -1,5 +1,7 @@
 import { resourcePolicy, stackPolicy } from "../lib/policy";
-import { containerAppsTypes as t, dependenciesOf, optionalControlEnabled } from "../lib/containerApps";
+import { containerAppsTypes as t } from "../lib/containerApps";
+import { optionalControlEnabled } from "../lib/platform";
+import { dependenciesOf } from "../lib/references";
 
 /**
  * The Container Apps runtime (RT): the environment has no public endpoint and encrypts peer

@@ -1,5 +1,5 @@
 import { resourcePolicy, stackPolicy } from "../lib/policy";
-import { dependsThrough, networkTypes } from "../lib/nsg";
+import { privateEndpointsFor } from "../lib/references";
 
 /**
  * Azure AI services accounts (Content Safety for Prompt Shields, and any other kind a stack adds):
@@ -81,14 +81,10 @@ export const azureCognitiveServicesAccountEnforcePrivateEndpoint = stackPolicy({
         "[account] }] in the private-endpoint subnet, with a zone group for privatelink.cognitiveservices.azure.com " +
         "(components/shared/privateEndpoint.ts).",
     validate: (resources, _args, must) => {
-        const endpoints = resources.filter((r) => r.type === networkTypes.privateEndpoint);
         for (const account of resources.filter((r) => r.type === cognitiveServicesAccountType)) {
-            const reached = endpoints.some(
-                (pep) =>
-                    dependsThrough(pep, "privateLinkServiceConnections", account) &&
-                    ((pep.props.privateLinkServiceConnections ?? []) as { groupIds?: string[] }[]).some((c) => (c.groupIds ?? []).includes("account")),
-            );
-            if (!reached) must(account, "be reachable through a private endpoint on its account sub-resource");
+            if (privateEndpointsFor(resources, account, "account").length === 0) {
+                must(account, "be reachable through a private endpoint on its account sub-resource");
+            }
         }
     },
 });

@@ -4,13 +4,13 @@ import { McpResourcePolicy, resourcePolicy, stackPolicy } from "../lib/policy";
 import {
     containerAppsTypes as t,
     containersOf,
-    dependenciesOf,
     digestPinnedAcrImage,
     imageHost,
     isPrivateCidr,
     memoryInGi,
     runsCustomContainer,
 } from "../lib/containerApps";
+import { dependenciesOf } from "../lib/references";
 
 /**
  * The MCP server workloads (RT): reachable only from the gateway, images by digest from the

@@ -1,0 +1,34 @@
+import type { PolicyResource } from "@pulumi/policy";
+
+/**
+ * How stack policies find related resources: through the engine's `propertyDependencies` (which
+ * resources an input was computed from). Ids are unknown during a first `pulumi preview`, so
+ * matching on ids would pass or fail by accident; dependencies are known from the program itself.
+ */
+
+/** Whether `resource`'s input `property` was computed from `target`. */
+export function dependsVia(resource: PolicyResource, property: string, target: PolicyResource): boolean {
+    return (resource.propertyDependencies?.[property] ?? []).some((d) => d.urn === target.urn);
+}
+
+/** The resources the given inputs of `resource` were computed from. */
+export function dependenciesOf(resource: PolicyResource, ...properties: string[]): PolicyResource[] {
+    return properties.flatMap((p) => resource.propertyDependencies?.[p] ?? []);
+}
+
+/** The first resource of `type` that `resource`'s input `property` was computed from. */
+export function dependencyOfType(resource: PolicyResource, property: string, type: string): PolicyResource | undefined {
+    return (resource.propertyDependencies?.[property] ?? []).find((r) => r.type === type);
+}
+
+export const privateEndpointType = "azure-native:network:PrivateEndpoint";
+
+/** Private endpoints of the stack that connect to `target`'s sub-resource `groupId`. */
+export function privateEndpointsFor(resources: readonly PolicyResource[], target: PolicyResource, groupId: string): PolicyResource[] {
+    return resources.filter(
+        (r) =>
+            r.type === privateEndpointType &&
+            dependsVia(r, "privateLinkServiceConnections", target) &&
+            ((r.props.privateLinkServiceConnections ?? []) as { groupIds?: string[] }[]).some((c) => (c.groupIds ?? []).includes(groupId)),
+    );
+}
