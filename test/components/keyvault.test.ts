@@ -2,24 +2,17 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import { createHsmKey, createVaultSecret, McpKeyVault, McpKeyVaultArgs, validateKeyPurposes } from "../../components/keyvault";
 import { durationDays, expiryTimestamp, validateKeyLifetime, validateSecretLifetime } from "../../components/keyvault/rotation";
-import { createNaming } from "../../components/platform/naming";
-import { PlacementArgs } from "../../components/shared/inputs";
 import { builtInRoles } from "../../components/shared/roles";
 import { runUnderMocks } from "../../tools/offline/synthesize";
 import type { PlannedResource } from "../../tools/offline/types";
 import * as keyvaultPolicies from "../../policy-pack/policies/keyvault";
 import { McpPolicy } from "../../policy-pack/lib/policy";
+import { testPlacement, testTags } from "../helpers/placement";
 import { violationsOf } from "../helpers/policy";
 import { ofType, single } from "../helpers/resources";
 
-const tags = { workload: "mcp", environment: "test", "data-classification": "confidential", owner: "team@contoso.com" };
-const placement = (): PlacementArgs => ({
-    resourceGroupName: "rg-mcp-test",
-    location: "swedencentral",
-    tags,
-    naming: createNaming({ project: "mcp-platform", stack: "test", tenantId: "00000000-0000-0000-0000-000000000000", location: "swedencentral", workload: "mcp" }),
-    subscriptionId: "11111111-1111-1111-1111-111111111111",
-});
+const tags = testTags;
+const placement = testPlacement;
 const workspaceId = "/subscriptions/1111/resourceGroups/rg-mcp-test/providers/Microsoft.OperationalInsights/workspaces/log-mcp-test";
 const subnetId = "/subscriptions/1111/resourceGroups/rg-mcp-test/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-pe";
 const zoneId = "/subscriptions/1111/resourceGroups/rg-mcp-test/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net";

@@ -2,24 +2,17 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { McpNetwork, McpNetworkArgs, subnetSettings, validateTierCidrs } from "../../components/network";
 import { createLinkedPrivateZone, privateDnsZoneNames } from "../../components/network/dns";
 import { denyAllInbound, denyAllPriority, securityRulesFor, TierCidrs } from "../../components/network/nsgRules";
-import { createNaming } from "../../components/platform/naming";
-import { PlacementArgs } from "../../components/shared/inputs";
 import { runUnderMocks } from "../../tools/offline/synthesize";
 import type { PlannedResource } from "../../tools/offline/types";
 import * as network from "../../policy-pack/policies/network";
 import { McpPolicy } from "../../policy-pack/lib/policy";
+import { testPlacement, testTags } from "../helpers/placement";
 import { violationsOf } from "../helpers/policy";
 import { ofType, planned, single } from "../helpers/resources";
 import * as pulumi from "@pulumi/pulumi";
 
-const tags = { workload: "mcp", environment: "test", "data-classification": "confidential", owner: "team@contoso.com" };
-const placement = (): PlacementArgs => ({
-    resourceGroupName: "rg-mcp-test",
-    location: "swedencentral",
-    tags,
-    naming: createNaming({ project: "mcp-platform", stack: "test", tenantId: "00000000-0000-0000-0000-000000000000", location: "swedencentral", workload: "mcp" }),
-    subscriptionId: "11111111-1111-1111-1111-111111111111",
-});
+const tags = testTags;
+const placement = testPlacement;
 const workspaceId = "/subscriptions/1111/resourceGroups/rg-mcp-test/providers/Microsoft.OperationalInsights/workspaces/log-mcp-test";
 const cidrs: TierCidrs = { runtime: "10.40.0.0/23", edge: "10.40.2.0/24", gateway: "10.40.3.0/24", privateEndpoints: "10.40.4.0/24" };
 const tiers = ["edge", "gateway", "runtime", "privateEndpoints"] as const;
