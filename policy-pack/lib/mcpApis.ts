@@ -36,7 +36,19 @@ function policyResourceOf(api: PolicyResource, resources: readonly PolicyResourc
     );
 }
 
+// The engine hands every stack policy of one evaluation the same `resources` array, and a dozen
+// policies read the MCP APIs: resolve them once per evaluation (keyed weakly, so nothing is kept).
+const resolvedPerStack = new WeakMap<readonly PolicyResource[], McpApiPolicy[]>();
+
 export function mcpApiPolicies(resources: readonly PolicyResource[]): McpApiPolicy[] {
+    const cached = resolvedPerStack.get(resources);
+    if (cached) return cached;
+    const resolved = resolveMcpApiPolicies(resources);
+    resolvedPerStack.set(resources, resolved);
+    return resolved;
+}
+
+function resolveMcpApiPolicies(resources: readonly PolicyResource[]): McpApiPolicy[] {
     return resources.filter(isMcpApi).map((api) => {
         const policy = policyResourceOf(api, resources);
         if (!policy) return { api, problem: "have an API policy (none is attached)" };
