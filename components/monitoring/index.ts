@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as securityinsights from "@pulumi/azure-native/securityinsights";
-import { DiagnosticsArgs, PlacementArgs, statefulOptions } from "../shared/inputs";
+import { DiagnosticsArgs, PlacementArgs } from "../shared/inputs";
 import { createDiagnosticSetting } from "../shared/diagnostics";
 import { resourceName } from "../platform/naming";
 import { AnalyticsRule, mcpAnalyticsRules } from "./rules";
@@ -66,7 +66,7 @@ export class McpMonitoring extends pulumi.ComponentResource {
                         ? operationalinsights.PublicNetworkAccessType.Disabled
                         : operationalinsights.PublicNetworkAccessType.Enabled,
             },
-            statefulOptions(this, args.protect ?? false),
+            { parent: this, protect: args.protect ?? false },
         );
         this.workspaceId = workspace.id;
         this.workspaceName = workspace.name;

@@ -42,8 +42,3 @@ export interface RoleAssignmentArgs {
     /** Short role name used in the child's logical name, e.g. `secrets-user`. */
     readonly role: string;
 }
-
-/** Resource options for stateful resources that hold audit data or keys. */
-export function statefulOptions(parent: pulumi.Resource, protect: boolean): pulumi.CustomResourceOptions {
-    return { parent, protect };
-}

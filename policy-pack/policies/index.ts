@@ -7,6 +7,7 @@ import * as mcpApiAccess from "./mcpApiAccess";
 import * as mcpApiContent from "./mcpApiContent";
 import * as monitoring from "./monitoring";
 import * as network from "./network";
+import * as protection from "./protection";
 import * as registry from "./registry";
 import * as roleAssignments from "./roleAssignments";
 import * as runtime from "./runtime";
@@ -19,7 +20,7 @@ import * as workload from "./workload";
  * because a module's export order differs between CommonJS (the engine, tsx) and ES module
  * namespaces (vitest), and reports and docs/controls.md must not depend on which one loaded it.
  */
-export const policies: McpPolicy[] = collect(edge, gateway, identity, keyvault, mcpApiAccess, mcpApiContent, monitoring, network, registry, roleAssignments, runtime, safety, tags, workload);
+export const policies: McpPolicy[] = collect(edge, gateway, identity, keyvault, mcpApiAccess, mcpApiContent, monitoring, network, protection, registry, roleAssignments, runtime, safety, tags, workload);
 
 function collect(...modules: Record<string, unknown>[]): McpPolicy[] {
     return modules.flatMap((m) => Object.values(m).filter(isPolicy)).sort((a, b) => a.name.localeCompare(b.name));

@@ -1,5 +1,5 @@
 import { planned } from "../helpers/resources";
-import { add, all, drop, editInputs, editXml, Mutation, named, nameEndsWith, setInput } from "./mutate";
+import { add, all, drop, editInputs, editXml, Mutation, named, nameEndsWith, setInput, unprotect } from "./mutate";
 
 /**
  * One or more mutations per enforced control: each switches the control off the way a careless edit
@@ -137,6 +137,8 @@ export const mutations: Mutation[] = [
     { controls: ["C12.4", "C5.1"], description: "the registry's diagnostic setting is removed", apply: drop(t.diag, named("mcp-registry-registry-diag")) },
     // --- A9/A10: forensics and recovery ---
     { controls: ["A9", "A10"], description: "the vault keeps soft-deleted items only 7 days", apply: setInput(t.vault, "properties.softDeleteRetentionInDays", 7) },
+    { controls: ["A9", "A10"], description: "prod's vault loses deletion protection", stacks: ["prod"], apply: unprotect(t.vault) },
+    { controls: ["A9"], description: "prod's workspace loses deletion protection", stacks: ["prod"], apply: unprotect(t.workspace) },
     // --- A8: automated response ---
     { controls: ["A8", "C5.4"], description: "the high-severity automation rule is removed", apply: drop(t.automation) },
     // --- Optional controls, on in prod: the pack must enforce them there ---

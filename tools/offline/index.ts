@@ -9,7 +9,7 @@ export { evaluate, evaluateDetailed } from "./evaluate";
 export type { EvaluateOptions, Evaluation, PackConfig } from "./evaluate";
 export type { PlannedResource, Violation, StackRef } from "./types";
 export type { SynthesizeOptions, Synthesis } from "./synthesize";
-export { synthesize as synthesizeDetailed, repositoryRoot } from "./synthesize";
+export { repositoryRoot } from "./synthesize";
 
 export async function synthesize(options: SynthesizeOptions): Promise<{ resources: PlannedResource[] }> {
     const { resources } = await synthesizeStack(options);
