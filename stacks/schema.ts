@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { featureNames, profileNames } from "./profiles";
+import { supportedProtocolVersions, type ProtocolVersion } from "../policy-pack/contract/revisions";
+export { supportedProtocolVersions, type ProtocolVersion };
 
 /**
  * The stack config schema. Every message is written as "expected …" so that the loader can prefix
  * "<key>: got <value>," and the user reads one self-contained line per problem.
  */
 
-export const supportedProtocolVersions = ["2025-11-25", "2026-07-28"] as const;
-export type ProtocolVersion = (typeof supportedProtocolVersions)[number];
 
 /** API Management tiers that can be injected into a VNet in internal mode (the only mode we allow). */
 export const privateApimSkus = ["Developer", "Premium", "PremiumV2"] as const;

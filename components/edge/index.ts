@@ -7,7 +7,7 @@ import { createDiagnosticSetting } from "../shared/diagnostics";
 import { DiagnosticsArgs, PlacementArgs } from "../shared/inputs";
 import { assignRoles } from "../shared/roleAssignments";
 import { builtInRoles } from "../shared/roles";
-import { resourceName } from "../platform/naming";
+import { resourceName } from "../shared/naming";
 import { certificateValidity, issueDate, selfSignedPfx } from "./selfSigned";
 import {
     clientIpRateLimitRule,

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as apimanagement from "@pulumi/azure-native/apimanagement";
 import { DiagnosticsArgs, PlacementArgs } from "../shared/inputs";
 import { createDiagnosticSetting } from "../shared/diagnostics";
-import { resourceName } from "../platform/naming";
+import { resourceName } from "../shared/naming";
 import { buildFragments, fragmentId } from "./policy/fragments";
 import { buildApiPolicy } from "./policy/apiPolicy";
 import { FragmentSettings, normalizeOrigin } from "./policy/settings";

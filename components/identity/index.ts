@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import { createManagedIdentity } from "../shared/managedIdentity";
 import { PlacementArgs } from "../shared/inputs";
-import { resourceName } from "../platform/naming";
+import { resourceName } from "../shared/naming";
 import {
     defaultRequiredScope,
     getPreAuthorizations,

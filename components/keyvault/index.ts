@@ -4,7 +4,7 @@ import { DiagnosticsArgs, PlacementArgs, PrivateEndpointArgs, RoleAssignmentArgs
 import { createDiagnosticSetting } from "../shared/diagnostics";
 import { createPrivateEndpoint } from "../shared/privateEndpoint";
 import { assignRoles } from "../shared/roleAssignments";
-import { resourceName } from "../platform/naming";
+import { resourceName } from "../shared/naming";
 import { createHsmKey, HsmKeyArgs } from "./keys";
 import { KeyLifetime } from "./rotation";
 

@@ -3,7 +3,7 @@ import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as securityinsights from "@pulumi/azure-native/securityinsights";
 import { DiagnosticsArgs, PlacementArgs } from "../shared/inputs";
 import { createDiagnosticSetting } from "../shared/diagnostics";
-import { resourceName } from "../platform/naming";
+import { resourceName } from "../shared/naming";
 import { AnalyticsRule, mcpAnalyticsRules } from "./rules";
 import { createAutomationRules } from "./automation";
 import { scheduledRuleArgs } from "./scheduledRule";

@@ -1,4 +1,4 @@
-import { securityEventFields } from "../shared/securityEvents";
+import { securityEventFields } from "../../policy-pack/contract/events";
 
 /**
  * The Log Analytics tables and columns the analytics rules may use, each with the Microsoft

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import { PlacementArgs } from "../shared/inputs";
-import { resourceName } from "../platform/naming";
+import { resourceName } from "../shared/naming";
 
 /**
  * The private DNS zones the platform's private endpoints and internal services resolve through

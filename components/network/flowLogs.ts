@@ -5,7 +5,7 @@ import { createManagedIdentity } from "../shared/managedIdentity";
 import { DiagnosticsArgs, PlacementArgs } from "../shared/inputs";
 import { createDiagnosticSetting } from "../shared/diagnostics";
 import { assignRoles } from "../shared/roleAssignments";
-import { resourceName } from "../platform/naming";
+import { resourceName } from "../shared/naming";
 
 /** Storage Blob Data Contributor: what the flow log's identity needs on its storage account. */
 export const storageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";

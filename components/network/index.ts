@@ -3,7 +3,7 @@ import * as network from "@pulumi/azure-native/network";
 import type * as azureTypes from "@pulumi/azure-native/types";
 import { DiagnosticsArgs, PlacementArgs } from "../shared/inputs";
 import { createDiagnosticSetting } from "../shared/diagnostics";
-import { resourceName } from "../platform/naming";
+import { resourceName } from "../shared/naming";
 import { SubnetTier } from "./layout";
 import { NsgRule, securityRulesFor, TierCidrs } from "./nsgRules";
 import { createLinkedPrivateZone, managedHsmZoneName, PrivateDnsZoneKey, privateDnsZoneNames } from "./dns";

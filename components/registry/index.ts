@@ -7,7 +7,7 @@ import { createDiagnosticSetting } from "../shared/diagnostics";
 import { createPrivateEndpoint } from "../shared/privateEndpoint";
 import { assignRoles } from "../shared/roleAssignments";
 import { builtInRoles } from "../shared/roles";
-import { resourceName } from "../platform/naming";
+import { resourceName } from "../shared/naming";
 import { decideNetworkBypass, validateRetentionDays } from "./settings";
 
 export interface McpRegistryArgs {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as inputs from "@pulumi/azure-native/types/input";
-import { resourceName } from "../platform/naming";
+import { resourceName } from "../shared/naming";
 import { DiagnosticsArgs, PlacementArgs, RoleAssignmentArgs } from "../shared/inputs";
 import { consumptionProfile, createInternalEnvironment } from "./environment";
 import { createSandbox, SandboxLimits } from "./sandbox";

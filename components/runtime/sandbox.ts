@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as app from "@pulumi/azure-native/app";
 import { createManagedIdentity } from "../shared/managedIdentity";
-import { resourceName } from "../platform/naming";
+import { resourceName } from "../shared/naming";
 import { DiagnosticsArgs, PlacementArgs, RoleAssignmentArgs } from "../shared/inputs";
 import { assignRoles } from "../shared/roleAssignments";
 import { builtInRoles } from "../shared/roles";

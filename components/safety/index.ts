@@ -4,7 +4,7 @@ import { createDiagnosticSetting } from "../shared/diagnostics";
 import { DiagnosticsArgs, PlacementArgs, PrivateEndpointArgs, RoleAssignmentArgs } from "../shared/inputs";
 import { createPrivateEndpoint } from "../shared/privateEndpoint";
 import { assignRoles } from "../shared/roleAssignments";
-import { resourceName } from "../platform/naming";
+import { resourceName } from "../shared/naming";
 
 export interface McpContentSafetyArgs {
     /** Resource group, region, tags and naming of the account and its private endpoint. */

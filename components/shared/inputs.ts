@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Naming } from "../platform/naming";
+import { Naming } from "./naming";
 
 /**
  * The small set of inputs every component that owns Azure resources accepts, in the same shape

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
-import { resourceName } from "../platform/naming";
+import { resourceName } from "./naming";
 import { PlacementArgs } from "./inputs";
 
 /**

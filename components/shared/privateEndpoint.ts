@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import { PlacementArgs, PrivateEndpointArgs } from "./inputs";
-import { resourceName } from "../platform/naming";
+import { resourceName } from "./naming";
 
 /**
  * A private endpoint for `targetId` (sub-resource `groupId`) with its DNS zone group, so the

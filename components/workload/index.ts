@@ -5,7 +5,7 @@ import * as random from "@pulumi/random";
 import { createManagedIdentity } from "../shared/managedIdentity";
 import type { McpServerConfig } from "../../stacks/schema";
 import { createHsmKey, createVaultSecret } from "../keyvault";
-import { resourceName } from "../platform/naming";
+import { resourceName } from "../shared/naming";
 import { createDiagnosticSetting } from "../shared/diagnostics";
 import { DiagnosticsArgs, PlacementArgs } from "../shared/inputs";
 import { assignRoles } from "../shared/roleAssignments";

@@ -1,7 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { networkTypes } from "../lib/nsg";
-import { optionalControlEnabled } from "../lib/platform";
+import { optionalControlEnabled } from "../contract/declaration";
 import { dependsVia } from "../lib/references";
 
 /**

@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { platformOf } from "../lib/platform";
+import { platformOf } from "../contract/declaration";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { dependencyOfType, dependsVia } from "../lib/references";
 

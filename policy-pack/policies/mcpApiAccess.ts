@@ -1,7 +1,8 @@
 import { stackPolicy } from "../lib/policy";
 import { allExpressions, findAll, PolicyElement, section } from "../lib/apimXml";
 import { answeredStatuses, direct, forEachMcpApi, guards, literal, mentions, topLevelBranches } from "../lib/mcpApis";
-import { declaredProtocolVersions } from "../lib/platform";
+import { declaredProtocolVersions } from "../contract/declaration";
+import { isStatelessRevision } from "../contract/revisions";
 
 /**
  * API Management, per MCP API: who may call and how. Token validation, no token passthrough,
@@ -83,8 +84,8 @@ export const azureApimanagementApiEnforceProtocolVersion = stackPolicy({
         const versions = declaredProtocolVersions(resources);
         const markers = [
             "MCP-Protocol-Version",
-            ...(versions.some((v) => v < "2026-07-28") ? ["initialize", "protocolVersion"] : []),
-            ...(versions.some((v) => v >= "2026-07-28") ? ["io.modelcontextprotocol/protocolVersion", "Mcp-Method", "Mcp-Name"] : []),
+            ...(versions.some((v) => !isStatelessRevision(v)) ? ["initialize", "protocolVersion"] : []),
+            ...(versions.some((v) => isStatelessRevision(v)) ? ["io.modelcontextprotocol/protocolVersion", "Mcp-Method", "Mcp-Name"] : []),
         ];
         forEachMcpApi(resources, must, (root) => {
             const text = allExpressions(section(root, "inbound") ?? root);
@@ -106,7 +107,7 @@ export const azureApimanagementApiEnableSessionBinding = stackPolicy({
     component: "gateway",
     remediationSteps: "Include the gateway's mcp-session (inbound) and mcp-session-bind (outbound) fragments in the API policy.",
     validate: (resources, _args, must) => {
-        if (!declaredProtocolVersions(resources).some((v) => v < "2026-07-28")) return;
+        if (!declaredProtocolVersions(resources).some((v) => !isStatelessRevision(v))) return;
         forEachMcpApi(resources, must, (root) => {
             const binds = (where: string, name: string) =>
                 findAll(section(root, where) ?? root, name).some((e) => mentions(e.attributes.key ?? "", "oid") && mentions(e.attributes.key ?? "", "session"));

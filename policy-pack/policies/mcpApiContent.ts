@@ -2,7 +2,7 @@ import { McpStackPolicy, stackPolicy } from "../lib/policy";
 import { exemptionsConfigSchema } from "../lib/exemptions";
 import { allExpressions, findAll, PolicyElement, section } from "../lib/apimXml";
 import { answeredStatuses, direct, forEachMcpApi, guards, headerActions, mentions, topLevelBranches } from "../lib/mcpApis";
-import { declaredProfile } from "../lib/platform";
+import { declaredProfile } from "../contract/declaration";
 
 /**
  * API Management, per MCP API: what may pass. Request validation, Prompt Shields screening,

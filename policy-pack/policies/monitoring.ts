@@ -1,4 +1,4 @@
-import { declaredProfile } from "../lib/platform";
+import { declaredProfile } from "../contract/declaration";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { dependsVia } from "../lib/references";
 

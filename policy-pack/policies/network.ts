@@ -8,7 +8,7 @@ import {
     networkTypes,
     rulesOfNsg,
 } from "../lib/nsg";
-import { optionalControlEnabled } from "../lib/platform";
+import { optionalControlEnabled } from "../contract/declaration";
 import { dependsVia } from "../lib/references";
 
 /**

@@ -1,4 +1,4 @@
-import { declaredProfile } from "../lib/platform";
+import { declaredProfile } from "../contract/declaration";
 import { stackPolicy } from "../lib/policy";
 
 /**

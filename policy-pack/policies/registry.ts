@@ -1,4 +1,4 @@
-import { platformOf } from "../lib/platform";
+import { platformOf } from "../contract/declaration";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { privateEndpointsFor } from "../lib/references";
 

@@ -1,6 +1,6 @@
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { containerAppsTypes as t } from "../lib/containerApps";
-import { optionalControlEnabled } from "../lib/platform";
+import { optionalControlEnabled } from "../contract/declaration";
 import { dependenciesOf } from "../lib/references";
 
 /**

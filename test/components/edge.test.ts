@@ -9,7 +9,7 @@ import {
     versionlessSecretId,
     wafPolicySettings,
 } from "../../components/edge/settings";
-import { createNaming } from "../../components/platform/naming";
+import { createNaming } from "../../components/shared/naming";
 import { builtInRoles } from "../../components/shared/roles";
 import { runUnderMocks } from "../../tools/offline/synthesize";
 import type { PlannedResource } from "../../tools/offline/types";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { XMLParser } from "fast-xml-parser";
-import { auditEventFields, securityEvents, traceSource } from "../../components/shared/securityEvents";
+import { auditEventFields, securityEvents, traceSource } from "../../policy-pack/contract/events";
 import { buildFragments, Fragment, fragmentIds } from "../../components/gateway/policy/fragments";
 import { buildApiPolicy, resourceMetadata, ServerPolicyInput } from "../../components/gateway/policy/apiPolicy";
 import { FragmentSettings } from "../../components/gateway/policy/settings";

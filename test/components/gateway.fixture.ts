@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { McpGateway, McpGatewayArgs } from "../../components/gateway";
-import { createNaming } from "../../components/platform/naming";
+import { createNaming } from "../../components/shared/naming";
 
 export const tenantId = "11111111-2222-4333-8444-555555555555";
 export const approvedDigest = `sha256:${"ab".repeat(32)}`;

@@ -9,7 +9,7 @@ import {
     splitRedirectUris,
     validateIdentityArgs,
 } from "../../components/identity/entra";
-import { createNaming } from "../../components/platform/naming";
+import { createNaming } from "../../components/shared/naming";
 import { entraTypes } from "../../policy-pack/policies/identity";
 import * as identityPolicies from "../../policy-pack/policies/identity";
 import { evaluate } from "../../tools/offline/evaluate";

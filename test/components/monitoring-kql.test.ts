@@ -4,7 +4,7 @@ import { allowedTables } from "../../components/monitoring/tables";
 import { mcpAnalyticsRules } from "../../components/monitoring/rules";
 import { keyVaultAccessDenied, wafBlockSpike } from "../../components/monitoring/rules/platform";
 import { callVolumeAnomaly, tokenFailuresFromOneSource } from "../../components/monitoring/rules/gateway";
-import { securityEvents, traceSource } from "../../components/shared/securityEvents";
+import { securityEvents, traceSource } from "../../policy-pack/contract/events";
 
 const eventNames = new Set<string>(Object.values(securityEvents));
 

@@ -3,7 +3,7 @@ import { McpMonitoring, validateRetention } from "../../components/monitoring";
 import { mcpAnalyticsRules } from "../../components/monitoring/rules";
 import { isoMinutes, ruleGuid, validateRule } from "../../components/monitoring/scheduledRule";
 import { armTypeOf, diagnosticCategories } from "../../components/shared/diagnostics";
-import { createNaming } from "../../components/platform/naming";
+import { createNaming } from "../../components/shared/naming";
 import { requiredMcpDetections } from "../../policy-pack/policies/monitoring";
 import { runUnderMocks } from "../../tools/offline/synthesize";
 import { ofType, single } from "../helpers/resources";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { McpRegistry, McpRegistryArgs } from "../../components/registry";
 import { decideNetworkBypass, validateRetentionDays } from "../../components/registry/settings";
-import { createNaming } from "../../components/platform/naming";
+import { createNaming } from "../../components/shared/naming";
 import { builtInRoles } from "../../components/shared/roles";
 import { runUnderMocks } from "../../tools/offline/synthesize";
 import { ofType, single } from "../helpers/resources";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { McpRuntime, McpRuntimeArgs, resolveWorkloadProfiles } from "../../components/runtime";
-import { createNaming } from "../../components/platform/naming";
+import { createNaming } from "../../components/shared/naming";
 import { PlacementArgs } from "../../components/shared/inputs";
 import { builtInRoles } from "../../components/shared/roles";
 import { runUnderMocks } from "../../tools/offline/synthesize";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { McpContentSafety, McpContentSafetyArgs } from "../../components/safety";
-import { createNaming } from "../../components/platform/naming";
+import { createNaming } from "../../components/shared/naming";
 import { builtInRoles } from "../../components/shared/roles";
 import { runUnderMocks } from "../../tools/offline/synthesize";
 import type { PlannedResource } from "../../tools/offline/types";

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { McpWorkload, McpWorkloadArgs } from "../../components/workload";
 import { acceptedIssuers, probes, secretEnvName, secretUrl, validateEnv, vaultSecretName } from "../../components/workload/settings";
-import { createNaming } from "../../components/platform/naming";
+import { createNaming } from "../../components/shared/naming";
 import { builtInRoles } from "../../components/shared/roles";
 import { runUnderMocks } from "../../tools/offline/synthesize";
 import { ofType, single } from "../helpers/resources";

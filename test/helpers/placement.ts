@@ -1,4 +1,4 @@
-import { createNaming } from "../../components/platform/naming";
+import { createNaming } from "../../components/shared/naming";
 import type { PlacementArgs } from "../../components/shared/inputs";
 
 /** The platform tags a component test passes, and expects on every taggable child. */

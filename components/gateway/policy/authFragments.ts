@@ -1,4 +1,4 @@
-import { securityEvents } from "../../shared/securityEvents";
+import { securityEvents } from "../../../policy-pack/contract/events";
 import { auditTrace, bearerChallenge, csString, isToolsCall, reject, rpcCodes, securityHeaderElements, setHeader, str, vars, when } from "./expressions";
 import { Fragment, fragment, fragmentIds } from "./fragment";
 import { el } from "./xml";

@@ -1,4 +1,4 @@
-import { auditEventFields, securityEvents, SecurityEventName, traceSource } from "../../shared/securityEvents";
+import { auditEventFields, securityEvents, SecurityEventName, traceSource } from "../../../policy-pack/contract/events";
 import { el, XmlElement } from "./xml";
 
 /**

@@ -1,4 +1,4 @@
-import { securityEvents } from "../../shared/securityEvents";
+import { securityEvents } from "../../../policy-pack/contract/events";
 import { bearerChallenge, csString, errorResponse, reject, rpcCodes, rpcMethod, securityHeaderElements, vars, when } from "./expressions";
 import { Fragment, fragment, fragmentIds } from "./fragment";
 import { FragmentSettings } from "./settings";

@@ -1,4 +1,4 @@
-import { securityEvents } from "../../shared/securityEvents";
+import { securityEvents } from "../../../policy-pack/contract/events";
 import { csString, isToolsCall, reject, rpcCodes, rpcMethod, setHeader, str, traceEvent, vars, when } from "./expressions";
 import { Fragment, fragment, fragmentIds } from "./fragment";
 import { FragmentSettings, promptShieldsApiVersion, promptShieldsMaxChars } from "./settings";

@@ -1,4 +1,4 @@
-import { securityEvents } from "../../shared/securityEvents";
+import { securityEvents } from "../../../policy-pack/contract/events";
 import { csString, deleteHeader, reject, rpcCodes, rpcMethod, str, vars, when } from "./expressions";
 import { Fragment, fragment, fragmentIds } from "./fragment";
 import { FragmentSettings, sessionIdPattern } from "./settings";

@@ -25,12 +25,7 @@ export interface FragmentSettings {
     readonly backendTimeoutSeconds?: number;
 }
 
-/** Revisions from 2026-07-28 on carry their version in `_meta` and have no sessions. */
-export const firstStatelessRevision = "2026-07-28";
-
-export function isStatelessRevision(version: string): boolean {
-    return version >= firstStatelessRevision;
-}
+export { firstStatelessRevision, isStatelessRevision } from "../../../policy-pack/contract/revisions";
 
 /** Prompt Shields input limit (characters of the user prompt). */
 export const promptShieldsMaxChars = 10_000;

@@ -1,5 +1,5 @@
 import { AlertSeverity, AttackTactic, EntityMappingType } from "@pulumi/azure-native/types/enums/securityinsights";
-import { securityEvents } from "../../shared/securityEvents";
+import { securityEvents } from "../../../policy-pack/contract/events";
 import { gatewayEvents } from "./gatewayEvents";
 import { AnalyticsRule } from "./types";
 

@@ -1,4 +1,4 @@
-import { SecurityEventName, securityEventFields, traceSource } from "../../shared/securityEvents";
+import { SecurityEventName, securityEventFields, traceSource } from "../../../policy-pack/contract/events";
 
 /**
  * The gateway's security events as rows: API Management writes each `<trace source="mcp-gateway">`

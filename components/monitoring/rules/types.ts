@@ -1,5 +1,5 @@
 import type { AlertSeverity, AttackTactic, EntityMappingType } from "@pulumi/azure-native/types/enums/securityinsights";
-import type { SecurityEventName } from "../../shared/securityEvents";
+import type { SecurityEventName } from "../../../policy-pack/contract/events";
 
 /**
  * One Sentinel scheduled analytics rule, as data: the component turns it into a

@@ -1,4 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
+import { supportedProtocolVersions } from "./revisions";
 
 /**
  * What a stack's `McpPlatform` component declares about itself (its registered inputs): profile,
@@ -8,7 +9,6 @@ import type { PolicyResource } from "@pulumi/policy";
  */
 export const platformType = "mcp:platform:McpPlatform";
 
-export const supportedProtocolVersions = ["2025-11-25", "2026-07-28"] as const;
 
 export function platformOf(resources: readonly PolicyResource[]): PolicyResource | undefined {
     return resources.find((r) => r.type === platformType);
