@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { featureNames, profileNames } from "./profiles";
+import { clientKinds } from "../components/identity/clientPresets";
 import { supportedProtocolVersions, type ProtocolVersion } from "../policy-pack/contract/revisions";
 export { supportedProtocolVersions, type ProtocolVersion };
 
@@ -80,10 +81,15 @@ export const serverSchema = strictObject({
 
 const clientAppSchema = strictObject({
     name: z.string().regex(dnsLabelPattern, { error: "a DNS-safe name" }),
+    // A known MCP client brings its documented redirect URIs (components/identity/clientPresets.ts, docs/clients.md).
+    kind: z.enum(clientKinds, { error: `one of ${clientKinds.join(", ")}` }).default("custom"),
     redirectUris: z.array(z.string().regex(/^(https:\/\/|http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\/)/, {
         error: "an https:// redirect URI (http only for localhost)",
-    })).min(1, { error: "at least one redirect URI" }),
+    })).default([]),
     servers: z.array(z.string()).min(1, { error: "the names of the servers this client may call" }),
+}).refine((c) => c.kind !== "custom" || c.redirectUris.length > 0, {
+    path: ["redirectUris"],
+    error: `at least one redirect URI, or a kind with documented ones (${clientKinds.filter((k) => k !== "custom").join(", ")})`,
 });
 
 const featuresSchema = strictObject(

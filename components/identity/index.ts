@@ -3,15 +3,16 @@ import * as azuread from "@pulumi/azuread";
 import { createManagedIdentity } from "../shared/managedIdentity";
 import { PlacementArgs } from "../shared/inputs";
 import { resourceName } from "../shared/naming";
+import { mcpResourceUrl } from "../shared/mcpResource";
 import {
     defaultRequiredScope,
     getPreAuthorizations,
     getRoleValues,
     getStableId,
-    splitRedirectUris,
     validateIdentityArgs,
 } from "./entra";
 import { createServerApps, ServerApps } from "./serverApps";
+import { ClientKind, redirectUrisOf } from "./clientPresets";
 import { createConditionalAccessPolicies, ConditionalAccessState } from "./conditionalAccess";
 
 /** One MCP server as the identity component needs it. */
@@ -26,7 +27,9 @@ export interface McpIdentityServerArgs {
 export interface McpIdentityClientAppArgs {
     /** Client name (DNS-safe, unique in the stack); names the app and keys the outputs. */
     readonly name: string;
-    /** PKCE redirect URIs: `http://localhost|127.0.0.1` loopback ones (native) or `https://` ones (browser-hosted). */
+    /** Which MCP client this is: its documented redirect URIs come with it (`clientPresets.ts`). Defaults to `custom`. */
+    readonly kind?: ClientKind;
+    /** PKCE redirect URIs beyond the preset's: `http://localhost|127.0.0.1` loopback ones (native) or `https://` ones (browser-hosted). */
     readonly redirectUris: readonly string[];
     /** Servers this client may call; it is pre-authorised on exactly these servers' scopes (the allow-list). */
     readonly servers: readonly string[];
@@ -35,8 +38,13 @@ export interface McpIdentityClientAppArgs {
 export interface McpIdentityArgs {
     /** Resource group, region, tags and naming; the gateway identity is the one Azure resource here. */
     readonly placement: PlacementArgs;
-    /** Entra ID tenant id (GUID); part of every identifier URI. */
+    /** Entra ID tenant id (GUID); part of the backend apps' identifier URIs. */
     readonly tenantId: string;
+    /**
+     * `https://<edge host>`, on a domain verified in the tenant: each server's API app is
+     * identified by `<this>/mcp/<server>`, the URL its clients connect to.
+     */
+    readonly publicBaseUrl: string;
     /** The MCP servers: one API app, one backend app and their service principals each. */
     readonly servers: readonly McpIdentityServerArgs[];
     /** Approved client apps. Defaults to none: only clients an administrator consents to can call. */
@@ -54,7 +62,7 @@ export interface McpIdentityArgs {
 export interface McpServerIdentity {
     /** Client id of the server's API app: an audience the gateway accepts from clients (M1). */
     readonly apiAppClientId: pulumi.Output<string>;
-    /** `api://<tenant>/<name>`: the other accepted audience form. */
+    /** `https://<edge host>/mcp/<server>`: the API app's identifier URI, the other accepted audience form. */
     readonly apiIdentifierUri: pulumi.Output<string>;
     /** Client id of the backend app: the audience of the gateway's managed-identity token. */
     readonly backendAppClientId: pulumi.Output<string>;
@@ -105,6 +113,7 @@ export class McpIdentity extends pulumi.ComponentResource {
                 requiredScope,
                 owners,
                 apiDisplayName: resourceName(naming, "entraApplication", `${server.name}-api`),
+                resourceUrl: mcpResourceUrl(args.publicBaseUrl, server.name),
                 backendDisplayName: resourceName(naming, "entraApplication", `${server.name}-backend`),
                 tenantId,
                 gatewayPrincipalId: gatewayIdentity.principalId,
@@ -113,7 +122,7 @@ export class McpIdentity extends pulumi.ComponentResource {
 
         const clientApps: Record<string, azuread.Application> = {};
         for (const client of clients) {
-            const redirects = splitRedirectUris(client.redirectUris);
+            const redirects = redirectUrisOf(client.kind ?? "custom", client.redirectUris);
             const app = new azuread.Application(
                 `${name}-${client.name}-client`,
                 {

@@ -11,8 +11,13 @@ export interface ServerAppsArgs {
     readonly requiredScope: string;
     /** Object ids of the apps' and service principals' owners. */
     readonly owners: pulumi.Input<string>[];
-    /** Display name of the API app; also the last segment of its identifier URI. */
+    /** Display name of the API app. */
     readonly apiDisplayName: string;
+    /**
+     * `https://<edge host>/mcp/<server>`: the API app's identifier URI, so the RFC 8707 `resource`
+     * a spec-following client sends resolves to this app (see components/shared/mcpResource.ts).
+     */
+    readonly resourceUrl: string;
     /** Display name of the backend app; also the last segment of its identifier URI. */
     readonly backendDisplayName: string;
     readonly tenantId: string;
@@ -34,7 +39,8 @@ export interface ServerApps {
  * `${name}-backend-sp`, `${name}-gateway-invoke`.
  *
  * - The API app is what MCP clients get tokens for (M1: the gateway accepts only its client id
- *   and identifier URI as audience). v2 tokens (C2.3), one delegated scope that needs admin
+ *   and identifier URI as audience). Its identifier URI is the server's public resource URL, the
+ *   one `resource` MCP clients send (RFC 8707, RFC 9728). v2 tokens (C2.3), one delegated scope that needs admin
  *   consent (M3: a client outside the allow-list gets no token until an administrator consents),
  *   one app role per tool group (C2.2, C7.3). Its service principal requires assignment, so only
  *   users, groups or applications given a role get a token at all (M3).
@@ -43,7 +49,9 @@ export interface ServerApps {
  *   alone; assignment is required, so no other identity in the tenant gets a token for it.
  */
 export function createServerApps(parent: pulumi.Resource, name: string, args: ServerAppsArgs): ServerApps {
-    const apiIdentifierUri = getIdentifierUri(args.tenantId, args.apiDisplayName);
+    // Entra accepts an https identifier URI only on a domain verified in the tenant
+    // (https://learn.microsoft.com/entra/identity-platform/identifier-uri-restrictions).
+    const apiIdentifierUri = args.resourceUrl;
     const backendIdentifierUri = getIdentifierUri(args.tenantId, args.backendDisplayName);
 
     const api = new azuread.Application(

@@ -127,6 +127,7 @@ export class McpPlatform extends pulumi.ComponentResource {
             {
                 placement,
                 tenantId: config.tenantId,
+                publicBaseUrl: `https://${config.edge.hostname}`,
                 servers: config.servers,
                 clientApps: config.clientApps,
                 conditionalAccess: config.features.conditionalAccess ? { state: config.conditionalAccessState } : undefined,

@@ -5,6 +5,7 @@ import * as identity from "./identity";
 import * as keyvault from "./keyvault";
 import * as mcpApiAccess from "./mcpApiAccess";
 import * as mcpApiContent from "./mcpApiContent";
+import * as mcpApiSignIn from "./mcpApiSignIn";
 import * as monitoring from "./monitoring";
 import * as network from "./network";
 import * as protection from "./protection";
@@ -20,7 +21,7 @@ import * as workload from "./workload";
  * because a module's export order differs between CommonJS (the engine, tsx) and ES module
  * namespaces (vitest), and reports and docs/controls.md must not depend on which one loaded it.
  */
-export const policies: McpPolicy[] = collect(edge, gateway, identity, keyvault, mcpApiAccess, mcpApiContent, monitoring, network, protection, registry, roleAssignments, runtime, safety, tags, workload);
+export const policies: McpPolicy[] = collect(edge, gateway, identity, keyvault, mcpApiAccess, mcpApiContent, mcpApiSignIn, monitoring, network, protection, registry, roleAssignments, runtime, safety, tags, workload);
 
 function collect(...modules: Record<string, unknown>[]): McpPolicy[] {
     return modules.flatMap((m) => Object.values(m).filter(isPolicy)).sort((a, b) => a.name.localeCompare(b.name));

@@ -18,6 +18,7 @@ import type { PlannedResource } from "../../tools/offline/types";
 import { ofType, planned, single } from "../helpers/resources";
 
 const tenantId = "11111111-2222-3333-4444-555555555555";
+const publicBaseUrl = "https://mcp.contoso.com";
 const naming = createNaming({ project: "mcp-platform", stack: "test", tenantId, location: "swedencentral", workload: "mcp" });
 const placement = {
     resourceGroupName: "rg-mcp-test",
@@ -37,7 +38,7 @@ const clientApps = [
 
 function synth(overrides: Partial<McpIdentityArgs> = {}): Promise<PlannedResource[]> {
     return runUnderMocks(() => {
-        new McpIdentity("id", { placement, tenantId, servers, clientApps, ...overrides });
+        new McpIdentity("id", { placement, tenantId, publicBaseUrl, servers, clientApps, ...overrides });
     });
 }
 
@@ -46,7 +47,8 @@ describe("McpIdentity", () => {
         const api = single(await synth(), entraTypes.application, "id-docs-api").inputs;
         expect(api.signInAudience).toBe("AzureADMyOrg");
         expect(api.api.requestedAccessTokenVersion).toBe(2);
-        expect(api.identifierUris).toEqual([`api://${tenantId}/app-mcp-test-docs-api-${naming.suffix}`]);
+        // Issue 17: the identifier URI is the URL clients connect to and send as RFC 8707 `resource`.
+        expect(api.identifierUris).toEqual(["https://mcp.contoso.com/mcp/docs"]);
         expect(api.api.oauth2PermissionScopes).toEqual([
             expect.objectContaining({ id: getStableId("docs", "scope", "mcp.access"), value: "mcp.access", type: "Admin", enabled: true }),
         ]);

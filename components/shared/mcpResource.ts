@@ -1,0 +1,15 @@
+/**
+ * The one public identity of an MCP server: `https://<edge host>/mcp/<server>`. It is what clients
+ * connect to, what the RFC 9728 metadata names as `resource` (clients compare the two, §3.3), what
+ * they send as the RFC 8707 `resource` parameter, and therefore the identifier URI of the server's
+ * Entra API app: Entra rejects a `resource` that is not an identifier URI of the app owning the
+ * requested scopes (AADSTS9010010), so the scopes are `<this URL>/<scope>` too.
+ */
+export function mcpResourceUrl(publicBaseUrl: string, server: string): string {
+    return `${publicBaseUrl.replace(/\/+$/, "")}/mcp/${server}`;
+}
+
+/** The delegated scope as clients request it: `<resource URL>/<scope value>`. */
+export function mcpScope(resourceUrl: string, scope: string): string {
+    return `${resourceUrl.replace(/\/+$/, "")}/${scope}`;
+}
