@@ -3,7 +3,7 @@ import * as apimanagement from "@pulumi/azure-native/apimanagement";
 import { DiagnosticsArgs, PlacementArgs } from "../shared/inputs";
 import { createDiagnosticSetting } from "../shared/diagnostics";
 import { resourceName } from "../shared/naming";
-import { buildFragments, fragmentId } from "./policy/fragments";
+import { fragmentId, gatewayFragments } from "./policy/fragments";
 import { buildApiPolicy } from "./policy/apiPolicy";
 import { FragmentSettings, normalizeOrigin } from "./policy/settings";
 import { serialize } from "./policy/xml";
@@ -164,10 +164,10 @@ export class McpGateway extends pulumi.ComponentResource {
                 contentSafetyEndpoint,
                 gatewayIdentityClientId,
             }));
-        // The fragment list is static; only their content depends on late values. The logical name is
+        // The fragment records have fixed ids and descriptions; only their content waits for late values. The logical name is
         // the Azure fragment id (see fragmentId): `${name}-<base id>`.
-        const fragments = buildFragments(placeholderSettings).map(
-            (f, i) =>
+        const fragments = gatewayFragments.map(
+            (f) =>
                 new apimanagement.PolicyFragment(
                     fragmentId(name, f.id),
                     {
@@ -175,7 +175,7 @@ export class McpGateway extends pulumi.ComponentResource {
                         id: fragmentId(name, f.id),
                         description: f.description,
                         format: apimanagement.PolicyFragmentContentFormat.Xml,
-                        value: settings.apply((s) => serialize(buildFragments(s)[i].root)),
+                        value: settings.apply((s) => serialize(f.build(s))),
                     },
                     { parent: this },
                 ),
@@ -279,19 +279,6 @@ export const mcpOperations = [
     { id: "delete", displayName: "End MCP session", method: "DELETE", urlTemplate: "/" },
     { id: "oauth-protected-resource", displayName: "Protected resource metadata", method: "GET", urlTemplate: "/.well-known/oauth-protected-resource" },
 ] as const;
-
-/** Settings used only to enumerate fragment ids and descriptions (content is rebuilt with real values). */
-const placeholderSettings: FragmentSettings = {
-    protocolVersions: ["2025-11-25"],
-    allowedOrigins: [],
-    maxRequestBytes: 1,
-    sessionIdleSeconds: 1,
-    sessionAbsoluteSeconds: 1,
-    promptShieldsFailureMode: "closed",
-    manifestMode: "block",
-    contentSafetyEndpoint: "https://placeholder.cognitiveservices.azure.com/",
-    gatewayIdentityClientId: "00000000-0000-0000-0000-000000000000",
-};
 
 /** Throws before any child exists when two servers share a name or a server has no allowed client. */
 export function validateServers(servers: readonly McpGatewayServerArgs[]): void {

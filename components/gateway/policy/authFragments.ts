@@ -1,6 +1,6 @@
 import { securityEvents } from "../../../policy-pack/contract/events";
 import { auditTrace, bearerChallenge, csString, isToolsCall, reject, rpcCodes, securityHeaderElements, setHeader, str, vars, when } from "./expressions";
-import { Fragment, fragment, fragmentIds } from "./fragment";
+import { fragment } from "./settings";
 import { el } from "./xml";
 
 /**
@@ -10,10 +10,11 @@ import { el } from "./xml";
  */
 
 /** RFC 9728: the protected resource metadata document, the one operation answered without a token. */
-export function resourceMetadataFragment(): Fragment {
-    return fragment(
-        fragmentIds.resourceMetadata,
-        "Answers GET /.well-known/oauth-protected-resource (RFC 9728) from policy; every other operation continues to token validation.",
+export const resourceMetadataFragment = fragment(
+    "mcp-resource-metadata",
+    "Answers GET /.well-known/oauth-protected-resource (RFC 9728) from policy; every other operation continues to token validation.",
+    () => {
+    return [
         when(`context.Request.Method == "GET" && context.Operation.UrlTemplate == "/.well-known/oauth-protected-resource"`, [
             el(
                 "return-response",
@@ -24,15 +25,16 @@ export function resourceMetadataFragment(): Fragment {
                 el("set-body", {}, `@(${str(vars.resourceMetadata)})`),
             ),
         ]),
-    );
-}
+    ];
+});
 
 
 /** A request without a bearer token gets the RFC 9728 challenge so clients can discover sign-in. */
-export function bearerRequiredFragment(): Fragment {
-    return fragment(
-        fragmentIds.bearerRequired,
-        "Answers a request without a bearer token with 401 and WWW-Authenticate: Bearer resource_metadata=… (RFC 9728).",
+export const bearerRequiredFragment = fragment(
+    "mcp-bearer-required",
+    "Answers a request without a bearer token with 401 and WWW-Authenticate: Bearer resource_metadata=… (RFC 9728).",
+    () => {
+    return [
         when(
             `!context.Request.Headers.GetValueOrDefault("Authorization", "").StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)`,
             reject(
@@ -47,16 +49,17 @@ export function bearerRequiredFragment(): Fragment {
                 csString("no bearer token"),
             ),
         ),
-    );
-}
+    ];
+});
 
 const jwt = `((Jwt)context.Variables[${csString(vars.jwt)}])`;
 
 /** After validate-azure-ad-token: the caller's oid/app id/roles as variables; expiry and oid required. */
-export function identityFragment(): Fragment {
-    return fragment(
-        fragmentIds.identity,
-        "Copies oid, client app id and roles of the validated token into variables; rejects a token without expiry or oid.",
+export const identityFragment = fragment(
+    "mcp-identity",
+    "Copies oid, client app id and roles of the validated token into variables; rejects a token without expiry or oid.",
+    () => {
+    return [
         el("set-variable", { name: vars.oid, value: `@(${jwt}.Claims.GetValueOrDefault("oid", ""))` }),
         el("set-variable", {
             name: vars.appId,
@@ -77,12 +80,15 @@ export function identityFragment(): Fragment {
                 csString("token without exp or oid"),
             ),
         ),
-    );
-}
+    ];
+});
 
 
 /** tools/call tool name → required app role (C2.2); a tool missing from the map is denied. */
-export function toolAuthorizationFragment(): Fragment {
+export const toolAuthorizationFragment = fragment(
+    "mcp-tool-authorization",
+    "tools/call: looks the tool up in the server's tool→role map and requires that app role in the token's roles claim.",
+    () => {
     const lookup =
         "@{\n" +
         `foreach (var pair in ${str(vars.toolRoles)}.Split(new[] { ';' }, StringSplitOptions.RemoveEmptyEntries)) {\n` +
@@ -92,9 +98,7 @@ export function toolAuthorizationFragment(): Fragment {
         'return "";\n' +
         "}";
     const forbidden = { status: 403, reason: "Forbidden", code: rpcCodes.forbidden, message: "Not allowed to call this tool." };
-    return fragment(
-        fragmentIds.toolAuthorization,
-        "tools/call: looks the tool up in the server's tool→role map and requires that app role in the token's roles claim.",
+    return [
         when(isToolsCall, [
             el("set-variable", { name: vars.requiredRole, value: lookup }),
             el(
@@ -108,17 +112,18 @@ export function toolAuthorizationFragment(): Fragment {
                 ),
             ),
         ]),
-    );
-}
+    ];
+});
 
 /**
  * C5.1, C10.4: one audit event per MCP request that passed token validation, session binding, rate
  * limits, tool authorisation and Prompt Shields, i.e. for every request about to be forwarded.
  */
-export function auditFragment(): Fragment {
-    return fragment(
-        fragmentIds.audit,
-        "Emits the mcp.audit.call event (server, oid, app id, method, tool, session hash; never arguments, tokens or session ids) for every forwarded request.",
+export const auditFragment = fragment(
+    "mcp-audit",
+    "Emits the mcp.audit.call event (server, oid, app id, method, tool, session hash; never arguments, tokens or session ids) for every forwarded request.",
+    () => {
+    return [
         auditTrace(),
-    );
-}
+    ];
+});

@@ -1,9 +1,8 @@
 import { securityEvents } from "../../../policy-pack/contract/events";
 import { csString, errorResponse, reject, rpcCodes, str, vars, when } from "./expressions";
-import { Fragment, fragment, fragmentIds } from "./fragment";
-import { FragmentSettings, firstStatelessRevision } from "./settings";
 import { el, XmlElement } from "./xml";
 import { envelopeExpression, versionCheckExpression } from "./requestExpressions";
+import { fragment } from "./settings";
 
 /**
  * Inbound request checks: the Origin allow-list, the JSON-RPC envelope with content type and size
@@ -21,11 +20,12 @@ const clientIpExpression =
     "}";
 
 /** DNS-rebinding defence both revisions require: an `Origin` outside the allow-list gets 403. */
-export function originFragment(settings: FragmentSettings): Fragment {
+export const originFragment = fragment(
+    "mcp-origin",
+    "Records the client address and rejects a present Origin header that is not in the allow-list (403).",
+    (settings) => {
     const allowed = `new string[] { ${settings.allowedOrigins.map(csString).join(", ")} }`;
-    return fragment(
-        fragmentIds.origin,
-        "Records the client address and rejects a present Origin header that is not in the allow-list (403).",
+    return [
         el("set-variable", { name: vars.clientIp, value: clientIpExpression }),
         when(
             `context.Request.Headers.ContainsKey("Origin") && !${allowed}.Contains(context.Request.Headers.GetValueOrDefault("Origin", ""))`,
@@ -35,18 +35,19 @@ export function originFragment(settings: FragmentSettings): Fragment {
                 `context.Request.Headers.GetValueOrDefault("Origin", "")`,
             ),
         ),
-    );
-}
+    ];
+});
 
 
 const envelopeField = (field: string) => `(string)JObject.Parse(${str(vars.envelope)})[${csString(field)}]`;
 
 /** JSON-RPC envelope and size validation (C1.1, C1.2). */
-export function envelopeFragment(settings: FragmentSettings): Fragment {
+export const envelopeFragment = fragment(
+    "mcp-envelope",
+    "POST bodies: JSON media type, at most maxRequestBytes, one JSON-RPC 2.0 request, notification or response (no batches); extracts method, id and tool name.",
+    (settings) => {
     const isPost = `context.Request.Method == "POST"`;
-    return fragment(
-        fragmentIds.envelope,
-        "POST bodies: JSON media type, at most maxRequestBytes, one JSON-RPC 2.0 request, notification or response (no batches); extracts method, id and tool name.",
+    return [
         when(isPost, [
             when(
                 `!context.Request.Headers.GetValueOrDefault("Content-Type", "").Trim().StartsWith("application/json", StringComparison.OrdinalIgnoreCase)`,
@@ -89,18 +90,18 @@ export function envelopeFragment(settings: FragmentSettings): Fragment {
                 ),
             ),
         ]),
-    );
-}
+    ];
+});
 
 /** MCP protocol version for both revisions (C3.4); header/body mismatches get -32020 as 2026-07-28 mandates. */
-export function protocolVersionFragment(settings: FragmentSettings): Fragment {
+export const protocolVersionFragment = fragment(
+    "mcp-protocol-version",
+    "Accepts only the configured MCP revisions: MCP-Protocol-Version header and initialize params.protocolVersion (2025-11-25), _meta io.modelcontextprotocol/protocolVersion with matching MCP-Protocol-Version, Mcp-Method and Mcp-Name headers (stateless revisions).",
+    (settings) => {
     const check = (field: string) => `(string)JObject.Parse(${str(vars.versionCheck)})[${csString(field)}]`;
     const supportedJson = `new JArray(${settings.protocolVersions.map(csString).join(", ")})`;
     const versionData = `new JObject(new JProperty("supported", ${supportedJson}), new JProperty("requested", ${check("version")}))`;
-    return fragment(
-        fragmentIds.protocolVersion,
-        `Accepts only ${settings.protocolVersions.join(", ")}: MCP-Protocol-Version header and initialize params.protocolVersion (2025-11-25), ` +
-            `_meta io.modelcontextprotocol/protocolVersion with matching MCP-Protocol-Version, Mcp-Method and Mcp-Name headers (${firstStatelessRevision}).`,
+    return [
         el("set-variable", { name: vars.versionCheck, value: versionCheckExpression(settings.protocolVersions, str(vars.envelope)) }),
         el("set-variable", { name: vars.era, value: `@(${check("era")})` }),
         el(
@@ -149,8 +150,8 @@ export function protocolVersionFragment(settings: FragmentSettings): Fragment {
                 ),
             ),
         ),
-    );
-}
+    ];
+});
 
 /** Wraps the version error so legacy requests get -32602 and modern ones -32022. */
 function legacyAwareVersionError(modern: XmlElement, eraExpression: string, data: string): XmlElement {

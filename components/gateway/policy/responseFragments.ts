@@ -1,8 +1,7 @@
 import { securityEvents } from "../../../policy-pack/contract/events";
 import { bearerChallenge, csString, errorResponse, reject, rpcCodes, rpcMethod, securityHeaderElements, vars, when } from "./expressions";
-import { Fragment, fragment, fragmentIds } from "./fragment";
-import { FragmentSettings } from "./settings";
 import { el } from "./xml";
+import { fragment } from "./settings";
 
 /**
  * Backend and response fragments: forwarding (streaming except tools/list), the security headers
@@ -10,25 +9,32 @@ import { el } from "./xml";
  */
 
 /** Streams responses (SSE) except tools/list, which the manifest check must read whole (C4.3 timeout). */
-export function forwardFragment(settings: FragmentSettings): Fragment {
+export const forwardFragment = fragment(
+    "mcp-forward",
+    "Forwards to the backend with a header timeout; buffers only tools/list responses so SSE streams flow.",
+    (settings) => {
     const timeout = settings.backendTimeoutSeconds ?? 60;
-    return fragment(
-        fragmentIds.forward,
-        "Forwards to the backend with a header timeout; buffers only tools/list responses so SSE streams flow.",
+    return [
         when(`${rpcMethod} == "tools/list"`, [el("forward-request", { timeout, "buffer-response": "true" })], [
             el("forward-request", { timeout, "buffer-response": "false" }),
         ]),
-    );
-}
+    ];
+});
 
 
 /** C8.4: HSTS, nosniff, no-store, frame deny; removes headers that reveal the stack. */
-export function securityHeadersFragment(): Fragment {
-    return fragment(fragmentIds.securityHeaders, "Sets HSTS, nosniff, no-store, frame deny and CSP; removes Server, X-Powered-By, X-AspNet-Version.", ...securityHeaderElements());
-}
+export const securityHeadersFragment = fragment(
+    "mcp-security-headers",
+    "Sets HSTS, nosniff, no-store, frame deny and CSP; removes Server, X-Powered-By, X-AspNet-Version.",
+    () => {
+    return [...securityHeaderElements()];
+});
 
 /** on-error: token failures become RFC 6750/9728 challenges, limits become 429, anything else a bare JSON-RPC error. */
-export function onErrorFragment(): Fragment {
+export const onErrorFragment = fragment(
+    "mcp-on-error",
+    "Maps token, rate-limit and quota failures to their security events and answers; every other error is a JSON-RPC error without internals.",
+    () => {
     const reason = `(context.LastError.Reason ?? "")`;
     const isToken = `context.LastError.Source == "validate-azure-ad-token" || context.LastError.Source == "validate-jwt"`;
     const challenge = (error: "invalid_token" | "insufficient_scope") => ({ "WWW-Authenticate": bearerChallenge(error) });
@@ -37,9 +43,7 @@ export function onErrorFragment(): Fragment {
     // rate-limit-by-key stores the retry interval as a number, so it is read untyped.
     const retryVar = csString(vars.retryAfter);
     const retryAfter = `(${reason} == "QuotaExceeded" ? ${quotaRetry} : context.Variables.ContainsKey(${retryVar}) ? Convert.ToString(context.Variables[${retryVar}]) : "60")`;
-    return fragment(
-        fragmentIds.onError,
-        "Maps token, rate-limit and quota failures to their security events and answers; every other error is a JSON-RPC error without internals.",
+    return [
         el(
             "choose",
             {},
@@ -101,5 +105,5 @@ export function onErrorFragment(): Fragment {
             ),
             el("otherwise", {}, errorResponse({ status: 500, reason: "Internal Server Error", code: rpcCodes.internalError, message: "Request failed." })),
         ),
-    );
-}
+    ];
+});

@@ -1,9 +1,8 @@
 import { securityEvents } from "../../../policy-pack/contract/events";
 import { csString, isToolsCall, reject, rpcCodes, rpcMethod, setHeader, str, traceEvent, vars, when } from "./expressions";
-import { Fragment, fragment, fragmentIds } from "./fragment";
-import { FragmentSettings, promptShieldsApiVersion, promptShieldsMaxChars } from "./settings";
 import { el } from "./xml";
 import { manifestDigestExpression } from "./manifestExpression";
+import { fragment, promptShieldsApiVersion, promptShieldsMaxChars } from "./settings";
 
 /**
  * Content screening: Prompt Shields on tools/call arguments (C1.3, C9.1) and the tools/list
@@ -11,7 +10,10 @@ import { manifestDigestExpression } from "./manifestExpression";
  */
 
 /** Prompt Shields on tools/call arguments through the private Content Safety account (C1.3, C9.1). */
-export function promptShieldsFragment(settings: FragmentSettings): Fragment {
+export const promptShieldsFragment = fragment(
+    "mcp-prompt-shields",
+    "tools/call: sends the arguments to Prompt Shields with the gateway's managed identity; an attack is rejected, an unavailable screen fails as promptShieldsFailureMode says (closed or open).",
+    (settings) => {
     const endpoint = settings.contentSafetyEndpoint.replace(/\/+$/, "");
     const url = `${endpoint}/contentsafety/text:shieldPrompt?api-version=${promptShieldsApiVersion}`;
     const argumentsExpression =
@@ -43,9 +45,7 @@ export function promptShieldsFragment(settings: FragmentSettings): Fragment {
                   csString(`${detail}; failed closed`),
               )
             : [traceEvent(securityEvents.contentSafetyUnavailable, "information", csString(`${detail}; failed open`))];
-    return fragment(
-        fragmentIds.promptShields,
-        `tools/call: sends the arguments to Prompt Shields with the gateway's managed identity; an attack is rejected, an unavailable screen fails ${settings.promptShieldsFailureMode}.`,
+    return [
         when(isToolsCall, [
             el("set-variable", { name: vars.shieldInput, value: argumentsExpression }),
             el(
@@ -85,12 +85,15 @@ export function promptShieldsFragment(settings: FragmentSettings): Fragment {
                 ),
             ),
         ]),
-    );
-}
+    ];
+});
 
 
 /** C9.2: the tools/list result's digest against the approved one; block or detect. */
-export function manifestIntegrityFragment(settings: FragmentSettings): Fragment {
+export const manifestIntegrityFragment = fragment(
+    "mcp-manifest-integrity",
+    "tools/list: SHA-256 of the canonical result.tools of the response to this request compared with the server's approved digest (block or detect on drift, as manifestMode says).",
+    (settings) => {
     const drift = `${str(vars.manifestActual)} != ${str(vars.manifestDigest)}`;
     const detail = `"expected " + ${str(vars.manifestDigest)} + ", got " + ${str(vars.manifestActual)}`;
     const onDrift =
@@ -101,12 +104,10 @@ export function manifestIntegrityFragment(settings: FragmentSettings): Fragment 
                   detail,
               )
             : [traceEvent(securityEvents.manifestDrift, "error", detail)];
-    return fragment(
-        fragmentIds.manifestIntegrity,
-        `tools/list: SHA-256 of the canonical result.tools compared with the server's approved digest (${settings.manifestMode} on drift).`,
+    return [
         when(`${rpcMethod} == "tools/list" && context.Response.StatusCode == 200`, [
             el("set-variable", { name: vars.manifestActual, value: manifestDigestExpression() }),
             when(drift, onDrift),
         ]),
-    );
-}
+    ];
+});

@@ -1,8 +1,7 @@
 import { securityEvents } from "../../../policy-pack/contract/events";
 import { csString, deleteHeader, reject, rpcCodes, rpcMethod, str, vars, when } from "./expressions";
-import { Fragment, fragment, fragmentIds } from "./fragment";
-import { FragmentSettings, sessionIdPattern } from "./settings";
 import { el } from "./xml";
+import { fragment, sessionIdPattern } from "./settings";
 
 /**
  * Session binding for the 2025-11-25 revision (M4, C8.2, C8.3): the inbound check of every
@@ -14,7 +13,10 @@ const sessionOwnerKey = `"mcp-session-owner:" + ${str(vars.server)} + ":" + ${st
 const sessionIdHeader = `context.Request.Headers.GetValueOrDefault("Mcp-Session-Id", "")`;
 
 /** Session binding for 2025-11-25 (M4, C8.2, C8.3): `<oid>:<session id>` with idle and absolute lifetimes. */
-export function sessionFragment(settings: FragmentSettings): Fragment {
+export const sessionFragment = fragment(
+    "mcp-session",
+    "2025-11-25 sessions: initialize marks the binding for the response; other requests need a well-formed Mcp-Session-Id bound to the caller's oid " + "(403 for another user, 404 when unknown or expired); DELETE ends the binding. Stateless revisions never forward a session id.",
+    (settings) => {
     const isLegacy = `${str(vars.era)} == "legacy"`;
     const isInitialize = `${rpcMethod} == "initialize"`;
     const created = str(vars.sessionCreated);
@@ -35,10 +37,7 @@ export function sessionFragment(settings: FragmentSettings): Fragment {
             { status: 404, reason: "Not Found", code: rpcCodes.notFound, message: "Session not found." },
             csString(detail),
         );
-    return fragment(
-        fragmentIds.session,
-        "2025-11-25 sessions: initialize marks the binding for the response; other requests need a well-formed Mcp-Session-Id bound to the caller's oid " +
-            "(403 for another user, 404 when unknown or expired); DELETE ends the binding. Stateless revisions never forward a session id.",
+    return [
         when(
             isLegacy,
             [
@@ -107,8 +106,8 @@ export function sessionFragment(settings: FragmentSettings): Fragment {
             ],
             [deleteHeader("Mcp-Session-Id")],
         ),
-    );
-}
+    ];
+});
 
 /** First 16 hex of SHA-256(oid:session id): correlates events without logging the session id. */
 function sessionHashExpression(sessionId: string): string {
@@ -124,11 +123,12 @@ function sessionHashExpression(sessionId: string): string {
 
 
 /** Outbound half of the 2025-11-25 binding: the session id the server minted on initialize, bound to the caller. */
-export function sessionBindFragment(settings: FragmentSettings): Fragment {
+export const sessionBindFragment = fragment(
+    "mcp-session-bind",
+    "After a successful initialize: stores <oid>:<session id> (idle lifetime) and the session's owner (absolute lifetime); a malformed minted id is refused.",
+    (settings) => {
     const minted = `context.Response.Headers.GetValueOrDefault("Mcp-Session-Id", "")`;
-    return fragment(
-        fragmentIds.sessionBind,
-        "After a successful initialize: stores <oid>:<session id> (idle lifetime) and the session's owner (absolute lifetime); a malformed minted id is refused.",
+    return [
         when(`${str(vars.bindSession)} == "true" && context.Response.StatusCode == 200 && ${minted} != ""`, [
             el("set-variable", { name: vars.sessionId, value: `@(${minted})` }),
             el(
@@ -162,5 +162,5 @@ export function sessionBindFragment(settings: FragmentSettings): Fragment {
                 ),
             ),
         ]),
-    );
-}
+    ];
+});

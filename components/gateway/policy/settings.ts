@@ -1,3 +1,5 @@
+import { el, XmlElement } from "./xml";
+
 /**
  * The gateway-wide settings every policy fragment is built from (plain values: the fragments are
  * pure functions of these). Per-server values travel as context variables set by each API policy.
@@ -25,7 +27,24 @@ export interface FragmentSettings {
     readonly backendTimeoutSeconds?: number;
 }
 
-export { firstStatelessRevision, isStatelessRevision } from "../../../policy-pack/contract/revisions";
+export { firstStatelessRevision } from "../../../policy-pack/contract/revisions";
+
+/**
+ * One policy fragment of the gateway: its base id (as `<include-fragment fragment-id>` names it,
+ * prefixed per deployment by `fragmentId`), a fixed description, and its document built from the
+ * gateway-wide settings. Fixed id and description let the component declare the PolicyFragment
+ * resources before the late settings (Content Safety endpoint, identity client id) resolve.
+ */
+export interface GatewayFragment {
+    readonly id: string;
+    readonly description: string;
+    build(settings: FragmentSettings): XmlElement;
+}
+
+/** A fragment record whose `<fragment>` document holds the children `build` returns. */
+export function fragment(id: string, description: string, children: (settings: FragmentSettings) => XmlElement[]): GatewayFragment {
+    return { id, description, build: (settings) => el("fragment", {}, children(settings)) };
+}
 
 /** Prompt Shields input limit (characters of the user prompt). */
 export const promptShieldsMaxChars = 10_000;
