@@ -1,34 +1,14 @@
 import { carveSubnets, parseCidr, rangesOverlap, smallestPrefixFor, CidrRange } from "../components/network/cidr";
-import { subnetRequests, SubnetTier } from "../components/network/layout";
-import { FeatureName, featureNames, ProfileDefaults, ProfileName, profiles } from "./profiles";
-import { ClientAppConfig, McpServerConfig, ProtocolVersion, stackConfigSchema, StackConfig, structuredKeys } from "./schema";
+import { subnetRequests } from "../components/network/layout";
+import type { McpPlatformConfig } from "../components/platform/config";
+import { FeatureName, featureNames, profiles } from "./profiles";
+import { ClientAppConfig, McpServerConfig, stackConfigSchema, structuredKeys } from "./schema";
 
-/** The fully resolved platform config: profile defaults applied, every value validated. */
-export interface PlatformConfig {
-    readonly project: string;
-    readonly stack: string;
-    readonly profile: ProfileName;
-    readonly location: string;
-    readonly tenantId: string;
-    readonly owner: string;
-    readonly workload: string;
-    readonly dataClassification: StackConfig["dataClassification"];
-    readonly addressSpace: string[];
-    readonly subnets: Record<SubnetTier, string | undefined>;
-    readonly protocolVersions: ProtocolVersion[];
-    readonly servers: McpServerConfig[];
-    readonly clientApps: ClientAppConfig[];
-    readonly features: Record<FeatureName, boolean>;
-    /** Why each optional control that is off is off (shown by the plan and the control matrix). */
-    readonly featureReasons: Partial<Record<FeatureName, string>>;
-    readonly gateway: ProfileDefaults["gateway"] & { publisherEmail: string; publisherName: string };
-    readonly edge: ProfileDefaults["edge"] & { hostname: string; certificateSecretId?: string };
-    readonly monitoring: ProfileDefaults["monitoring"];
-    readonly runtime: ProfileDefaults["runtime"];
-    readonly conditionalAccessState: ProfileDefaults["conditionalAccessState"];
-    /** `protect: true` on stateful resources that hold audit data or keys. */
-    readonly protectStatefulResources: boolean;
-}
+/**
+ * The fully resolved platform config: profile defaults applied, every value validated. Its shape
+ * is the platform component's own (`McpPlatformConfig`); this module only maps stack config onto it.
+ */
+export type PlatformConfig = McpPlatformConfig;
 
 /** Thrown for invalid config; `problems` holds one line per problem, each naming its key. */
 export class ConfigError extends Error {

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
-import type { PlatformConfig } from "../../stacks/config";
-import { featureControls, featureNames } from "../../stacks/profiles";
+import { controlsOf, featureNames } from "../../policy-pack/contract/features";
+import type { McpPlatformConfig } from "./config";
 import { createNaming, Naming, resourceName } from "../shared/naming";
 import { platformTags } from "../shared/tags";
 import { PlacementArgs } from "../shared/inputs";
@@ -19,8 +19,8 @@ import { McpGateway } from "../gateway";
 import { builtInRoles } from "../shared/roles";
 
 export interface McpPlatformArgs {
-    /** The validated, profile-resolved stack config (see `stacks/config.ts`). */
-    readonly config: PlatformConfig;
+    /** The validated, profile-resolved config (`stacks/config.ts` builds it from a stack's config). */
+    readonly config: McpPlatformConfig;
 }
 
 /**
@@ -290,7 +290,7 @@ export class McpPlatform extends pulumi.ComponentResource {
 }
 
 /** What the platform declares about itself to the policy pack (inputs of the component resource). */
-export function platformDeclaration(config: PlatformConfig) {
+export function platformDeclaration(config: McpPlatformConfig) {
     return {
         profile: config.profile,
         protocolVersions: config.protocolVersions,
@@ -300,7 +300,7 @@ export function platformDeclaration(config: PlatformConfig) {
                 feature,
                 {
                     enabled: config.features[feature],
-                    controls: featureControls[feature],
+                    controls: controlsOf(feature),
                     ...(config.features[feature] ? {} : { reason: config.featureReasons[feature] }),
                 },
             ]),

@@ -1,6 +1,18 @@
 import type { McpPolicy } from "../../policy-pack/lib/policy";
 import { catalog, CatalogControl } from "./catalog";
+import { featuresCarrying, platformFeatures } from "../../policy-pack/contract/features";
 import { declaredStatus, StatusDeclaration } from "./status";
+
+/** An optional control's status comes from the feature table: the features that carry it and why. */
+function optionalStatus(controlId: string): StatusDeclaration | undefined {
+    const features = featuresCarrying(controlId);
+    if (features.length === 0) return undefined;
+    return {
+        status: "optional",
+        why: features.map((f) => platformFeatures[f].why).join(" "),
+        carriedBy: features.map((f) => `\`features.${f}\``).join(", "),
+    };
+}
 
 export type ControlStatus = "enforced" | StatusDeclaration["status"];
 
@@ -24,12 +36,16 @@ export function buildMatrix(policies: readonly McpPolicy[]): MatrixRow[] {
         const naming = policies.filter((p) => p.controls.includes(control.id));
         const mandatory = naming.filter((p) => (p.enforcementLevel ?? "mandatory") === "mandatory");
         const components = [...new Set(mandatory.map((p) => p.component))].sort();
-        const declared = declaredStatus[control.id];
+        const optional = optionalStatus(control.id);
+        if (optional && declaredStatus[control.id]) problems.push(`${control.id} is both carried by a feature flag and declared ${declaredStatus[control.id].status} in status.ts`);
+        const declared = optional ?? declaredStatus[control.id];
         if (declared) {
             if (declared.status === "optional" && mandatory.length === 0) {
                 problems.push(`${control.id} is declared optional but no mandatory policy enforces it when its flag is on`);
             }
-            return { control, status: declared.status, policies: naming, components, why: declared.why, carriedBy: declared.carriedBy };
+            // An optional control is carried by the components its policies check, behind its flag(s).
+            const carriedBy = optional ? [...components.map((c) => `\`${c}\``), `behind ${optional.carriedBy}`].join(", ") : declared.carriedBy;
+            return { control, status: declared.status, policies: naming, components, why: declared.why, carriedBy };
         }
         if (mandatory.length === 0) problems.push(`${control.id} has no mandatory policy and no declared status (tools/controls/status.ts)`);
         return { control, status: "enforced", policies: mandatory, components };
