@@ -49,6 +49,7 @@ export const profiles: Record<ProfileName, ProfileDefaults> = {
         gateway: {
             sku: "Developer",
             capacity: 1,
+            zones: [],
             promptShieldsFailureMode: "closed",
             manifestMode: "detect",
             maxRequestBytes: 1_048_576,
@@ -78,6 +79,8 @@ export const profiles: Record<ProfileName, ProfileDefaults> = {
         gateway: {
             sku: "Premium",
             capacity: 1,
+            // One unit cannot span zones; raise capacity to 3 and set zones [1, 2, 3] for a zonal gateway.
+            zones: [],
             promptShieldsFailureMode: "closed",
             manifestMode: "block",
             maxRequestBytes: 1_048_576,

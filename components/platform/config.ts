@@ -34,6 +34,8 @@ export interface McpPlatformSandbox extends SandboxLimits {
 export type McpPlatformGateway = McpGatewayArgs["policy"] & {
     readonly sku: GatewaySku;
     readonly capacity: number;
+    /** Availability zones of the gateway (Premium only; units spread evenly across them). */
+    readonly zones: readonly string[];
     readonly publisherEmail: string;
     readonly publisherName: string;
     readonly allowedOrigins: readonly string[];

@@ -206,7 +206,7 @@ export class McpPlatform extends pulumi.ComponentResource {
                 diagnostics: monitoring.diagnostics,
                 sku: config.gateway.sku,
                 capacity: config.gateway.capacity,
-                zones: config.edge.zones,
+                zones: config.gateway.zones,
                 publisherEmail: config.gateway.publisherEmail,
                 publisherName: config.gateway.publisherName,
                 subnetId: network.subnetIds.gateway,

@@ -30,6 +30,13 @@ export function checkSizes(config: McpPlatformConfig): string[] {
     // Premium: up to 12 units per region without a support request (learn.microsoft.com/azure/api-management/upgrade-and-scale).
     if (sku === "Premium" && capacity > 12) problems.push(`${key("gateway.capacity")}: got ${capacity}, expected at most 12 Premium units per region — ask Azure support for more, or lower it`);
     if (sku === "PremiumV2" && capacity > 30) problems.push(`${key("gateway.capacity")}: got ${capacity}, expected at most 30 PremiumV2 units — lower it`);
+    const zones = config.gateway.zones;
+    // Zones: Premium only, and the units must spread evenly across them
+    // (learn.microsoft.com/azure/reliability/reliability-api-management#availability-zone-support).
+    if (zones.length > 0 && sku !== "Premium") problems.push(`${key("gateway.zones")}: got ${JSON.stringify(zones)}, expected none because the ${sku} tier takes no zone list — remove it or use Premium`);
+    if (zones.length > 0 && sku === "Premium" && capacity % zones.length !== 0) {
+        problems.push(`${key("gateway.zones")}: got ${zones.length} zones with ${capacity} unit(s), expected a capacity that is a multiple of the zone count — set gateway.capacity to ${zones.length * Math.max(1, Math.ceil(capacity / zones.length))} or list fewer zones`);
+    }
     const { minCapacity, maxCapacity } = config.edge;
     // Application Gateway v2 autoscale: min 0–125, max 2–125, min ≤ max (learn.microsoft.com/azure/application-gateway/application-gateway-autoscaling-zone-redundant).
     if (minCapacity > maxCapacity) problems.push(`${key("edge.minCapacity")}: got ${minCapacity}, expected at most edge.maxCapacity (${maxCapacity})`);

@@ -69,6 +69,15 @@ describe("pre-flight: sizes and combinations", () => {
         expect(problemsOf({ edge: { minCapacity: 5, maxCapacity: 3 } })).toEqual([expect.stringMatching(/^mcp-platform:edge\.minCapacity: got 5, expected at most edge\.maxCapacity \(3\)$/)]);
     });
 
+    it("rejects gateway zones on a tier without them, and zones the units cannot spread over", () => {
+        expect(problemsOf({ gateway: { zones: ["1", "2"] } })).toEqual([expect.stringMatching(/^mcp-platform:gateway\.zones: got \["1","2"\], expected none because the Developer tier/)]);
+        const prod = { profile: "prod", edge: { hostname: "mcp.contoso.com" } };
+        expect(problemsOf({ ...prod, gateway: { capacity: 2, zones: ["1", "2", "3"] } }, "prod")).toEqual(
+            expect.arrayContaining([expect.stringMatching(/^mcp-platform:gateway\.zones: got 3 zones with 2 unit\(s\), expected a capacity that is a multiple of the zone count — set gateway\.capacity to 3/)]),
+        );
+        expect(problemsOf({ ...prod, gateway: { capacity: 3, zones: ["1", "2", "3"] } }, "prod")).toEqual([]);
+    });
+
     it("rejects more Premium units than a region allows without a support request", () => {
         expect(problemsOf({ profile: "prod", gateway: { capacity: 13 }, edge: { hostname: "mcp.contoso.com" } }, "prod")).toEqual(
             expect.arrayContaining([expect.stringMatching(/^mcp-platform:gateway\.capacity: got 13, expected at most 12 Premium units/)]),
