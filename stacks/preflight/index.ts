@@ -1,5 +1,6 @@
 import type { McpPlatformConfig } from "../../components/platform/config";
 import { checkNames } from "./names";
+import { checkSignInDomain } from "./signIn";
 import { checkSizes } from "./sizes";
 
 /**
@@ -9,5 +10,5 @@ import { checkSizes } from "./sizes";
  * not 40 minutes in, after API Management was created.
  */
 export function preflight(config: McpPlatformConfig): string[] {
-    return [...checkNames(config), ...checkSizes(config)];
+    return [...checkNames(config), ...checkSizes(config), ...checkSignInDomain(config)];
 }

@@ -21,6 +21,7 @@ export function configMap(overrides: Record<string, unknown> = {}): Record<strin
         tenantId: "00000000-0000-0000-0000-000000000000",
         owner: "team@contoso.com",
         servers: [server],
+        edge: { hostname: "mcp-dev.contoso.com" },
         ...overrides,
     };
     return Object.fromEntries(

@@ -24,6 +24,7 @@ function resolve(clientApps: unknown[]) {
         "mcp-platform:owner": "team@contoso.com",
         "mcp-platform:servers": JSON.stringify([server]),
         "mcp-platform:clientApps": JSON.stringify(clientApps),
+        "mcp-platform:edge": JSON.stringify({ hostname: "mcp-dev.contoso.com" }),
     });
 }
 const problems = (clientApps: unknown[]) => {

@@ -55,6 +55,18 @@ describe("pre-flight: names", () => {
     });
 });
 
+describe("pre-flight: sign-in domain (issue 17)", () => {
+    it("rejects the default and any reserved host name, which no tenant can verify for an https identifier URI", () => {
+        expect(problemsOf({ edge: {} })).toEqual([
+            expect.stringMatching(/^mcp-platform:edge\.hostname: got "mcp-dev\.swedencentral\.example\.com" \(the default\), expected a host name on a domain verified in your Entra tenant/),
+        ]);
+        for (const host of ["mcp.example.org", "mcp.test", "gw.internal.localhost"]) {
+            expect(problemsOf({ edge: { hostname: host } }), host).toEqual([expect.stringMatching(/^mcp-platform:edge\.hostname: got /)]);
+        }
+        expect(problemsOf({ edge: { hostname: "mcp.fabrikam.com" } })).toEqual([]);
+    });
+});
+
 describe("pre-flight: sizes and combinations", () => {
     it("rejects a CPU/memory pair the Consumption profile does not offer, naming the key and the fix", () => {
         expect(problemsOf({ servers: servers({ cpu: 0.5, memory: "3Gi" }) })).toEqual([
@@ -66,7 +78,7 @@ describe("pre-flight: sizes and combinations", () => {
 
     it("rejects a Developer gateway with more than one unit, and autoscale bounds the wrong way round", () => {
         expect(problemsOf({ gateway: { capacity: 2 } })).toEqual([expect.stringMatching(/^mcp-platform:gateway\.capacity: got 2, expected 1 because the Developer tier/)]);
-        expect(problemsOf({ edge: { minCapacity: 5, maxCapacity: 3 } })).toEqual([expect.stringMatching(/^mcp-platform:edge\.minCapacity: got 5, expected at most edge\.maxCapacity \(3\)$/)]);
+        expect(problemsOf({ edge: { hostname: "mcp-dev.contoso.com", minCapacity: 5, maxCapacity: 3 } })).toEqual([expect.stringMatching(/^mcp-platform:edge\.minCapacity: got 5, expected at most edge\.maxCapacity \(3\)$/)]);
     });
 
     it("rejects gateway zones on a tier without them, and zones the units cannot spread over", () => {
