@@ -62,15 +62,21 @@ export async function startFakeEntra(tenantId: string, apps: readonly EntraApp[]
             res.end(JSON.stringify(body));
         };
         if (url.pathname === `/${tenantId}/v2.0/.well-known/openid-configuration`) {
+            // The fields of Entra's published v2.0 document (as quoted in Drenso/symfony-oidc#93 and
+            // erlef/oidcc#376). Entra supports PKCE S256 but does NOT list code_challenge_methods_supported
+            // (typescript-sdk#832, anthropics/claude-ai-mcp#786): kept absent, so the test sees what a client sees.
             return json(200, {
                 issuer,
                 authorization_endpoint: `${entraHost}/${tenantId}/oauth2/v2.0/authorize`,
                 token_endpoint: `${entraHost}/${tenantId}/oauth2/v2.0/token`,
                 jwks_uri: `${entraHost}/${tenantId}/discovery/v2.0/keys`,
-                response_types_supported: ["code"],
-                code_challenge_methods_supported: ["S256"],
-                token_endpoint_auth_methods_supported: ["none", "client_secret_post"],
+                token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
+                response_modes_supported: ["query", "fragment", "form_post"],
+                subject_types_supported: ["pairwise"],
+                id_token_signing_alg_values_supported: ["RS256"],
+                response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
                 scopes_supported: ["openid", "profile", "email", "offline_access"],
+                request_uri_parameter_supported: false,
             });
         }
         if (url.pathname === `/${tenantId}/discovery/v2.0/keys`) return json(200, { keys: [publicJwk] });
