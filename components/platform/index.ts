@@ -15,6 +15,7 @@ import { McpRuntime } from "../runtime";
 import { McpWorkload } from "../workload";
 import { McpContentSafety } from "../safety";
 import { McpEdge } from "../edge";
+import { wafBodyLimitKbFor } from "../edge/settings";
 import { McpGateway } from "../gateway";
 import { builtInRoles } from "../shared/roles";
 
@@ -264,8 +265,7 @@ export class McpPlatform extends pulumi.ComponentResource {
                 certificateSecretId: config.edge.certificateSecretId,
                 zones: config.edge.zones,
                 capacity: { min: config.edge.minCapacity, max: config.edge.maxCapacity },
-                // The WAF admits what the gateway's own size check admits, so the gateway decides precisely (C1.1).
-                maxRequestBodyKb: Math.min(2000, Math.max(8, Math.ceil(config.gateway.maxRequestBytes / 1024))),
+                maxRequestBodyKb: wafBodyLimitKbFor(config.gateway.maxRequestBytes),
             },
             { parent: this },
         );

@@ -1,3 +1,4 @@
+import { testPlacement } from "../helpers/placement";
 import { describe, expect, it } from "vitest";
 import { apimHealthPath, McpEdge, McpEdgeArgs, resolveCapacity } from "../../components/edge";
 import { certificateValidity, generateSelfSignedPfx, issueDate, selfSignedPfx } from "../../components/edge/selfSigned";
@@ -19,13 +20,7 @@ import { ofType, single } from "../helpers/resources";
 const naming = createNaming({ project: "mcp-platform", stack: "test", tenantId: "t", location: "swedencentral", workload: "mcp" });
 const rg = "rg-mcp-test";
 const subscriptionId = "00000000-0000-0000-0000-000000000001";
-const placement = {
-    resourceGroupName: rg,
-    location: "swedencentral",
-    tags: { workload: "mcp", environment: "test", "data-classification": "confidential", owner: "team@contoso.com" },
-    naming,
-    subscriptionId,
-};
+const placement = { ...testPlacement({ tenantId: "t", subscriptionId }), resourceGroupName: rg, naming };
 const vaultId = `/subscriptions/${subscriptionId}/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults/kv-mcp-test-1234`;
 const vault = { id: vaultId, name: "kv-mcp-test-1234", resourceGroupName: rg, uri: "https://kv-mcp-test-1234.vault.azure.net/" };
 const subnetId = `/subscriptions/${subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-edge`;
