@@ -22,6 +22,7 @@ import {
     fragmentsEdited,
     hiddenInCondition,
     messages,
+    peers,
     platform,
     server,
     settings,
@@ -38,7 +39,7 @@ describe("MCP API policies (shared cases)", () => {
             expect(await violationsOf(policy, [...compliant(), platform(["2025-11-25", "2026-07-28"])])).toEqual([]);
         });
         it(`${policy.name} rejects an MCP API without an API policy (unset)`, async () => {
-            expect(await messages(policy, [api, ...fragments()])).toEqual([expect.stringContaining("Api gw-api-docs must have an API policy (none is attached)")]);
+            expect(await messages(policy, [api, ...fragments(), ...peers()])).toEqual([expect.stringContaining("Api gw-api-docs must have an API policy (none is attached)")]);
         });
         it(`${policy.name} rejects an API policy whose fragments do not exist`, async () => {
             expect(await messages(policy, [api, apiPolicy(serialize(buildApiPolicy(server)))])).toEqual([
@@ -56,7 +57,7 @@ describe("MCP API policies (shared cases)", () => {
 describe("azure-apimanagement-api-enforce-token-validation (M1, M2, M3, C7.2, C7.3)", () => {
     it("rejects an API policy without token validation", async () => {
         const policy = apiPolicy(editedPolicy(without("validate-azure-ad-token")));
-        expect(await messages(azureApimanagementApiEnforceTokenValidation, [api, policy, ...fragments()])).toEqual([
+        expect(await messages(azureApimanagementApiEnforceTokenValidation, [api, policy, ...fragments(), ...peers()])).toEqual([
             "Api gw-api-docs must validate every request's token with validate-azure-ad-token in inbound, outside any condition (M1, M2, M3, C7.2, C7.3).",
         ]);
     });
@@ -65,7 +66,7 @@ describe("azure-apimanagement-api-enforce-token-validation (M1, M2, M3, C7.2, C7
         const policy = apiPolicy(
             editedPolicy((inbound) => inbound.map((e) => (e.name === "validate-azure-ad-token" ? el("choose", {}, el("when", { condition: "@(false)" }, e)) : e))),
         );
-        expect(await violationsOf(azureApimanagementApiEnforceTokenValidation, [api, policy, ...fragments()])).toHaveLength(1);
+        expect(await violationsOf(azureApimanagementApiEnforceTokenValidation, [api, policy, ...fragments(), ...peers()])).toHaveLength(1);
     });
 
     it("rejects an audience taken from the request instead of pinned", async () => {
@@ -78,14 +79,14 @@ describe("azure-apimanagement-api-enforce-token-validation (M1, M2, M3, C7.2, C7
                 ),
             ),
         );
-        expect(await messages(azureApimanagementApiEnforceTokenValidation, [api, policy, ...fragments()])).toEqual([expect.stringContaining("pin the token audience to literal values")]);
+        expect(await messages(azureApimanagementApiEnforceTokenValidation, [api, policy, ...fragments(), ...peers()])).toEqual([expect.stringContaining("pin the token audience to literal values")]);
     });
 
     it("rejects a tenant given by expression", async () => {
         const policy = apiPolicy(
             editedPolicy((inbound) => inbound.map((e) => (e.name === "validate-azure-ad-token" ? { ...e, attributes: { ...e.attributes, "tenant-id": "@(context.Request.Headers.GetValueOrDefault(\"t\",\"\"))" } } : e))),
         );
-        expect(await messages(azureApimanagementApiEnforceTokenValidation, [api, policy, ...fragments()])).toEqual([expect.stringContaining("pin the token tenant")]);
+        expect(await messages(azureApimanagementApiEnforceTokenValidation, [api, policy, ...fragments(), ...peers()])).toEqual([expect.stringContaining("pin the token tenant")]);
     });
 
     it("rejects token validation that requires neither scope nor app roles (C7.3)", async () => {
@@ -94,13 +95,13 @@ describe("azure-apimanagement-api-enforce-token-validation (M1, M2, M3, C7.2, C7
                 inbound.map((e) => (e.name === "validate-azure-ad-token" ? { ...e, children: e.children.filter((c) => !("name" in c && c.name === "required-claims")) } : e)),
             ),
         );
-        expect(await messages(azureApimanagementApiEnforceTokenValidation, [api, policy, ...fragments()])).toEqual([
+        expect(await messages(azureApimanagementApiEnforceTokenValidation, [api, policy, ...fragments(), ...peers()])).toEqual([
             "Api gw-api-docs must require the server's scope or app roles (required-claims with a literal scp or roles value) (M1, M2, M3, C7.2, C7.3).",
         ]);
     });
 
     it("rejects a policy document that is not XML", async () => {
-        expect(await messages(azureApimanagementApiEnforceTokenValidation, [api, apiPolicy("<policies><inbound>"), ...fragments()])).toEqual([
+        expect(await messages(azureApimanagementApiEnforceTokenValidation, [api, apiPolicy("<policies><inbound>"), ...fragments(), ...peers()])).toEqual([
             expect.stringContaining("must have a well-formed <policies> API policy"),
         ]);
     });
@@ -109,14 +110,14 @@ describe("azure-apimanagement-api-enforce-token-validation (M1, M2, M3, C7.2, C7
 describe("azure-apimanagement-api-disable-token-passthrough (C7.1)", () => {
     it("rejects a policy that forwards the caller's Authorization header", async () => {
         const policy = apiPolicy(editedPolicy(without("set-header", (e) => e.attributes.name === "Authorization")));
-        expect(await messages(azureApimanagementApiDisableTokenPassthrough, [api, policy, ...fragments()])).toEqual([
+        expect(await messages(azureApimanagementApiDisableTokenPassthrough, [api, policy, ...fragments(), ...peers()])).toEqual([
             "Api gw-api-docs must delete the caller's Authorization header before forwarding (no token passthrough) (C7.1).",
         ]);
     });
 
     it("rejects a policy without managed-identity authentication to the backend", async () => {
         const policy = apiPolicy(editedPolicy(without("authentication-managed-identity")));
-        expect(await messages(azureApimanagementApiDisableTokenPassthrough, [api, policy, ...fragments()])).toEqual([
+        expect(await messages(azureApimanagementApiDisableTokenPassthrough, [api, policy, ...fragments(), ...peers()])).toEqual([
             expect.stringContaining("authenticate to the backend with authentication-managed-identity"),
         ]);
     });
@@ -127,17 +128,17 @@ describe("azure-apimanagement-api-enforce-protocol-version (C3.4)", () => {
         const emptied = fragments().map((f) =>
             f.name.endsWith("mcp-protocol-version") || f.name.endsWith("mcp-envelope") ? { ...f, inputs: { ...f.inputs, value: "<fragment/>" } } : f,
         );
-        const [message] = await messages(azureApimanagementApiEnforceProtocolVersion, [api, apiPolicy(serialize(buildApiPolicy(server))), ...emptied]);
+        const [message] = await messages(azureApimanagementApiEnforceProtocolVersion, [api, apiPolicy(serialize(buildApiPolicy(server))), ...emptied, ...peers()]);
         expect(message).toContain("must check the MCP protocol version in inbound (nothing reads MCP-Protocol-Version");
     });
 
     it("requires the 2026-07-28 header checks only when the platform allows that revision", async () => {
         const legacyOnly = fragments({ ...settings, protocolVersions: ["2025-11-25"] });
         const policy = apiPolicy(serialize(buildApiPolicy(server)));
-        expect(await violationsOf(azureApimanagementApiEnforceProtocolVersion, [api, policy, ...legacyOnly, platform(["2025-11-25"])])).toEqual([]);
+        expect(await violationsOf(azureApimanagementApiEnforceProtocolVersion, [api, policy, ...legacyOnly, ...peers(), platform(["2025-11-25"])])).toEqual([]);
         // Without a platform declaration every revision is assumed (fail closed).
         const stripped = legacyOnly.map((f) => ({ ...f, inputs: { ...f.inputs, value: String(f.inputs.value).replace(/Mcp-Name/g, "X") } }));
-        expect(await messages(azureApimanagementApiEnforceProtocolVersion, [api, policy, ...stripped])).toEqual([expect.stringContaining("Mcp-Name")]);
+        expect(await messages(azureApimanagementApiEnforceProtocolVersion, [api, policy, ...stripped, ...peers()])).toEqual([expect.stringContaining("Mcp-Name")]);
     });
 });
 
@@ -160,8 +161,8 @@ describe("azure-apimanagement-api-enable-session-binding (M4, C8.2, C8.3, C7.4, 
 
     it("rejects an API that never stores the session binding", async () => {
         const noBind = fragments().map((f) => (f.name.endsWith("mcp-session-bind") ? { ...f, inputs: { ...f.inputs, value: "<fragment/>" } } : f));
-        expect(await messages(azureApimanagementApiEnableSessionBinding, [api, apiPolicy(serialize(buildApiPolicy(server))), ...noBind])).toEqual([
-            expect.stringContaining("store each session binding keyed by the caller's oid and the session id (cache-store-value)"),
+        expect(await messages(azureApimanagementApiEnableSessionBinding, [api, apiPolicy(serialize(buildApiPolicy(server))), ...noBind, ...peers()])).toEqual([
+            expect.stringContaining("store each session binding keyed by the validated caller's oid and the session id (cache-store-value)"),
         ]);
     });
 
@@ -175,8 +176,8 @@ describe("azure-apimanagement-api-enable-session-binding (M4, C8.2, C8.3, C7.4, 
 describe("azure-apimanagement-api-enable-user-rate-limit (C4.1)", () => {
     it("rejects an API without a per-user rate limit", async () => {
         const policy = apiPolicy(editedPolicy(without("rate-limit-by-key")));
-        expect(await messages(azureApimanagementApiEnableUserRateLimit, [api, policy, ...fragments()])).toEqual([
-            "Api gw-api-docs must rate-limit every caller by oid with rate-limit-by-key in inbound, outside any condition (C4.1).",
+        expect(await messages(azureApimanagementApiEnableUserRateLimit, [api, policy, ...fragments(), ...peers()])).toEqual([
+            "Api gw-api-docs must rate-limit every caller per user (rate-limit-by-key on the validated oid, in inbound outside any condition) (C4.1).",
         ]);
     });
 
@@ -184,7 +185,7 @@ describe("azure-apimanagement-api-enable-user-rate-limit (C4.1)", () => {
         const policy = apiPolicy(
             editedPolicy((inbound) => inbound.map((e) => (e.name === "rate-limit-by-key" ? { ...e, attributes: { ...e.attributes, "counter-key": "@(context.Request.IpAddress)" } } : e))),
         );
-        expect(await violationsOf(azureApimanagementApiEnableUserRateLimit, [api, policy, ...fragments()])).toHaveLength(1);
+        expect(await violationsOf(azureApimanagementApiEnableUserRateLimit, [api, policy, ...fragments(), ...peers()])).toHaveLength(1);
     });
 });
 
@@ -198,7 +199,7 @@ describe("azure-apimanagement-api-enforce-tool-authorization (C2.2, C7.3)", () =
     });
 
     it("rejects a tool check hidden inside another condition", async () => {
-        expect(await violationsOf(policy, [api, hiddenInCondition("mcp-tool-authorization"), ...fragments()])).toHaveLength(1);
+        expect(await violationsOf(policy, [api, hiddenInCondition("mcp-tool-authorization"), ...fragments(), ...peers()])).toHaveLength(1);
     });
 
     it("rejects a tool check that never refuses (no 403 answer)", async () => {

@@ -18,6 +18,7 @@ import {
     hiddenInCondition,
     isInclude,
     messages,
+    peers,
     profilePlatform,
     settings,
     withFragments,
@@ -80,7 +81,7 @@ describe("azure-apimanagement-api-enable-prompt-shields (C1.3, C9.1)", () => {
     });
 
     it("rejects a screen hidden inside another condition", async () => {
-        expect(await violationsOf(policy, [api, hiddenInCondition("mcp-prompt-shields"), ...fragments()])).toHaveLength(1);
+        expect(await violationsOf(policy, [api, hiddenInCondition("mcp-prompt-shields"), ...fragments(), ...peers()])).toHaveLength(1);
     });
 
     it("rejects a Prompt Shields call authenticated with a key", async () => {
@@ -122,7 +123,7 @@ describe("azure-apimanagement-api-enforce-manifest-integrity (C9.2)", () => {
 
     it("rejects an API without a pinned approved digest", async () => {
         const unpinned = apiPolicy(editedPolicy(without("set-variable", (e) => e.attributes.name === "mcpManifestDigest")));
-        expect(await messages(policy, [api, unpinned, ...fragments()])).toEqual([expect.stringContaining("pin the approved tools/list digest as a literal sha256:<64 hex> value")]);
+        expect(await messages(policy, [api, unpinned, ...fragments(), ...peers()])).toEqual([expect.stringContaining("pin the approved tools/list digest as a literal sha256:<64 hex> value")]);
     });
 });
 
@@ -176,7 +177,7 @@ describe("azure-apimanagement-api-enable-audit-trace (C5.1, C10.4)", () => {
     });
 
     it("rejects an audit trace inside a condition", async () => {
-        expect(await violationsOf(policy, [api, hiddenInCondition("mcp-audit"), ...fragments()])).toHaveLength(1);
+        expect(await violationsOf(policy, [api, hiddenInCondition("mcp-audit"), ...fragments(), ...peers()])).toHaveLength(1);
     });
 
     it("rejects an audit trace emitted before token validation", async () => {
@@ -184,7 +185,7 @@ describe("azure-apimanagement-api-enable-audit-trace (C5.1, C10.4)", () => {
             const audit = inbound.find(isInclude("mcp-audit"))!;
             return [audit, ...inbound.filter((e) => e !== audit)];
         });
-        expect(await messages(policy, [api, apiPolicy(early), ...fragments()])).toEqual([expect.stringContaining("after token validation")]);
+        expect(await messages(policy, [api, apiPolicy(early), ...fragments(), ...peers()])).toEqual([expect.stringContaining("after token validation")]);
     });
 
     it("rejects an audit event that logs the request body", async () => {
