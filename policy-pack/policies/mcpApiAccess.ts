@@ -285,7 +285,7 @@ function sessionProblem(root: PolicyElement, idleCap: number, lifetimeCap: numbe
     if (durations.some((d) => !Number.isFinite(d) || d <= 0)) return "store session bindings with a literal duration (a computed one cannot be evaluated and fails closed)";
     if (durations.some((d) => d > lifetimeCap)) return `keep no session binding longer than ${lifetimeCap} seconds (got ${Math.max(...durations)})`;
     const idle = stores.filter((e) => keyedOnUser(e.attributes.key ?? "")).map((e) => Number(e.attributes.duration));
-    if (!idle.some((d) => d <= idleCap)) return `expire idle sessions within ${idleCap} seconds (the user-keyed binding lives ${Math.min(...idle)} seconds)`;
+    if (idle.some((d) => d > idleCap)) return `expire idle sessions within ${idleCap} seconds (a user-keyed binding lives ${Math.max(...idle)} seconds)`;
     const lifetimes = findAll(inbound, "when")
         .filter((w) => answeredStatuses(w).some((c) => c >= 400 && c < 500))
         .flatMap((w) => [...(w.attributes.condition ?? "").matchAll(/TotalSeconds\s*>=?\s*(\d+)/g)].map((m) => Number(m[1])));

@@ -113,3 +113,15 @@ export const apiPolicies = [
     azureApimanagementApiEnforceSecurityHeaders,
     azureApimanagementApiEnableAuditTrace,
 ];
+
+/** `xml` with `pattern` replaced; throws when the pattern is absent, so a weakening case can never pass by editing nothing. */
+export function replaced(xml: string, pattern: RegExp | string, replacement: string): string {
+    const after = xml.replace(pattern, replacement);
+    if (after === xml) throw new Error(`pattern ${String(pattern)} not found`);
+    return after;
+}
+/** The compliant stack with the API policy XML edited. */
+export const withPolicy = (pattern: RegExp | string, replacement: string) => withFragments(fragments(), replaced(serialize(buildApiPolicy(server)), pattern, replacement));
+/** The compliant stack with one fragment's XML edited. */
+export const withFragment = (base: string, pattern: RegExp | string, replacement: string) => withFragments(fragmentsEdited(base, (xml) => replaced(xml, pattern, replacement)));
+export const q = "&quot;";
