@@ -190,8 +190,8 @@ export const azureApimanagementNamedValueDisallowLiteralSecrets = resourcePolicy
     },
 });
 
-export const azureApimanagementDiagnosticKeepAuditTrace = resourcePolicy<{ sampling?: { percentage?: number }; verbosity?: string }>({
-    name: "azure-apimanagement-diagnostic-keep-audit-trace",
+export const azureApimanagementDiagnosticEnableFullAuditSampling = resourcePolicy<{ sampling?: { percentage?: number }; verbosity?: string }>({
+    name: "azure-apimanagement-diagnostic-enable-full-audit-sampling",
     description:
         "API Management diagnostics (service-wide and per API) log every request (sampling 100%; absent is Azure's default, 100%) at a verbosity that keeps " +
         "the gateway's information-level audit trace (information or verbose; error drops it). Compared against: the per-call audit event of C5.1, which " +

@@ -68,8 +68,8 @@ function gatewaySubnetPrefixes(resources: readonly PolicyResource[]): string[] {
     return subnets.flatMap((s) => [s.props.addressPrefix, ...(s.props.addressPrefixes ?? [])]).filter((p): p is string => typeof p === "string");
 }
 
-export const azureContainerAppsAppRestrictIngressToGateway = stackPolicy({
-    name: "azure-containerapps-app-restrict-ingress-to-gateway",
+export const azureContainerAppsAppEnforceGatewayIngress = stackPolicy({
+    name: "azure-containerapps-app-enforce-gateway-ingress",
     description:
         "A Container App with ingress admits only the gateway subnet: every ipSecurityRestrictions Allow range lies inside the subnet API Management is " +
         "injected into (or the declared gatewaySubnetPrefix), not merely any private range. When the gateway subnet cannot be determined the check fails " +

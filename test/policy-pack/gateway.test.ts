@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
     azureApimanagementApiEnforceHttps,
     azureApimanagementDiagnosticDisableSensitiveLogging,
-    azureApimanagementDiagnosticKeepAuditTrace,
+    azureApimanagementDiagnosticEnableFullAuditSampling,
     azureApimanagementNamedValueDisallowLiteralSecrets,
     azureApimanagementServiceDisableLegacyTls,
     azureApimanagementServiceEnableInternalVnet,
@@ -145,8 +145,8 @@ describe("API Management values: each weaker value is rejected", () => {
 
     const diagnosticWith = (inputs: Record<string, unknown>) => planned("azure-native:apimanagement:Diagnostic", "gw-diagnostic", { ...gatewayDiagnosticSettings(), ...inputs });
     it("accepts the gateway's diagnostic settings and rejects sampling below 100% or a verbosity that drops the audit trace", async () => {
-        expect(await violationsOf(azureApimanagementDiagnosticKeepAuditTrace, [diagnosticWith({})])).toEqual([]);
-        expect(await messages(azureApimanagementDiagnosticKeepAuditTrace, [diagnosticWith({ sampling: { samplingType: "fixed", percentage: 10 } })])).toEqual([expect.stringContaining("log every request")]);
-        expect(await messages(azureApimanagementDiagnosticKeepAuditTrace, [diagnosticWith({ verbosity: "error" })])).toEqual([expect.stringContaining("keep the information-level audit trace")]);
+        expect(await violationsOf(azureApimanagementDiagnosticEnableFullAuditSampling, [diagnosticWith({})])).toEqual([]);
+        expect(await messages(azureApimanagementDiagnosticEnableFullAuditSampling, [diagnosticWith({ sampling: { samplingType: "fixed", percentage: 10 } })])).toEqual([expect.stringContaining("log every request")]);
+        expect(await messages(azureApimanagementDiagnosticEnableFullAuditSampling, [diagnosticWith({ verbosity: "error" })])).toEqual([expect.stringContaining("keep the information-level audit trace")]);
     });
 });

@@ -7,7 +7,7 @@ import {
     azureContainerAppsAppEnforceDigestImage,
     azureContainerAppsAppEnforcePlatformRegistry,
     azureContainerAppsAppEnforceUserAssignedIdentity,
-    azureContainerAppsAppRestrictIngressToGateway,
+    azureContainerAppsAppEnforceGatewayIngress,
 } from "../../policy-pack/policies/workload";
 import type { PlannedResource } from "../../tools/offline/types";
 import { violationsOf } from "../helpers/policy";
@@ -224,8 +224,8 @@ describe("azure-containerapps-app-disallow-literal-secrets (C6.3)", () => {
     });
 });
 
-describe("azure-containerapps-app-restrict-ingress-to-gateway (C10.3, A2, A1)", () => {
-    const policy = azureContainerAppsAppRestrictIngressToGateway;
+describe("azure-containerapps-app-enforce-gateway-ingress (C10.3, A2, A1)", () => {
+    const policy = azureContainerAppsAppEnforceGatewayIngress;
     const subnet = planned("azure-native:network:Subnet", "snet-gateway", { addressPrefix: "10.40.1.0/24" });
     const apim = planned("azure-native:apimanagement:ApiManagementService", "apim", { virtualNetworkType: "Internal" }, { propertyDependencies: { virtualNetworkConfiguration: [subnet.urn] } });
     const range = (r: string) => app((a) => (a.configuration.ingress.ipSecurityRestrictions[0].ipAddressRange = r));
