@@ -1,6 +1,7 @@
 import { str, vars, when } from "./expressions";
 import { fragmentId, fragmentIds } from "./fragments";
 import { el, XmlElement } from "./xml";
+import { GatewaySku } from "../service";
 
 /** Everything one MCP server's API policy needs, as plain values. */
 export interface ServerPolicyInput {
@@ -31,6 +32,8 @@ export interface ServerPolicyInput {
     readonly publicBaseUrl: string;
     /** Prefix of the deployed fragment ids (the gateway component's name); "" for bare ids. */
     readonly fragmentIdPrefix?: string;
+    /** Tier of the gateway: decides which policy elements exist (quota-by-key is classic-only). Defaults to Developer. */
+    readonly gatewaySku?: GatewaySku;
     readonly rateLimits: {
         readonly perUserPerMinute: number;
         readonly perSessionPerMinute: number;
