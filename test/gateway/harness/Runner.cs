@@ -14,6 +14,13 @@ using Newtonsoft.Json.Linq;
 
 namespace Apim
 {
+    /// The bench's clock: the bench compiles its expressions with `DateTime.UtcNow` read from here so
+    /// a case can move time (session lifetimes, quotas). The member check compiles the unchanged text.
+    public static class BenchClock
+    {
+        public static DateTime UtcNow = DateTime.UtcNow;
+    }
+
     internal static class Harness
     {
         internal static Jwt JwtFromPayload(JObject payload, string alg, string typ)
@@ -287,6 +294,7 @@ namespace ApimHarness
                     Func<IContext, object> expression;
                     if (!Expressions.All.TryGetValue(id, out expression)) throw new KeyNotFoundException("no compiled expression " + id);
                     var ctx = ParseContext((JObject)q["ctx"]);
+                    if (q["ctx"]["now"] != null) BenchClock.UtcNow = new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddMilliseconds((double)q["ctx"]["now"]);
                     try
                     {
                         var value = expression(ctx);

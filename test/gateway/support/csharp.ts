@@ -54,7 +54,7 @@ export class ExpressionTable {
 }
 
 /** One C# file: a static method per expression and the id → delegate table the runner reads. */
-export function generateSource(table: ExpressionTable): { source: string; lineOf: (line: number) => string | undefined } {
+export function generateSource(table: ExpressionTable, options: { benchClock?: boolean } = {}): { source: string; lineOf: (line: number) => string | undefined } {
     const lines = [
         "using System;",
         "using System.Collections.Generic;",
@@ -69,7 +69,8 @@ export function generateSource(table: ExpressionTable): { source: string; lineOf
     const owners: { from: number; id: string }[] = [];
     for (const [source, id] of table.entries()) {
         owners.push({ from: lines.length + 1, id });
-        lines.push(`// ${table.originsOf(id)[0]}`, `public static object ${id}(IContext context) {`, ...methodBody(source).split("\n"), "}");
+        const body = options.benchClock ? methodBody(source).replace(/\bDateTime\.UtcNow\b/g, "BenchClock.UtcNow") : methodBody(source);
+        lines.push(`// ${table.originsOf(id)[0]}`, `public static object ${id}(IContext context) {`, ...body.split("\n"), "}");
     }
     owners.push({ from: lines.length + 1, id: "" });
     lines.push(
@@ -94,8 +95,8 @@ export interface Compiled {
 export class CompileError extends Error {}
 
 /** Compiles (or reuses, keyed by the sources' hash) the runner with the given expressions. */
-export function compile(table: ExpressionTable, options: { noCache?: boolean } = {}): Compiled {
-    const { source, lineOf } = generateSource(table);
+export function compile(table: ExpressionTable, options: { noCache?: boolean; benchClock?: boolean } = {}): Compiled {
+    const { source, lineOf } = generateSource(table, options);
     const model = readFileSync(join(harnessDir, "Model.cs"), "utf8");
     const runner = readFileSync(join(harnessDir, "Runner.cs"), "utf8");
     const hash = createHash("sha256").update(model).update(runner).update(source).digest("hex").slice(0, 16);
@@ -157,6 +158,8 @@ export interface WireContext {
     readonly variables: Record<string, ClrValue>;
     readonly lastError: Record<string, string> | null;
     readonly operation: { id: string; method: string; name: string; urlTemplate: string };
+    /** Bench clock, ms since the epoch (DateTime.UtcNow in bench-compiled expressions). */
+    readonly now: number;
 }
 
 export interface EvalResult {

@@ -1,5 +1,6 @@
 import { buildApiPolicy, ServerPolicyInput } from "../../../components/gateway/policy/apiPolicy";
 import { buildFragments, fragmentId } from "../../../components/gateway/policy/fragments";
+import { manifestDigest } from "../../../components/gateway/policy/manifest";
 import { FragmentSettings } from "../../../components/gateway/policy/settings";
 import { GatewaySku } from "../../../components/gateway/service";
 import { parse, serialize, XmlElement } from "../../../components/gateway/policy/xml";
@@ -20,6 +21,12 @@ export const userClientId = "aebc6443-996d-45c2-90f0-388ff96faa56";
 export const gatewayIdentityClientId = "99999999-8888-4777-8666-555555555555";
 export const contentSafetyEndpoint = "https://cs-mcp-test.cognitiveservices.azure.com/";
 
+/** The server's approved tools/list result (its digest is the server's manifestDigest). */
+export const approvedTools = [
+    { name: "search_docs", description: "Search the documentation.", inputSchema: { type: "object", properties: { query: { type: "string" } }, required: ["query"] } },
+    { name: "update_page", description: "Update a page.", inputSchema: { type: "object", properties: { id: { type: "string" }, text: { type: "string" } } } },
+];
+
 export interface Variant {
     readonly name: VariantName;
     readonly sku: GatewaySku;
@@ -27,7 +34,7 @@ export interface Variant {
     readonly server: ServerPolicyInput;
 }
 
-export function variant(name: VariantName): Variant {
+export function variant(name: VariantName, rateLimits: Partial<ServerPolicyInput["rateLimits"]> = {}): Variant {
     const profile = profiles[name === "dev" ? "dev" : "prod"].gateway;
     const sku: GatewaySku = name === "premiumv2" ? "PremiumV2" : profile.sku;
     const settings: FragmentSettings = {
@@ -50,14 +57,14 @@ export function variant(name: VariantName): Variant {
         appRoleValues: ["Docs.Read", "Docs.Write"],
         clientApplicationIds: [userClientId],
         tools: { search_docs: "Docs.Read", update_page: "Docs.Write" },
-        manifestDigest: `sha256:${"ab".repeat(32)}`,
+        manifestDigest: manifestDigest(approvedTools),
         backendIdentifierUri: `api://${tenantId}/docs-backend`,
         backendId: "mcp-docs",
         gatewayIdentityClientId,
         publicBaseUrl: "https://mcp.contoso.com",
         fragmentIdPrefix: prefix,
         gatewaySku: sku,
-        rateLimits: { perUserPerMinute: 60, perSessionPerMinute: 30, perUserToolPerMinute: 20, perUserDailyQuota: 5000 },
+        rateLimits: { perUserPerMinute: 60, perSessionPerMinute: 30, perUserToolPerMinute: 20, perUserDailyQuota: 5000, ...rateLimits },
     };
     return { name, sku, settings, server };
 }
