@@ -189,7 +189,7 @@ describe("policy fragments", () => {
         for (const rule of ["batch requests are not accepted", 'jsonrpc must be \\"2.0\\"', "method must be a non-empty string", "tools/call needs params.name"]) {
             expect(text).toContain(rule);
         }
-        expect(findAll(frag(fragmentIds.envelope), "set-status").map((s) => s.attributes.code).sort()).toEqual(["400", "413", "413", "415"]);
+        expect(findAll(frag(fragmentIds.envelope), "set-status").map((s) => s.attributes.code).sort()).toEqual(["400", "400", "413", "413", "415"]);
     });
 
     it("checks both revisions' version carriers and answers a header/body mismatch with 400 and -32020 (C3.4)", () => {
