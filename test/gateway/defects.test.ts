@@ -71,6 +71,28 @@ for (const name of ["dev", "prod"] as VariantName[]) {
             });
         });
 
+        describe("4. bodies are strict JSON: what Json.NET alone would read is refused", () => {
+            const cases = {
+                comment: '{"jsonrpc":"2.0",/* x */"id":1,"method":"tools/list"}',
+                "single quotes": "{'jsonrpc':'2.0','id':1,'method':'tools/list'}",
+                "bare names": '{jsonrpc:"2.0",id:1,method:"tools/list"}',
+                NaN: '{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"n":NaN}}',
+            };
+            for (const [label, raw] of Object.entries(cases)) {
+                it(`${label}: 400 with the envelope event`, async () => {
+                    const r = await bench.send(legacyPost("tools/list", { raw }));
+                    expect([r.status, r.rpcCode, r.forwarded]).toEqual([400, -32600, undefined]);
+                    expect(r.events).toEqual([securityEvents.envelopeRejected]);
+                });
+            }
+
+            it("strings may hold any of those characters", async () => {
+                bench.backend = () => json(toolsListResult(1));
+                const r = await bench.send(modernPost("tools/call", { params: toolCall("search_docs", { query: "it's /* not */ a comment, NaN \"quoted\" \\" }) }));
+                expect(r.status).toBe(200);
+            });
+        });
+
         describe("4. JSON-RPC method names are exact: a case variant of a checked method is refused", () => {
             for (const method of ["Tools/Call", "TOOLS/CALL", "tools/Call"]) {
                 it(`${method} is 400 and not forwarded (it would skip tool authorisation and Prompt Shields)`, async () => {

@@ -24,6 +24,15 @@ export function envelopeExpression(bodyExpression: string): string {
         `var checkedMethods = new string[] { ${checkedMethods.map(csString).join(", ")} };`,
         `var text = ${bodyExpression};`,
         `if (text == "") ${fail("body is empty")}`,
+        // Json.NET also reads comments, single quotes, NaN and bare names; a strict server reads
+        // none of them. Refusing them outside string literals keeps one reading of every body.
+        "var inString = false;",
+        "var escaped = false;",
+        "foreach (var c in text) {",
+        String.raw`if (inString) { if (escaped) { escaped = false; } else if (c == '\\') { escaped = true; } else if (c == '"') { inString = false; } continue; }`,
+        String.raw`if (c == '"') { inString = true; continue; }`,
+        String.raw`if ("{}[],: \t\r\n-+.0123456789eEtrufalsn".IndexOf(c) < 0) ` + fail("body is not strict JSON"),
+        "}",
         "JToken root;",
         `try { root = JToken.Parse(text); } catch (Exception) ${fail("body is not JSON")}`,
         `if (root.Type == JTokenType.Array) ${fail("batch requests are not accepted")}`,
