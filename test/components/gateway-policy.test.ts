@@ -310,3 +310,15 @@ describe("policy fragments", () => {
         expect(findAll(only2026, "set-status").map((s) => s.attributes.code)).toContain("405");
     });
 });
+
+describe("tier-specific policy elements", () => {
+    it("uses quota-by-key on the classic tiers only; PremiumV2 counts the daily quota in the internal cache", () => {
+        const classic = roundTrip(buildApiPolicy({ ...server, gatewaySku: "Premium" }));
+        expect(findAll(classic, "quota-by-key")).toHaveLength(1);
+        const v2 = roundTrip(buildApiPolicy({ ...server, gatewaySku: "PremiumV2" }));
+        expect(findAll(v2, "quota-by-key")).toHaveLength(0);
+        const quotaKeys = findAll(v2, "cache-store-value").map((e) => e.attributes.key);
+        expect(quotaKeys.some((k) => k.includes('"mcp-quota:"') && k.includes('DateTime.UtcNow.ToString("yyyy-MM-dd")'))).toBe(true);
+        expect(findAll(v2, "rate-limit-by-key").every((e) => Number(e.attributes["renewal-period"]) <= 300)).toBe(true);
+    });
+});

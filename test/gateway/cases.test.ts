@@ -146,6 +146,31 @@ for (const name of ["dev", "prod"] as VariantName[]) {
             });
         });
 
+        describe("backend", () => {
+            it("a backend timeout or connection failure is 502 -31502 without internals", async () => {
+                for (const down of ["timeout", "connection-failure"] as const) {
+                    bench.backend = () => down;
+                    const r = await bench.send(modernPost("tools/call", { params: toolCall("search_docs") }));
+                    expect([r.status, r.rpcCode]).toEqual([502, -31502]);
+                    expect(r.body).not.toMatch(/backend|timed out|unavailable\./i);
+                    expect(r.lastError?.source).toBe("forward-request");
+                }
+            });
+
+            it("a malformed session id minted by the server is 502 and not bound", async () => {
+                bench.backend = () => json({ jsonrpc: "2.0", id: 1, result: { protocolVersion: legacy } }, { "Mcp-Session-Id": ["short"] });
+                const r = await bench.send(legacyPost("initialize", { params: { protocolVersion: legacy, capabilities: {} } }));
+                expect([r.status, r.rpcCode, r.events]).toEqual([502, -31502, [securityEvents.auditCall, securityEvents.sessionMalformed]]);
+            });
+
+            it("the backend never sees the caller's token, on any revision", async () => {
+                const r = await bench.send(modernPost("tools/call", { params: toolCall("search_docs") }));
+                const seen = JSON.stringify(r.forwarded!.headers);
+                expect(seen).not.toContain(bearer().slice(7, 40));
+                expect(r.forwarded!.headers.Authorization![0]).toMatch(/^Bearer mi\./);
+            });
+        });
+
         describe("screening", () => {
             it("an injection Prompt Shields flags is 400 -32602 and not forwarded; the screen saw only the arguments, with the gateway identity", async () => {
                 let seen: { url: string; headers: Record<string, string[]>; body: string } | undefined;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { securityEvents } from "../../policy-pack/contract/events";
-import { PolicyBench } from "./support/bench";
-import { approvedTools, VariantName } from "./support/documents";
+import { el } from "../../components/gateway/policy/xml";
+import { PolicyBench, PolicyConfigurationError } from "./support/bench";
+import { approvedTools, documents, variant, VariantName } from "./support/documents";
 import { bearer, benchFor, bindSession, driftedTools, json, legacyPost, modernPost, sse, toolCall, toolsListResult } from "./support/mcp";
 
 /**
@@ -132,6 +133,28 @@ describe("3. PremiumV2: no quota-by-key (classic and self-hosted gateways only);
             expect((await bench.send(modernPost("ping", { auth: bearer({ oid: "00000000-0000-4000-8000-0000000000c3" }) }))).status).toBe(200);
             bench.advance(86_400);
             expect((await bench.send(modernPost("ping"))).status).toBe(200);
+        } finally {
+            bench.close();
+        }
+    });
+});
+
+describe("3. the bench refuses what API Management would not save (a weaker document fails)", () => {
+    it("quota-by-key in a PremiumV2 policy", () => {
+        const v = variant("premiumv2");
+        const classic = documents({ ...v, server: { ...v.server, gatewaySku: "Premium" } });
+        expect(() => new PolicyBench(v, classic)).toThrow(PolicyConfigurationError);
+        expect(() => new PolicyBench(v, classic)).toThrow(/quota-by-key.*v2/);
+    });
+
+    it("a rate-limit-by-key window longer than 300 seconds (the 'daily rate limit' shortcut)", async () => {
+        const v = variant("premiumv2");
+        const docs = documents(v);
+        const inbound = docs.api.children.find((c) => "name" in c && c.name === "inbound") as { children: unknown[] };
+        inbound.children.splice(1, 0, el("rate-limit-by-key", { id: "daily", calls: 5000, "renewal-period": 86400, "counter-key": "@(\"x\")" }));
+        const bench = new PolicyBench(v, docs);
+        try {
+            await expect(bench.send(modernPost("ping"))).rejects.toThrow(/renewal-period 86400 outside 1–300/);
         } finally {
             bench.close();
         }

@@ -103,6 +103,9 @@ function setHeaderValue(headers: Record<string, string[]>, name: string, values:
     if (values) headers[name] = values;
 }
 
+const defaultBackend: Backend = () => ({ status: 200, headers: { "Content-Type": ["application/json"] }, body: '{"jsonrpc":"2.0","id":1,"result":{}}' });
+const defaultContentSafety: ContentSafety = () => ({ status: 200, headers: {}, body: '{"userPromptAnalysis":{"attackDetected":false},"documentsAnalysis":[]}' });
+
 export class PolicyBench {
     readonly table = new ExpressionTable();
     private readonly runner: ExpressionRunner;
@@ -112,8 +115,8 @@ export class PolicyBench {
     private readonly quotas = new Map<string, { start: number; count: number }>();
     /** Bench clock in ms (starts at the real time; `advance` moves it). */
     now = Date.now();
-    backend: Backend = PolicyBench.defaultBackend;
-    contentSafety: ContentSafety = PolicyBench.defaultContentSafety;
+    backend: Backend = defaultBackend;
+    contentSafety: ContentSafety = defaultContentSafety;
     /**
      * `context.LastError.Reason` the validate-azure-ad-token model raises for a client application
      * outside `client-application-ids`. Learn documents no reason for it (the validate-jwt list has
@@ -138,13 +141,10 @@ export class PolicyBench {
         this.rateWindows.clear();
         this.quotas.clear();
         this.now = Date.now();
-        this.backend = PolicyBench.defaultBackend;
-        this.contentSafety = PolicyBench.defaultContentSafety;
+        this.backend = defaultBackend;
+        this.contentSafety = defaultContentSafety;
         this.clientNotAllowedReason = "JwtInvalid";
     }
-
-    static readonly defaultBackend: Backend = () => ({ status: 200, headers: { "Content-Type": ["application/json"] }, body: '{"jsonrpc":"2.0","id":1,"result":{}}' });
-    static readonly defaultContentSafety: ContentSafety = () => ({ status: 200, headers: {}, body: '{"userPromptAnalysis":{"attackDetected":false},"documentsAnalysis":[]}' });
 
     close(): void {
         this.runner.close();
@@ -508,6 +508,6 @@ function asString(v: ClrValue): string {
         case "bool":
             return v.v ? "True" : "False";
         default:
-            return String(v.v);
+            return String((v as { v?: unknown }).v);
     }
 }
