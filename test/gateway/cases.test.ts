@@ -307,6 +307,21 @@ for (const name of ["dev", "prod"] as VariantName[]) {
                 expect(r.events).toEqual([securityEvents.rateLimited]);
             });
 
+            it("the per-user limit (60/min) and the per-session limit (30/min) answer 429; the window renews", async () => {
+                bench.backend = () => json({ jsonrpc: "2.0", id: 1, result: {} });
+                for (let i = 0; i < 60; i++) expect((await bench.send(modernPost("ping"))).status).toBe(200);
+                const user = await bench.send(modernPost("ping"));
+                expect([user.status, user.rpcCode, user.events]).toEqual([429, -31429, [securityEvents.rateLimited]]);
+                bench.advance(61);
+                expect((await bench.send(modernPost("ping"))).status).toBe(200);
+                bench.reset();
+                await bindSession(bench);
+                for (let i = 0; i < 30; i++) expect((await bench.send(legacyPost("ping"))).status).toBe(200);
+                const session = await bench.send(legacyPost("ping"));
+                expect([session.status, session.rpcCode, session.events]).toEqual([429, -31429, [securityEvents.rateLimited]]);
+                expect(session.lastError?.policyId).toBe("mcp-limit-session");
+            }, 60_000);
+
             it("the daily quota answers 429 once exhausted, with the time to renewal", async () => {
                 // Same documents with a quota of 3 (the quota is a literal attribute; the expressions are identical).
                 const small = benchFor(name, { perUserDailyQuota: 3 });
