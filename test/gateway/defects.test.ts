@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { securityEvents } from "../../policy-pack/contract/events";
-import { el } from "../../components/gateway/policy/xml";
+import { el, XmlElement, XmlNode } from "../../components/gateway/policy/xml";
 import { PolicyBench, PolicyConfigurationError } from "./support/bench";
 import { approvedTools, documents, variant, VariantName } from "./support/documents";
 import { bearer, benchFor, bindSession, driftedTools, json, legacyPost, modernPost, sse, toolCall, toolsListResult } from "./support/mcp";
@@ -150,9 +150,12 @@ describe("3. the bench refuses what API Management would not save (a weaker docu
     it("a rate-limit-by-key window longer than 300 seconds (the 'daily rate limit' shortcut)", async () => {
         const v = variant("premiumv2");
         const docs = documents(v);
-        const inbound = docs.api.children.find((c) => "name" in c && c.name === "inbound") as { children: unknown[] };
-        inbound.children.splice(1, 0, el("rate-limit-by-key", { id: "daily", calls: 5000, "renewal-period": 86400, "counter-key": "@(\"x\")" }));
-        const bench = new PolicyBench(v, docs);
+        const daily = el("rate-limit-by-key", { id: "daily", calls: 5000, "renewal-period": 86400, "counter-key": "@(\"x\")" });
+        const api: XmlElement = {
+            ...docs.api,
+            children: docs.api.children.map((c: XmlNode) => ("name" in c && c.name === "inbound" ? { ...c, children: [c.children[0], daily, ...c.children.slice(1)] } : c)),
+        };
+        const bench = new PolicyBench(v, { ...docs, api });
         try {
             await expect(bench.send(modernPost("ping"))).rejects.toThrow(/renewal-period 86400 outside 1–300/);
         } finally {
