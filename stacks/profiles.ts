@@ -15,6 +15,7 @@ export const featureNames = [
     "dynamicSessions",
     "defenderForContainers",
     "vnetFlowLogs",
+    "egressFirewall",
 ] as const;
 export type FeatureName = (typeof featureNames)[number];
 
@@ -26,6 +27,7 @@ export const featureControls: Record<FeatureName, string[]> = {
     dynamicSessions: ["C10.1"],
     defenderForContainers: ["C11.2", "C12.4"],
     vnetFlowLogs: ["C4.4"],
+    egressFirewall: ["C10.3", "A2"],
 };
 
 export interface ProfileDefaults {
@@ -62,6 +64,7 @@ export const profiles: Record<ProfileName, ProfileDefaults> = {
             dynamicSessions: false,
             defenderForContainers: false,
             vnetFlowLogs: false,
+            egressFirewall: false,
         },
         featureReasons: {
             ddosProtection: "dev profile: a DDoS Network Protection plan bills per month per plan; the WAF and its per-IP rate rule still apply",
@@ -70,6 +73,9 @@ export const profiles: Record<ProfileName, ProfileDefaults> = {
             dynamicSessions: "no code-executing tools are configured; every tool runs in its own limited container",
             defenderForContainers: "dev profile: Defender for Containers bills per vCore; enable it on the subscription used for prod",
             vnetFlowLogs: "dev profile: flow logs need a storage account and Traffic Analytics cost; NSG diagnostics still go to the workspace",
+            egressFirewall:
+                "dev profile: Azure Firewall Standard bills about 900 USD a month; every MCP tier's NSG still denies Internet outbound, " +
+                "so no server may declare egress in dev",
         },
         gateway: {
             sku: "Developer",
@@ -95,6 +101,7 @@ export const profiles: Record<ProfileName, ProfileDefaults> = {
             dynamicSessions: false,
             defenderForContainers: true,
             vnetFlowLogs: true,
+            egressFirewall: true,
         },
         featureReasons: {
             managedHsm: managedHsmReason,
