@@ -93,7 +93,6 @@ export function serverRuleCollections(
         .filter((server) => server.egress.length > 0)
         .map((server, i) => {
             const byPort = groupByPort(server.egress);
-            const declared = server.egress.map((d) => `${d.host}:${d.port}`).join(", ");
             return {
                 ruleCollectionType: "FirewallPolicyFilterRuleCollection" as const,
                 name: `server-${server.name}`,
@@ -102,8 +101,8 @@ export function serverRuleCollections(
                 rules: [...byPort.entries()].map(([port, hosts]) => ({
                     ruleType: "ApplicationRule" as const,
                     name: `${server.name}-egress-${port}`,
-                    // Descriptions hold at most 140 characters in the portal; the full list is in the config.
-                    description: truncate(`Declared egress of MCP server ${server.name} (servers[].egress): ${declared}; shared by its environment`, 140),
+                    // Who asked comes first, so a long host list is what gets cut (the rule's targetFqdns hold every host).
+                    description: truncate(`Declared by MCP server ${server.name} (servers[].egress), allowed for its whole environment: ${hosts.join(", ")} on ${port}`, 140),
                     sourceAddresses: [...sourceCidrs],
                     protocols: [{ protocolType: port === 80 ? "Http" : "Https", port }],
                     targetFqdns: hosts,

@@ -127,7 +127,7 @@ export function securityRulesFor(tier: NsgTier, cidrs: TierCidrs, options: Secur
     const own = tier === "sandbox" ? cidrs.sandbox : cidrs[tier];
     if (!own) throw new Error(`securityRulesFor: tier ${tier} has no CIDR`);
     const outbound = outboundRules(tier, own, options);
-    return [...tierRules(tier, own, cidrs), denyAllInbound, ...outbound, ...(deniesInternetOutbound(tier) ? [denyInternetOutbound] : [])];
+    return [...inboundRules(tier, own, cidrs), denyAllInbound, ...outbound, ...(deniesInternetOutbound(tier) ? [denyInternetOutbound] : [])];
 }
 
 /**
@@ -158,6 +158,10 @@ function outboundRules(tier: NsgTier, own: string, options: SecurityRuleOptions)
         case "gateway":
             // API Management (classic tiers) in internal VNet mode, the required rows of
             // learn.microsoft.com/azure/api-management/virtual-network-reference#required-ports.
+            // Not taken: the page's "Internal infrastructure and diagnostics" list (NTP UDP 123, TCP 12000,
+            // Windows Update and internal diagnostics on Internet 443), which would reopen exactly the path
+            // this deny closes; Learn marks the table's bold rows, all kept here, as what deployment and
+            // operation need. DNS (port 53) goes to Azure DNS at 168.63.129.16, which NSGs never filter.
             return [
                 // Bold (required) in the Learn table: CRL and OCSP checks of Microsoft- and customer-managed certificates.
                 allowOut("AllowCertificateValidationOutbound", 100, "Internet", "80", "Certificate validation (CRL, OCSP): required by API Management."),
@@ -191,7 +195,7 @@ function outboundRules(tier: NsgTier, own: string, options: SecurityRuleOptions)
     }
 }
 
-function tierRules(tier: NsgTier, own: string, cidrs: TierCidrs): NsgRule[] {
+function inboundRules(tier: NsgTier, own: string, cidrs: TierCidrs): NsgRule[] {
     switch (tier) {
         case "edge":
             // Application Gateway v2: the infrastructure ports must be open to GatewayManager and
@@ -211,10 +215,6 @@ function tierRules(tier: NsgTier, own: string, cidrs: TierCidrs): NsgRule[] {
                 allowIn("AllowAzureLoadBalancerInbound", 110, "Tcp", "AzureLoadBalancer", "VirtualNetwork", "6390", "Azure infrastructure load balancer probe."),
                 allowIn("AllowEdgeHttpsInbound", 120, "Tcp", cidrs.edge, own, "443", "Client traffic from the Application Gateway subnet only."),
                 allowIn("AllowIntraSubnetInbound", 130, "*", own, own, ["4290", "6380-6383"], "Rate-limit counter sync (4290/udp) and internal cache (6380-6383) between instances."),
-                allowOut("AllowStorageOutbound", 100, "Storage", "443", "API Management dependency on Azure Storage."),
-                allowOut("AllowSqlOutbound", 110, "Sql", "1433", "API Management dependency on Azure SQL (configuration)."),
-                allowOut("AllowKeyVaultOutbound", 120, "AzureKeyVault", "443", "Named values and certificates from Key Vault."),
-                allowOut("AllowAzureMonitorOutbound", 130, "AzureMonitor", ["1886", "443"], "Diagnostics logs and metrics."),
             ];
         case "runtime":
             // Container Apps (workload profiles): only the gateway reaches the apps; the nodes of
