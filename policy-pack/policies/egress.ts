@@ -181,7 +181,7 @@ export const azureNetworkNsgEnforceDenyInternetOutbound = stackPolicy({
 // Route: the runtime subnets' 0.0.0.0/0 to the firewall (optional control egressFirewall)
 
 export const azureNetworkSubnetRouteEgressToFirewall = stackPolicy({
-    name: "azure-network-subnet-route-egress-to-firewall",
+    name: "azure-network-subnet-enforce-egress-route-to-firewall",
     description:
         "When the platform turns egressFirewall on, every MCP runtime subnet (a Container Apps environment's) has a route " +
         "table whose 0.0.0.0/0 route goes to a VirtualAppliance at the private address of an Azure Firewall of the stack.",
@@ -274,7 +274,7 @@ export const azureFirewallRulesDisallowWildcardTargets = resourcePolicy({
         "Azure Firewall allow rules name exact hosts: no application rule target with a wildcard (*, *.com) or that is a bare " +
         "public suffix, no web categories, and no network rule to Internet, *, 0.0.0.0/0 or AzureCloud, to no destination, or on every port.",
     controls: ["C10.3", "A2"],
-    component: "network",
+    component: "firewall",
     severity: "critical",
     remediationSteps:
         "Declare each host a server calls in servers[].egress (exact names, validated by stacks/schema.ts); components/firewall " +
@@ -291,12 +291,12 @@ export const azureFirewallRulesDisallowWildcardTargets = resourcePolicy({
 // Threat intelligence in Deny mode (prod)
 
 export const azureFirewallPolicyThreatIntelDeny = stackPolicy({
-    name: "azure-firewall-policy-threat-intel-deny",
+    name: "azure-firewall-policy-enforce-threat-intel-deny",
     description:
         "Azure Firewall policies (and firewalls without one) block known-malicious addresses and domains: threatIntelMode Deny " +
         "in the prod profile or when no profile is declared; at least Alert elsewhere. An absent mode is Azure's default, Alert.",
     controls: ["C10.3", "A2"],
-    component: "network",
+    component: "firewall",
     remediationSteps:
         "Set threatIntelMode to Deny on the firewall policy (components/firewall does). Alert only logs a call to a " +
         "command-and-control host that a compromised tool already made.",
@@ -337,7 +337,7 @@ export const azureFirewallMissingDiagnosticSetting = stackPolicy({
         "Every Azure Firewall has a diagnostic setting that sends its rule logs (allLogs, or at least AZFWApplicationRule and " +
         "AZFWNetworkRule) to a Log Analytics workspace of the stack in resource-specific tables (logAnalyticsDestinationType Dedicated).",
     controls: ["C10.3", "C5.1"],
-    component: "network",
+    component: "firewall",
     remediationSteps:
         "Call createDiagnosticSetting(parent, name, firewall.id, monitoring.diagnostics) (components/firewall does): " +
         "denied egress is the signal of a compromised tool, and it is only seen if the firewall's logs reach Sentinel.",

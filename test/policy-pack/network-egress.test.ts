@@ -153,7 +153,7 @@ describe("azure-network-nsg-enforce-deny-internet-outbound (C10.3, A2)", () => {
     });
 });
 
-describe("azure-network-subnet-route-egress-to-firewall (C10.3, A2)", () => {
+describe("azure-network-subnet-enforce-egress-route-to-firewall (C10.3, A2)", () => {
     const policy = azureNetworkSubnetRouteEgressToFirewall;
 
     it("accepts a runtime subnet routed to the firewall when egressFirewall is on", async () => {
@@ -240,7 +240,7 @@ describe("azure-firewall-rules-disallow-wildcard-targets (C10.3, A2)", () => {
     });
 });
 
-describe("azure-firewall-policy-threat-intel-deny (C10.3, A2)", () => {
+describe("azure-firewall-policy-enforce-threat-intel-deny (C10.3, A2)", () => {
     const policy = azureFirewallPolicyThreatIntelDeny;
     const firewallPolicy = (inputs: Record<string, unknown>) => planned(T.policy, "afwp", inputs);
 
@@ -344,10 +344,10 @@ describe("egress mutations of the prod plan are rejected by mandatory policies",
                 delete i.routeTable;
                 delete r.propertyDependencies.routeTable;
             }, nameEndsWith("-snet-runtime")),
-            "azure-network-subnet-route-egress-to-firewall",
+            "azure-network-subnet-enforce-egress-route-to-firewall",
         ],
         ["a wildcard FQDN in the docs server's collection", editInputs(T.rcg, (i) => (i.ruleCollections[0].rules[0].targetFqdns = ["*.contoso.com"]), nameEndsWith("-rules-servers")), "azure-firewall-rules-disallow-wildcard-targets"],
-        ["threat intelligence to Alert", setInput(T.policy, "threatIntelMode", "Alert"), "azure-firewall-policy-threat-intel-deny"],
+        ["threat intelligence to Alert", setInput(T.policy, "threatIntelMode", "Alert"), "azure-firewall-policy-enforce-threat-intel-deny"],
         ["the firewall's diagnostic setting dropped", drop(T.diag, nameEndsWith("-egress-diag")), "azure-firewall-missing-diagnostic-setting"],
     ];
 
