@@ -14,8 +14,13 @@ export interface McpEgressFirewallArgs {
     readonly diagnostics: DiagnosticsArgs;
     /** The `AzureFirewallSubnet` of the platform VNet (Azure requires that exact name and at least a /26). */
     readonly subnetId: pulumi.Input<string>;
-    /** Where traffic comes from: the runtime (and sandbox) subnets' CIDRs. Container Apps share these addresses. */
+    /** Subnets whose Container Apps environments need the platform's dependencies: the runtime (and sandbox) CIDRs. */
     readonly sourceCidrs: readonly string[];
+    /**
+     * Where the MCP servers' calls come from: the runtime subnet only (the sandbox's sessions run with
+     * egress disabled and get no server's hosts). Container Apps share these addresses. Defaults to `sourceCidrs`.
+     */
+    readonly serverSourceCidrs?: readonly string[];
     /** Each MCP server's declared egress (`servers[].egress`); a server with none gets no rule. */
     readonly servers: readonly ServerEgress[];
     /** Availability zones of the firewall and its public IP (prod). Defaults to none. */
@@ -88,7 +93,7 @@ export class McpEgressFirewall extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const serverCollections = serverRuleCollections(args.servers, args.sourceCidrs);
+        const serverCollections = serverRuleCollections(args.servers, args.serverSourceCidrs ?? args.sourceCidrs);
         const serverRules =
             serverCollections.length > 0
                 ? new network.FirewallPolicyRuleCollectionGroup(

@@ -150,6 +150,7 @@ export class McpNetwork extends pulumi.ComponentResource {
                     diagnostics,
                     subnetId: firewallSubnet.id,
                     sourceCidrs: routed,
+                    serverSourceCidrs: [cidrs.runtime],
                     servers: args.egressFirewall.servers,
                     zones: args.egressFirewall.zones,
                     ddosProtection: args.ddosProtection ?? false,
@@ -157,7 +158,10 @@ export class McpNetwork extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
-        const viaFirewallPorts = args.egressFirewall ? egressPorts(args.egressFirewall.servers) : undefined;
+        // The runtime's NSG lets through what the firewall filters: 443 and each declared port. The
+        // sandbox needs only the platform's dependencies (443); its sessions run with egress disabled.
+        const viaFirewallPorts = (tier: NsgTier) =>
+            !args.egressFirewall ? undefined : tier === "runtime" ? egressPorts(args.egressFirewall.servers) : tier === "sandbox" ? [443] : undefined;
 
         for (const tier of tiers) {
             const nsg = new network.NetworkSecurityGroup(
@@ -167,7 +171,7 @@ export class McpNetwork extends pulumi.ComponentResource {
                     resourceGroupName: placement.resourceGroupName,
                     location: placement.location,
                     tags: placement.tags,
-                    securityRules: securityRulesFor(tier, cidrs, { internetViaFirewallPorts: viaFirewallPorts }).map(toSecurityRuleArgs),
+                    securityRules: securityRulesFor(tier, cidrs, { internetViaFirewallPorts: viaFirewallPorts(tier) }).map(toSecurityRuleArgs),
                 },
                 { parent: this },
             );

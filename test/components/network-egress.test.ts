@@ -186,6 +186,21 @@ describe("McpNetwork with the egress firewall (C10.3, A2)", () => {
     });
 });
 
+describe("McpNetwork with the egress firewall and the sandbox tier", () => {
+    it("routes the sandbox through the firewall for the platform's dependencies only, never for a server's hosts", async () => {
+        const resources = await build({ subnets: { ...cidrs, sandbox: "10.40.6.0/24" } });
+        const table = single(resources, T.routeTable);
+        expect(single(resources, T.subnet, "snet-sandbox").inputs.routeTable).toEqual({ id: table.id });
+        const platform = single(resources, T.rcg, "rules-platform").inputs.ruleCollections as any[];
+        for (const rule of platform.flatMap((c) => c.rules)) expect(rule.sourceAddresses).toEqual([cidrs.runtime, "10.40.6.0/24"]);
+        const servers = single(resources, T.rcg, "rules-servers").inputs.ruleCollections as any[];
+        for (const rule of servers.flatMap((c) => c.rules)) expect(rule.sourceAddresses).toEqual([cidrs.runtime]);
+        const via = outboundOf(resources, "sandbox").filter((r) => r.name === "AllowInternetViaFirewallOutbound");
+        expect(via.map((r) => r.destinationPortRanges)).toEqual([["443"]]);
+        expect(outboundOf(resources, "sandbox").at(-1)).toEqual({ ...denyInternetOutbound });
+    });
+});
+
 describe("firewall rules as data", () => {
     it("opens 443 plus each declared port, once, sorted", () => {
         expect(egressPorts([])).toEqual([443]);
