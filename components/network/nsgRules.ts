@@ -117,7 +117,7 @@ export const denyInternetOutbound: NsgRule = {
     description: "Deny by default: nothing leaves for the Internet unless allowed above (C10.3, A2).",
 };
 
-/** Tiers whose outbound ends with DenyInternetOutbound: every MCP tier except the edge (see edgeOutbound). */
+/** Tiers whose outbound ends with DenyInternetOutbound: every MCP tier except the edge (see outboundRules). */
 export function deniesInternetOutbound(tier: NsgTier): boolean {
     return tier !== "edge";
 }
@@ -126,7 +126,7 @@ export function deniesInternetOutbound(tier: NsgTier): boolean {
 export function securityRulesFor(tier: NsgTier, cidrs: TierCidrs, options: SecurityRuleOptions = {}): NsgRule[] {
     const own = tier === "sandbox" ? cidrs.sandbox : cidrs[tier];
     if (!own) throw new Error(`securityRulesFor: tier ${tier} has no CIDR`);
-    const outbound = outboundRules(tier, own, options);
+    const outbound = outboundRules(tier, options);
     return [...inboundRules(tier, own, cidrs), denyAllInbound, ...outbound, ...(deniesInternetOutbound(tier) ? [denyInternetOutbound] : [])];
 }
 
@@ -148,7 +148,7 @@ function viaFirewall(ports: readonly number[] | undefined): NsgRule[] {
     ];
 }
 
-function outboundRules(tier: NsgTier, own: string, options: SecurityRuleOptions): NsgRule[] {
+function outboundRules(tier: NsgTier, options: SecurityRuleOptions): NsgRule[] {
     switch (tier) {
         case "edge":
             // learn.microsoft.com/azure/application-gateway/configuration-infrastructure#network-security-groups:
@@ -179,13 +179,15 @@ function outboundRules(tier: NsgTier, own: string, options: SecurityRuleOptions)
             // Workload-profiles environment in a custom VNet, learn.microsoft.com/azure/container-apps/firewall-integration
             // (Outbound, workload profiles). Two rows of that table are deliberately not taken: `AzureCloud:443`
             // (every Azure customer's public addresses: an exfiltration path to any Azure-hosted host) and
-            // NTP `UDP 123 → *` (an Internet channel; the nodes keep time from the Azure host). With the egress
-            // firewall on, the FQDN-based dependencies pass through it instead (components/firewall/rules.ts).
+            // NTP `UDP 123 → *` (a channel to any host). Learn's Considerations also warn that deny rules above
+            // 65000 may interrupt the service: docs/egress.md records this trade-off to verify on a real
+            // deployment. With the egress firewall on, the FQDN-based dependencies pass through it instead
+            // (components/firewall/rules.ts).
             return [
                 allowOut("AllowAzureMonitorOutbound", 100, "AzureMonitor", "443", "Container Apps: outbound calls to Azure Monitor."),
                 allowOut("AllowMicrosoftContainerRegistryOutbound", 110, "MicrosoftContainerRegistry", "443", "Container Apps: Microsoft Container Registry (platform images)."),
                 allowOut("AllowAzureFrontDoorFirstPartyOutbound", 120, "AzureFrontDoor.FirstParty", "443", "Container Apps: dependency of the MicrosoftContainerRegistry tag."),
-                // learn.microsoft.com/azure/container-apps/networking#configuring-udr-with-azure-firewall: managed identity needs AzureActiveDirectory.
+                // learn.microsoft.com/azure/container-apps/use-azure-firewall (Network rules, Managed Identity): AzureActiveDirectory.
                 allowOut("AllowEntraIdOutbound", 130, "AzureActiveDirectory", "443", "Managed identity tokens (Key Vault references, registry pulls)."),
                 ...viaFirewall(options.internetViaFirewallPorts),
             ];
