@@ -132,7 +132,8 @@ export const azureNetworkNsgEnforceDenyInternetOutbound = stackPolicy({
         "The NSG of every MCP runtime subnet (a Container Apps environment's) and gateway subnet (API Management's) ends its " +
         "outbound rules with a deny of Internet (protocol *, ports *), and allows no Internet destination (Internet, *, " +
         "0.0.0.0/0, AzureCloud) above it: except TCP 80 on the gateway (certificate validation, required by Learn) and, on a " +
-        "runtime subnet whose 0.0.0.0/0 goes to the stack's Azure Firewall, the ports the firewall filters. A subnet without an NSG fails.",
+        "runtime subnet whose 0.0.0.0/0 goes to the stack's Azure Firewall, the ports the firewall filters. A subnet without an NSG, " +
+        "or an environment or gateway outside a subnet of the stack, fails (it cannot be checked).",
     controls: ["C10.3", "A2"],
     component: "network",
     severity: "critical",
@@ -141,6 +142,18 @@ export const azureNetworkNsgEnforceDenyInternetOutbound = stackPolicy({
         "A server that must call a host declares it in servers[].egress (the egress firewall allows exactly those hosts); " +
         "never open Internet outbound on the NSG, or any tool can send data anywhere.",
     validate: (resources, _args, must) => {
+        // An environment or gateway whose subnet is not a Subnet of this stack cannot be judged: fail closed.
+        const users: [string, string, "runtime" | "gateway"][] = [
+            [egressTypes.managedEnvironment, "vnetConfiguration", "runtime"],
+            [egressTypes.apiManagement, "virtualNetworkConfiguration", "gateway"],
+        ];
+        for (const [type, property, tier] of users) {
+            for (const user of resources.filter((r) => r.type === type)) {
+                if (!resources.some((s) => s.type === networkTypes.subnet && dependsVia(user, property, s))) {
+                    must(user, `sit in a subnet of this stack (${property}), so the MCP ${tier} tier's outbound rules can be checked; none was found`);
+                }
+            }
+        }
         const tiers: { subnet: PolicyResource; tier: "runtime" | "gateway" }[] = [
             ...runtimeSubnets(resources).map((subnet) => ({ subnet, tier: "runtime" as const })),
             ...gatewaySubnets(resources).map((subnet) => ({ subnet, tier: "gateway" as const })),

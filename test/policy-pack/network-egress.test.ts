@@ -110,6 +110,16 @@ describe("azure-network-nsg-enforce-deny-internet-outbound (C10.3, A2)", () => {
     });
 
     it.each([
+        ["a Container Apps environment", planned(T.env, "cae", { vnetConfiguration: { infrastructureSubnetId: "/existing/subnet" } }), "vnetConfiguration", "runtime"],
+        ["an API Management service", planned(T.apim, "apim", { virtualNetworkConfiguration: { subnetResourceId: "/existing/subnet" } }), "virtualNetworkConfiguration", "gateway"],
+        ["a Container Apps environment without VNet integration", planned(T.env, "cae", {}), "vnetConfiguration", "runtime"],
+    ])("fails closed on %s outside a subnet of the stack", async (_label, user, property, kind) => {
+        expect(await messages(policy, [user])).toEqual([
+            `${user.type.split(":").pop()} ${user.name} must sit in a subnet of this stack (${property}), so the MCP ${kind} tier's outbound rules can be checked; none was found (C10.3, A2).`,
+        ]);
+    });
+
+    it.each([
         ["a deny of port 443 only", out("DenyInternetOutbound", 4096, "Internet", "443", "Deny", "*")],
         ["a deny of TCP only", out("DenyInternetOutbound", 4096, "Internet", "*", "Deny", "Tcp")],
         ["a deny of one service tag", out("DenyInternetOutbound", 4096, "Storage", "*", "Deny", "*")],
