@@ -163,3 +163,36 @@ export const azureNetworkVnetEnableFlowLogs = stackPolicy({
         }
     },
 });
+
+interface OutboundSubnetProps {
+    name?: string;
+    subnetName?: string;
+    defaultOutboundAccess?: boolean;
+}
+
+export const azureNetworkSubnetDisableDefaultOutboundAccess = resourcePolicy<OutboundSubnetProps & { subnets?: OutboundSubnetProps[] }>({
+    name: "azure-network-subnet-disable-default-outbound-access",
+    description:
+        "Every subnet (separate or inline in a VNet) is private: defaultOutboundAccess false, so nothing in it gets Azure's " +
+        "implicit outbound address. An absent setting counts as Azure's older default, true.",
+    controls: ["C10.3", "A2"],
+    component: "network",
+    severity: "medium",
+    remediationSteps:
+        "Set defaultOutboundAccess: false on the subnet (components/network does on every tier). Whatever must leave does so " +
+        "explicitly: the edge and the egress firewall through their own public IPs, the runtime through the firewall " +
+        "(learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access).",
+    appliesTo: [networkTypes.subnet, networkTypes.virtualNetwork],
+    validate: (props, args, must) => {
+        const state = (s: OutboundSubnetProps) => (s.defaultOutboundAccess === undefined ? "nothing, i.e. true" : String(s.defaultOutboundAccess));
+        if (args.type === networkTypes.subnet) {
+            if (props.defaultOutboundAccess !== false) must(`disable default outbound access (defaultOutboundAccess false, got ${state(props)})`);
+            return;
+        }
+        for (const subnet of props.subnets ?? []) {
+            if (subnet.defaultOutboundAccess !== false) {
+                must(`disable default outbound access on its inline subnet ${subnet.name ?? "(unnamed)"} (defaultOutboundAccess false, got ${state(subnet)})`);
+            }
+        }
+    },
+});

@@ -7,6 +7,7 @@ import {
     azureNetworkSubnetRouteEgressToFirewall,
 } from "../../policy-pack/policies/egress";
 import { azureNetworkPublicIpDisallowOutsideEdge } from "../../policy-pack/policies/edge";
+import { azureNetworkSubnetDisableDefaultOutboundAccess } from "../../policy-pack/policies/network";
 import { evaluate } from "../../tools/offline";
 import type { PlannedResource } from "../../tools/offline/types";
 import { all, drop, editInputs, nameEndsWith, setInput } from "../mutations/mutate";
@@ -359,10 +360,33 @@ describe("egress mutations of the prod plan are rejected by mandatory policies",
         ["a wildcard FQDN in the docs server's collection", editInputs(T.rcg, (i) => (i.ruleCollections[0].rules[0].targetFqdns = ["*.contoso.com"]), nameEndsWith("-rules-servers")), "azure-firewall-rules-disallow-wildcard-targets"],
         ["threat intelligence to Alert", setInput(T.policy, "threatIntelMode", "Alert"), "azure-firewall-policy-enforce-threat-intel-deny"],
         ["the firewall's diagnostic setting dropped", drop(T.diag, nameEndsWith("-egress-diag")), "azure-firewall-missing-diagnostic-setting"],
+        ["the runtime subnet's default outbound access back on", setInput(T.subnet, "defaultOutboundAccess", true, nameEndsWith("-snet-runtime")), "azure-network-subnet-disable-default-outbound-access"],
     ];
 
     it.each(cases)("%s", async (_label, mutate, policyName) => {
         const violations = await evaluate(mutate(clone(await stackResources("prod"))), { stack: "prod" });
         expect(violations.filter((v) => v.policy === policyName && v.enforcementLevel === "mandatory"), violations.map((v) => `${v.policy}: ${v.message}`).join("\n")).not.toEqual([]);
+    });
+});
+
+describe("azure-network-subnet-disable-default-outbound-access (C10.3, A2)", () => {
+    const policy = azureNetworkSubnetDisableDefaultOutboundAccess;
+
+    it("accepts a private subnet and a VNet whose inline subnets are private", async () => {
+        expect(await messages(policy, [planned(T.subnet, "snet", { defaultOutboundAccess: false })])).toEqual([]);
+        expect(await messages(policy, [planned("azure-native:network:VirtualNetwork", "vnet", { subnets: [{ name: "a", defaultOutboundAccess: false }] })])).toEqual([]);
+    });
+
+    it("rejects a subnet without the setting (removed: Azure's older default is true)", async () => {
+        expect(await messages(policy, [planned(T.subnet, "snet", {})])).toEqual([
+            "Subnet snet must disable default outbound access (defaultOutboundAccess false, got nothing, i.e. true) (C10.3, A2).",
+        ]);
+    });
+
+    it("rejects defaultOutboundAccess true on a subnet and on an inline subnet (weakened)", async () => {
+        expect(await messages(policy, [planned(T.subnet, "snet", { defaultOutboundAccess: true })])).toHaveLength(1);
+        expect(await messages(policy, [planned("azure-native:network:VirtualNetwork", "vnet", { subnets: [{ name: "a", defaultOutboundAccess: true }] })])).toEqual([
+            "VirtualNetwork vnet must disable default outbound access on its inline subnet a (defaultOutboundAccess false, got true) (C10.3, A2).",
+        ]);
     });
 });
