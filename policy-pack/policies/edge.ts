@@ -3,7 +3,7 @@ import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { networkTypes } from "../lib/nsg";
 import { optionalControlEnabled } from "../contract/declaration";
 import { dependsVia } from "../lib/references";
-import { isEgressFirewallAddress } from "./egress";
+import { isEgressFirewallAddress } from "./firewall";
 
 /**
  * The public edge: Application Gateway WAF_v2, its WAF policy and the platform's only public IP.
@@ -257,7 +257,7 @@ export const azureNetworkPublicIpDisallowOutsideEdge = stackPolicy({
         "private endpoint. Operators reach the VNet through a private path, never through a public IP on a workload.",
     validate: (resources, _args, must) => {
         for (const ip of resources.filter((r) => r.type === edgeTypes.publicIp)) {
-            // The egress firewall's SNAT address accepts nothing inbound (no DNAT): see policies/egress.ts.
+            // The egress firewall's SNAT address accepts nothing inbound (no DNAT): see policies/firewall.ts.
             if (!isEdgeFrontend(ip, resources) && !isEgressFirewallAddress(ip, resources)) {
                 must(ip, "be the frontend of the edge's Application Gateway (no other public IP is allowed)");
             }

@@ -4,7 +4,7 @@ import { denyAllPriority, denyInternetOutbound, securityRulesFor, TierCidrs } fr
 import { egressPorts, platformServiceTags, serverRuleCollections } from "../../components/firewall/rules";
 import { runUnderMocks } from "../../tools/offline/synthesize";
 import type { PlannedResource } from "../../tools/offline/types";
-import * as egress from "../../policy-pack/policies/egress";
+import * as firewall from "../../policy-pack/policies/firewall";
 import * as network from "../../policy-pack/policies/network";
 import { McpPolicy } from "../../policy-pack/lib/policy";
 import { testPlacement } from "../helpers/placement";
@@ -179,7 +179,7 @@ describe("McpNetwork with the egress firewall (C10.3, A2)", () => {
             on("azure-native:app:ManagedEnvironment", "vnetConfiguration", "runtime"),
             planned("mcp:platform:McpPlatform", "mcp", { profile: "prod", optionalControls: { egressFirewall: { enabled: true } } }, { custom: false }),
         ];
-        for (const policy of [...Object.values(network), ...Object.values(egress)] as McpPolicy[]) {
+        for (const policy of [...Object.values(network), ...Object.values(firewall)] as McpPolicy[]) {
             if (typeof policy !== "object" || policy === null || !("name" in policy)) continue;
             expect(await violationsOf(policy, [...rest, ...settings, ...fixtures]), policy.name).toEqual([]);
         }

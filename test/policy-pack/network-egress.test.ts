@@ -1,13 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
     azureFirewallMissingDiagnosticSetting,
-    azureFirewallPolicyThreatIntelDeny,
+    azureFirewallPolicyEnforceThreatIntelDeny,
     azureFirewallRulesDisallowWildcardTargets,
-    azureNetworkNsgEnforceDenyInternetOutbound,
-    azureNetworkSubnetRouteEgressToFirewall,
-} from "../../policy-pack/policies/egress";
+} from "../../policy-pack/policies/firewall";
 import { azureNetworkPublicIpDisallowOutsideEdge } from "../../policy-pack/policies/edge";
-import { azureNetworkSubnetDisableDefaultOutboundAccess } from "../../policy-pack/policies/network";
+import {
+    azureNetworkNsgEnforceDenyInternetOutbound,
+    azureNetworkSubnetDisableDefaultOutboundAccess,
+    azureNetworkSubnetEnforceEgressRouteToFirewall,
+} from "../../policy-pack/policies/network";
 import { evaluate } from "../../tools/offline";
 import type { PlannedResource } from "../../tools/offline/types";
 import { all, drop, editInputs, nameEndsWith, setInput } from "../mutations/mutate";
@@ -165,7 +167,7 @@ describe("azure-network-nsg-enforce-deny-internet-outbound (C10.3, A2)", () => {
 });
 
 describe("azure-network-subnet-enforce-egress-route-to-firewall (C10.3, A2)", () => {
-    const policy = azureNetworkSubnetRouteEgressToFirewall;
+    const policy = azureNetworkSubnetEnforceEgressRouteToFirewall;
 
     it("accepts a runtime subnet routed to the firewall when egressFirewall is on", async () => {
         expect(await messages(policy, [platform("prod", true), ...routedRuntime([monitor, viaFirewall, denyInternet])])).toEqual([]);
@@ -252,7 +254,7 @@ describe("azure-firewall-rules-disallow-wildcard-targets (C10.3, A2)", () => {
 });
 
 describe("azure-firewall-policy-enforce-threat-intel-deny (C10.3, A2)", () => {
-    const policy = azureFirewallPolicyThreatIntelDeny;
+    const policy = azureFirewallPolicyEnforceThreatIntelDeny;
     const firewallPolicy = (inputs: Record<string, unknown>) => planned(T.policy, "afwp", inputs);
 
     it("accepts Deny in prod", async () => {
