@@ -3,51 +3,24 @@
  * are the defaults in both; the profiles differ only in cost, scale and in how hard a drift blocks.
  * An optional control that is off carries a reason, which the plan and docs/controls.md show.
  */
-import type { SandboxConfig } from "./schema";
+import { featureNames, type FeatureName } from "../policy-pack/contract/features";
+import type { McpPlatformConfig } from "../components/platform/config";
 
 export const profileNames = ["dev", "prod"] as const;
 export type ProfileName = (typeof profileNames)[number];
 
-export const featureNames = [
-    "ddosProtection",
-    "conditionalAccess",
-    "managedHsm",
-    "dynamicSessions",
-    "defenderForContainers",
-    "vnetFlowLogs",
-    "egressFirewall",
-] as const;
-export type FeatureName = (typeof featureNames)[number];
-
-/** Which control of CONTROLS.md each optional feature carries (for reports). */
-export const featureControls: Record<FeatureName, string[]> = {
-    ddosProtection: ["C4.4"],
-    conditionalAccess: ["C2.4", "A3", "C7.4"],
-    managedHsm: ["C6.1"],
-    dynamicSessions: ["C10.1"],
-    defenderForContainers: ["C11.2", "C12.4"],
-    vnetFlowLogs: ["C4.4"],
-    egressFirewall: ["C10.3", "A2"],
-};
+// The feature table (which flag carries which control) has one home, in the pack's contract.
+export { featureNames, type FeatureName };
 
 export interface ProfileDefaults {
     features: Record<FeatureName, boolean>;
     featureReasons: Partial<Record<FeatureName, string>>;
-    gateway: {
-        sku: "Developer" | "Premium" | "PremiumV2";
-        capacity: number;
-        promptShieldsFailureMode: "closed" | "open";
-        manifestMode: "block" | "detect";
-        maxRequestBytes: number;
-        sessionIdleMinutes: number;
-        sessionAbsoluteMinutes: number;
-        allowedOrigins: string[];
-    };
-    edge: { zones: string[]; minCapacity: number; maxCapacity: number };
-    monitoring: { retentionDays: number };
+    gateway: Omit<McpPlatformConfig["gateway"], "publisherEmail" | "publisherName">;
+    edge: Omit<McpPlatformConfig["edge"], "hostname" | "certificateSecretId">;
+    monitoring: McpPlatformConfig["monitoring"];
     /** `sandbox` has no profile default (it needs an image); it comes from the stack config only. */
-    runtime: { zoneRedundant: boolean; sandbox?: SandboxConfig };
-    conditionalAccessState: "enabled" | "enabledForReportingButNotEnforced";
+    runtime: McpPlatformConfig["runtime"];
+    conditionalAccessState: McpPlatformConfig["conditionalAccessState"];
     protectStatefulResources: boolean;
 }
 
@@ -80,6 +53,7 @@ export const profiles: Record<ProfileName, ProfileDefaults> = {
         gateway: {
             sku: "Developer",
             capacity: 1,
+            zones: [],
             promptShieldsFailureMode: "closed",
             manifestMode: "detect",
             maxRequestBytes: 1_048_576,
@@ -110,6 +84,8 @@ export const profiles: Record<ProfileName, ProfileDefaults> = {
         gateway: {
             sku: "Premium",
             capacity: 1,
+            // One unit cannot span zones; raise capacity to 3 and set zones [1, 2, 3] for a zonal gateway.
+            zones: [],
             promptShieldsFailureMode: "closed",
             manifestMode: "block",
             maxRequestBytes: 1_048_576,

@@ -127,6 +127,8 @@ const gatewaySchema = strictObject({
         })
         .optional(),
     capacity: positiveInt("gateway units").optional(),
+    // The gateway's own zones (Premium only); separate from the edge's so neither is silently dropped.
+    zones: z.array(z.enum(["1", "2", "3"], { error: "a zone: 1, 2 or 3" })).optional(),
     publisherEmail: z.email({ error: "an email address" }).optional(),
     publisherName: z.string().min(1).optional(),
     promptShieldsFailureMode: z.enum(["closed", "open"], { error: "closed or open" }).optional(),

@@ -22,9 +22,6 @@ export const gatewayInvokeRole = "Gateway.Invoke";
  */
 export const mfaAuthenticationStrengthId = "/policies/authenticationStrengthPolicies/00000000-0000-0000-0000-000000000002";
 
-/** The default app role id Entra uses for "assigned, no specific role" (assignment-required clients). */
-export const defaultAccessRoleId = "00000000-0000-0000-0000-000000000000";
-
 /**
  * A GUID that stays the same for the same server and value on every run, so an app role or scope
  * keeps its id (and every assignment and pre-authorisation that points at it) across deployments.

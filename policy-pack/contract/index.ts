@@ -6,3 +6,4 @@
 export * from "./revisions";
 export * from "./events";
 export * from "./declaration";
+export * from "./features";

@@ -64,3 +64,26 @@ function ipv4ToInt(address: string): number {
     if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return NaN;
     return ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
 }
+
+/** A parsed IPv4 CIDR (a single address is a /32); undefined for anything unparseable. */
+function parseCidr(cidr: unknown): { base: number; bits: number } | undefined {
+    if (typeof cidr !== "string") return undefined;
+    const match = /^(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?$/.exec(cidr.trim());
+    if (!match) return undefined;
+    const base = ipv4ToInt(match[1]);
+    const bits = match[2] === undefined ? 32 : Number(match[2]);
+    return Number.isNaN(base) || bits > 32 ? undefined : { base, bits };
+}
+
+/** Whether every address of `inner` lies inside `outer`; false when either cannot be parsed (fail closed). */
+export function cidrWithin(inner: unknown, outer: unknown): boolean {
+    const a = parseCidr(inner);
+    const b = parseCidr(outer);
+    if (!a || !b || a.bits < b.bits) return false;
+    const mask = b.bits === 0 ? 0 : (0xffffffff << (32 - b.bits)) >>> 0;
+    return ((a.base & mask) >>> 0) === ((b.base & mask) >>> 0);
+}
+
+/** Environment variable names and values that carry a credential: such a value belongs in a Key Vault secret reference (C6.3). */
+export const credentialEnvName = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|ACCOUNT_?KEY|PRIVATE_?KEY|CONNECTION_?STRING|CONN_?STR|SAS)/i;
+export const credentialEnvValue = /(AccountKey=|SharedAccessKey=|SharedAccessSignature=|Password=|pwd=|-----BEGIN [A-Z ]*PRIVATE KEY|[?&]sig=)/i;

@@ -17,9 +17,60 @@ export interface McpApiPolicy {
     readonly problem?: string;
 }
 
-/** An API whose path is `mcp/<server>` is an MCP API. */
-export function isMcpApi(resource: PolicyResource): boolean {
-    return resource.type === apiType && typeof resource.props.path === "string" && /^\/?mcp(\/|$)/.test(resource.props.path);
+const containerAppType = "azure-native:app:ContainerApp";
+const apiOperationType = "azure-native:apimanagement:ApiOperation";
+const operationPolicyType = "azure-native:apimanagement:ApiOperationPolicy";
+
+/**
+ * An API counts as an MCP API by what it is, not only by its path: its path is `mcp/<server>`, or
+ * its backend is a Container App (an MCP workload), or it has a JSON-RPC operation (`POST /`) beside
+ * the RFC 9728 metadata operation. An MCP API at `/weather-mcp` gets every check.
+ */
+export function isMcpApi(resource: PolicyResource, resources: readonly PolicyResource[] = []): boolean {
+    if (resource.type !== apiType) return false;
+    if (typeof resource.props.path === "string" && /^\/?mcp(\/|$)/.test(resource.props.path)) return true;
+    if (dependenciesOfApi(resource, "serviceUrl").some((d) => d.type === containerAppType)) return true;
+    const operations = resources.filter((r) => r.type === apiOperationType && belongsToApi(r, resource));
+    return operations.some((o) => o.props.urlTemplate === "/.well-known/oauth-protected-resource") && operations.some((o) => o.props.method === "POST");
+}
+
+function dependenciesOfApi(api: PolicyResource, property: string): PolicyResource[] {
+    return api.propertyDependencies?.[property] ?? [];
+}
+
+/** Whether a child resource (operation, operation policy) belongs to `api`: by dependency, else by apiId and service. */
+export function belongsToApi(child: PolicyResource, api: PolicyResource): boolean {
+    if (dependsVia(child, "apiId", api)) return true;
+    return (
+        typeof child.props.apiId === "string" &&
+        (child.props.apiId === api.props.apiId || child.props.apiId === api.name) &&
+        (child.props.serviceName === undefined || child.props.serviceName === api.props.serviceName)
+    );
+}
+
+/**
+ * Operation-level policies of an MCP API. API Management runs an operation's policy instead of the
+ * API's unless the operation's sections contain `<base/>`, so each must inherit in every section,
+ * with `<base/>` first in inbound (nothing may answer or rewrite the request before the API's token
+ * validation). Returns the state each offending operation policy must reach.
+ */
+export function operationPolicyProblems(api: PolicyResource, resources: readonly PolicyResource[]): string[] {
+    const problems: string[] = [];
+    for (const policy of resources.filter((r) => r.type === operationPolicyType && belongsToApi(r, api))) {
+        const parsed = parsePolicyXml(policy.props.value);
+        if (!parsed || parsed.name !== "policies") {
+            problems.push(`have well-formed operation policies (cannot evaluate ${policy.name}, so it fails closed)`);
+            continue;
+        }
+        const inbound = direct(parsed, "inbound")[0];
+        if (!inbound || inbound.children[0]?.name !== "base") {
+            problems.push(`inherit its token validation in every operation (${policy.name} must start inbound with <base/>)`);
+            continue;
+        }
+        const missing = ["backend", "outbound", "on-error"].filter((name) => direct(parsed, name).some((s) => direct(s, "base").length === 0));
+        if (missing.length > 0) problems.push(`inherit the API policy in every section of ${policy.name} (no <base/> in ${missing.join(", ")})`);
+    }
+    return problems;
 }
 
 /** The API policy of `api`: linked by dependency (real preview) or, failing that, by apiId and service name. */
@@ -49,7 +100,7 @@ export function mcpApiPolicies(resources: readonly PolicyResource[]): McpApiPoli
 }
 
 function resolveMcpApiPolicies(resources: readonly PolicyResource[]): McpApiPolicy[] {
-    return resources.filter(isMcpApi).map((api) => {
+    return resources.filter((r) => isMcpApi(r, resources)).map((api) => {
         const policy = policyResourceOf(api, resources);
         if (!policy) return { api, problem: "have an API policy (none is attached)" };
         const parsed = parsePolicyXml(policy.props.value);
@@ -64,14 +115,14 @@ function resolveMcpApiPolicies(resources: readonly PolicyResource[]): McpApiPoli
 export function forEachMcpApi(
     resources: readonly PolicyResource[],
     must: (r: PolicyResource, state: string) => void,
-    check: (root: PolicyElement) => string | undefined,
+    check: (root: PolicyElement, api: PolicyResource) => string | undefined,
 ): void {
     for (const entry of mcpApiPolicies(resources)) {
         if (!entry.root) {
             must(entry.api, entry.problem!);
             continue;
         }
-        const state = check(entry.root);
+        const state = check(entry.root, entry.api);
         if (state) must(entry.api, state);
     }
 }
@@ -109,4 +160,34 @@ export function headerActions(elements: readonly PolicyElement[]): Map<string, s
         else out.set(key, direct(e, "value").map((v) => v.text).join(", "));
     }
     return out;
+}
+
+/** Names of the variables `<set-variable>` assigns in `root`, with their value expressions. */
+export function variables(root: PolicyElement): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const v of findAll(root, "set-variable")) if (v.attributes.name) out.set(v.attributes.name, `${out.get(v.attributes.name) ?? ""}\n${v.attributes.value ?? ""}`);
+    return out;
+}
+
+/** Whether `expression` reads the variable `name` (GetValueOrDefault or indexer). */
+export function readsVariable(expression: string, name: string): boolean {
+    return expression.includes(`"${name}"`);
+}
+
+/** Reads something a caller controls directly: a request header, query, URL or address (not the validated token). */
+export const readsRequest = (expression: string): boolean => /context\.Request\.(Headers|Url|IpAddress|OriginalUrl|MatchedParameters)/.test(expression);
+
+/**
+ * Variables that hold a claim of the validated token (`Jwt` output of the validation), never a
+ * request header: every assignment of the variable reads the claim and nothing the caller sends.
+ */
+export function claimVariables(root: PolicyElement, claim: string): string[] {
+    return [...variables(root).entries()]
+        .filter(([, value]) => value.includes("Jwt") && value.includes(`"${claim}"`) && !readsRequest(value))
+        .map(([name]) => name);
+}
+
+/** The server an MCP API fronts: the last segment of its path (`mcp/docs` → `docs`). */
+export function serverOf(api: PolicyResource): string | undefined {
+    return typeof api.props.path === "string" ? api.props.path.split("/").filter(Boolean).pop() : undefined;
 }

@@ -1,5 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { resourcePolicy, stackPolicy } from "../lib/policy";
+import { McpResourcePolicy, resourcePolicy, stackPolicy } from "../lib/policy";
+import { exemptionsConfigSchema } from "../lib/exemptions";
 import { networkTypes } from "../lib/nsg";
 import { optionalControlEnabled } from "../contract/declaration";
 import { dependsVia } from "../lib/references";
@@ -60,11 +61,15 @@ export const azureNetworkApplicationGatewayDisallowPlainHttp = resourcePolicy<{
     httpListeners?: { name?: string; protocol?: string }[];
     listeners?: { name?: string; protocol?: string }[];
     frontendPorts?: { name?: string; port?: number }[];
+    backendHttpSettingsCollection?: { name?: string; protocol?: string }[];
+    backendSettingsCollection?: { name?: string; protocol?: string }[];
+    probes?: { name?: string; protocol?: string }[];
 }>({
     name: "azure-network-applicationgateway-disallow-plain-http",
     description:
         "Application Gateways serve HTTPS listeners only: no HTTP listener, no plain TCP listener and no frontend port 80 " +
-        "(not even for a redirect). A listener without a protocol is read as HTTP.",
+        "(not even for a redirect). A listener without a protocol is read as HTTP. Towards API Management too: every backend HTTP setting and health probe " +
+        "uses HTTPS (backend settings TLS), so the hop behind the edge is encrypted as well. Compared against: the secure default, HTTPS end to end.",
     controls: ["C3.1"],
     component: "edge",
     remediationSteps:
@@ -83,6 +88,15 @@ export const azureNetworkApplicationGatewayDisallowPlainHttp = resourcePolicy<{
         }
         for (const port of props.frontendPorts ?? []) {
             if (port.port === 80) must(`not open frontend port 80 (port ${port.name ?? "(unnamed)"})`);
+        }
+        for (const setting of props.backendHttpSettingsCollection ?? []) {
+            if (setting.protocol !== "Https") must(`reach its backend over HTTPS (backend HTTP setting ${setting.name ?? "(unnamed)"} uses ${setting.protocol ?? "no protocol, i.e. Http"})`);
+        }
+        for (const setting of props.backendSettingsCollection ?? []) {
+            if (setting.protocol !== "Tls") must(`reach its backend over TLS (backend setting ${setting.name ?? "(unnamed)"} uses ${setting.protocol ?? "no protocol"})`);
+        }
+        for (const probe of props.probes ?? []) {
+            if (probe.protocol !== "Https" && probe.protocol !== "Tls") must(`probe its backend over HTTPS (probe ${probe.name ?? "(unnamed)"} uses ${probe.protocol ?? "no protocol"})`);
         }
     },
 });
@@ -139,36 +153,67 @@ export const azureNetworkApplicationGatewayEnableWafPolicy = stackPolicy({
 });
 
 interface WafPolicyProps {
-    policySettings?: { state?: string; mode?: string; requestBodyCheck?: boolean };
-    managedRules?: { managedRuleSets?: { ruleSetType?: string; ruleSetVersion?: string }[] };
+    policySettings?: {
+        state?: string;
+        mode?: string;
+        requestBodyCheck?: boolean;
+        requestBodyEnforcement?: boolean;
+        maxRequestBodySizeInKb?: number;
+        logScrubbing?: { state?: string; scrubbingRules?: { matchVariable?: string; selector?: string; selectorMatchOperator?: string; state?: string }[] };
+    };
+    managedRules?: {
+        managedRuleSets?: {
+            ruleSetType?: string;
+            ruleSetVersion?: string;
+            ruleGroupOverrides?: { ruleGroupName?: string; rules?: { ruleId?: string; state?: string; action?: string }[] }[];
+        }[];
+        exclusions?: { matchVariable?: string; selector?: string; selectorMatchOperator?: string }[];
+    };
     customRules?: {
         name?: string;
         ruleType?: string;
         action?: string;
         state?: string;
         rateLimitThreshold?: number;
+        rateLimitDuration?: string;
         groupByUserSession?: { groupByVariables?: { variableName?: string }[] }[];
     }[];
 }
 
-export const azureNetworkWafPolicyEnablePreventionMode = resourcePolicy<WafPolicyProps>({
+/** Largest request body (KB) the WAF may admit unless the pack config says otherwise: the gateway's own cap, 4 MiB (C9.4). */
+export const defaultMaxWafBodyKb = 4096;
+
+export const azureNetworkWafPolicyEnablePreventionMode: McpResourcePolicy = {
+    ...resourcePolicy<WafPolicyProps>({
     name: "azure-network-wafpolicy-enable-prevention-mode",
     description:
-        "Every WAF policy is enabled, blocks in Prevention mode and inspects request bodies. Absent settings are Azure's " +
-        "defaults, which only detect.",
+        "Every WAF policy is enabled, blocks in Prevention mode, inspects request bodies and enforces the body size limit (requestBodyEnforcement not " +
+        `false), which is at most maxRequestBodySizeKb (${defaultMaxWafBodyKb} by default, the gateway's own cap). Absent settings are Azure's ` +
+        "defaults, which only detect. Compared against: the config cap maxRequestBodySizeKb.",
     controls: ["C1.1"],
     component: "edge",
     remediationSteps:
         "Set policySettings { state: Enabled, mode: Prevention, requestBodyCheck: true } with a body size limit; tune false " +
         "positives with exclusions on the specific rule, never by switching to Detection.",
     appliesTo: [edgeTypes.wafPolicy],
-    validate: (props, _args, must) => {
+    validate: (props, args, must) => {
         const settings = props.policySettings ?? {};
+        const cap = args.getConfig<{ maxRequestBodySizeKb: number }>().maxRequestBodySizeKb;
         if (settings.state !== "Enabled") must(`be enabled (got state ${JSON.stringify(settings.state ?? null)})`);
         if (settings.mode !== "Prevention") must(`block in Prevention mode (got mode ${JSON.stringify(settings.mode ?? null)})`);
         if (settings.requestBodyCheck !== true) must("inspect request bodies (requestBodyCheck: true)");
+        if (settings.requestBodyEnforcement === false) must("enforce the request body size limit (requestBodyEnforcement not false)");
+        const size = settings.maxRequestBodySizeInKb;
+        if (size !== undefined && !(size > 0 && size <= cap)) must(`admit request bodies of at most ${cap} KB (maxRequestBodySizeInKb ${size})`);
     },
-});
+    }),
+    configSchema: {
+        properties: {
+            ...exemptionsConfigSchema.properties,
+            maxRequestBodySizeKb: { type: "integer", minimum: 1, default: defaultMaxWafBodyKb, description: "Largest request body (KB) a WAF policy may admit." },
+        },
+    },
+};
 
 /** Managed rule sets that carry C1.1 and the minimum version of each. */
 export const acceptedCoreRuleSets: Record<string, string> = { OWASP: "3.2", Microsoft_DefaultRuleSet: "2.1" };
@@ -192,7 +237,8 @@ export const azureNetworkWafPolicyConfigureManagedRuleSets = resourcePolicy<WafP
     name: "azure-network-wafpolicy-configure-managed-rule-sets",
     description:
         "Every WAF policy runs a current core rule set (OWASP 3.2 or later, or Microsoft_DefaultRuleSet 2.1 or later) and " +
-        "the Microsoft_BotManagerRuleSet.",
+        "the Microsoft_BotManagerRuleSet, overrides no managed rule to Disabled, Log or Allow, excludes no field class wholesale (EqualsAny) and has no enabled " +
+        "custom Allow rule (custom rules run first, so an Allow skips the managed rules). Compared against: the minimum versions in acceptedCoreRuleSets.",
     controls: ["C1.1"],
     component: "edge",
     remediationSteps:
@@ -207,12 +253,42 @@ export const azureNetworkWafPolicyConfigureManagedRuleSets = resourcePolicy<WafP
             must(`run OWASP 3.2+ or Microsoft_DefaultRuleSet 2.1+ (got ${got})`);
         }
         if (!sets.some((s) => s.ruleSetType === botRuleSetType)) must(`run the ${botRuleSetType}`);
+        // Overrides may only make a rule stricter: a disabled rule, or one that only logs or allows, switches part of the rule set off.
+        for (const set of sets) {
+            for (const group of set.ruleGroupOverrides ?? []) {
+                const weakened = (group.rules ?? []).filter((r) => r.state === "Disabled" || (r.action !== undefined && !strictRuleActions.includes(r.action)));
+                if ((group.rules ?? []).length === 0) must(`not override rule group ${group.ruleGroupName ?? "(unnamed)"} of ${set.ruleSetType ?? "?"} without naming its rules`);
+                if (weakened.length > 0) {
+                    must(`keep every managed rule blocking (rule group ${group.ruleGroupName ?? "(unnamed)"} turns ${weakened.map((r) => `${r.ruleId ?? "?"} ${r.state === "Disabled" ? "off" : `to ${r.action}`}`).join(", ")})`);
+                }
+            }
+        }
+        for (const exclusion of props.managedRules?.exclusions ?? []) {
+            if (exclusion.selectorMatchOperator === "EqualsAny" || !exclusion.selector) {
+                must(`exclude named fields only from the managed rules (an exclusion of every ${exclusion.matchVariable ?? "field"} turns inspection off for it)`);
+            }
+        }
+        // Custom rules run before the managed rules: an Allow match skips them entirely.
+        for (const rule of props.customRules ?? []) {
+            if (rule.action === "Allow" && rule.state !== "Disabled") must(`not let custom rule ${rule.name ?? "(unnamed)"} allow requests past the managed rules (action Allow)`);
+        }
     },
 });
 
-export const azureNetworkWafPolicyConfigureClientIpRateLimit = resourcePolicy<WafPolicyProps>({
+/** Override actions that keep a managed rule blocking. */
+const strictRuleActions = ["Block", "AnomalyScoring"];
+
+/** Highest requests per client IP per minute the WAF may admit unless the pack config says otherwise (C4.1). */
+export const defaultMaxRequestsPerClientIpPerMinute = 3000;
+const rateWindowMinutes: Record<string, number> = { OneMin: 1, FiveMins: 5 };
+
+export const azureNetworkWafPolicyConfigureClientIpRateLimit: McpResourcePolicy = {
+    ...resourcePolicy<WafPolicyProps>({
     name: "azure-network-wafpolicy-configure-client-ip-rate-limit",
-    description: "Every WAF policy has an enabled rate-limit rule that blocks a client IP (grouped by ClientAddr) above a threshold.",
+    description:
+        "Every WAF policy has an enabled rate-limit rule that blocks a client IP (grouped by ClientAddr) above a threshold of at most " +
+        `maxRequestsPerClientIpPerMinute (${defaultMaxRequestsPerClientIpPerMinute} by default; a FiveMins window counts a fifth per minute). ` +
+        "Compared against: the config cap.",
     controls: ["C4.1", "C4.4"],
     component: "edge",
     severity: "medium",
@@ -220,8 +296,9 @@ export const azureNetworkWafPolicyConfigureClientIpRateLimit = resourcePolicy<Wa
         "Add a custom rule { ruleType: RateLimitRule, action: Block, state: Enabled, rateLimitDuration: OneMin, " +
         "rateLimitThreshold: <n>, groupByUserSession: [{ groupByVariables: [{ variableName: ClientAddr }] }] } matching all requests.",
     appliesTo: [edgeTypes.wafPolicy],
-    validate: (props, _args, must) => {
-        const perClientIp = (props.customRules ?? []).some(
+    validate: (props, args, must) => {
+        const cap = args.getConfig<{ maxRequestsPerClientIpPerMinute: number }>().maxRequestsPerClientIpPerMinute;
+        const perClientIp = (props.customRules ?? []).filter(
             (rule) =>
                 rule.ruleType === "RateLimitRule" &&
                 rule.action === "Block" &&
@@ -230,7 +307,49 @@ export const azureNetworkWafPolicyConfigureClientIpRateLimit = resourcePolicy<Wa
                 rule.rateLimitThreshold > 0 &&
                 (rule.groupByUserSession ?? []).some((g) => (g.groupByVariables ?? []).some((v) => v.variableName === "ClientAddr")),
         );
-        if (!perClientIp) must("block a client IP above a rate limit (an enabled RateLimitRule with action Block grouped by ClientAddr)");
+        if (perClientIp.length === 0) {
+            must("block a client IP above a rate limit (an enabled RateLimitRule with action Block grouped by ClientAddr)");
+            return;
+        }
+        const perMinute = perClientIp.map((r) => r.rateLimitThreshold! / (rateWindowMinutes[r.rateLimitDuration ?? "OneMin"] ?? Number.NaN));
+        if (!perMinute.some((n) => n <= cap)) {
+            must(`block a client IP above at most ${cap} requests per minute (got ${perMinute.map((n) => (Number.isNaN(n) ? "an unknown window" : Math.round(n))).join(", ")})`);
+        }
+    },
+    }),
+    configSchema: {
+        properties: {
+            ...exemptionsConfigSchema.properties,
+            maxRequestsPerClientIpPerMinute: { type: "integer", minimum: 1, default: defaultMaxRequestsPerClientIpPerMinute, description: "Highest per-client-IP requests per minute." },
+        },
+    },
+};
+
+/** Request fields the WAF log must scrub: the credentials a request carries (C5.3, A5). */
+export const scrubbedHeaders = ["Authorization", "Cookie"] as const;
+
+export const azureNetworkWafPolicyEnableLogScrubbing = resourcePolicy<WafPolicyProps>({
+    name: "azure-network-wafpolicy-enable-log-scrubbing",
+    description:
+        "Every WAF policy scrubs its logs (policySettings.logScrubbing state Enabled) with enabled rules for the Authorization and Cookie request headers, so " +
+        "no token or session cookie lands in the workspace. Absent is Azure's default: nothing scrubbed. Compared against: scrubbedHeaders.",
+    controls: ["C5.3", "A5"],
+    component: "edge",
+    severity: "medium",
+    remediationSteps:
+        "Set policySettings.logScrubbing { state: Enabled, scrubbingRules: [{ matchVariable: RequestHeaderNames, selectorMatchOperator: Equals, selector: " +
+        "Authorization, state: Enabled }, … Cookie …] } (components/edge does).",
+    appliesTo: [edgeTypes.wafPolicy],
+    validate: (props, _args, must) => {
+        const scrubbing = props.policySettings?.logScrubbing;
+        if (scrubbing?.state !== "Enabled") {
+            must(`scrub its logs (policySettings.logScrubbing.state Enabled, got ${JSON.stringify(scrubbing?.state ?? null)})`);
+            return;
+        }
+        const rules = (scrubbing.scrubbingRules ?? []).filter((r) => r.state !== "Disabled" && r.matchVariable === "RequestHeaderNames");
+        const covers = (header: string) => rules.some((r) => r.selectorMatchOperator === "EqualsAny" || (r.selector ?? "").toLowerCase() === header.toLowerCase());
+        const missing = scrubbedHeaders.filter((h) => !covers(h));
+        if (missing.length > 0) must(`scrub the ${missing.join(" and ")} request header${missing.length > 1 ? "s" : ""} from its logs (an enabled RequestHeaderNames rule)`);
     },
 });
 

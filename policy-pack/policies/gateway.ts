@@ -21,11 +21,32 @@ export const requiredGatewayTlsSettings: Readonly<Record<string, "true" | "false
     "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Ciphers.TripleDes168": "false",
 };
 
-export const azureApimanagementServiceDisableLegacyTls = resourcePolicy<{ customProperties?: Record<string, unknown> }>({
+/**
+ * CBC and static-RSA (no forward secrecy) suites: off on the classic tiers, which accept cipher
+ * changes (absent = on, the service default). The v2 tiers reject cipher changes and ship without
+ * them, so there only an explicit "True" is wrong.
+ */
+export const legacyCipherSuites = [
+    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+    "TLS_RSA_WITH_AES_128_GCM_SHA256",
+    "TLS_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_RSA_WITH_AES_256_CBC_SHA256",
+    "TLS_RSA_WITH_AES_128_CBC_SHA256",
+    "TLS_RSA_WITH_AES_256_CBC_SHA",
+    "TLS_RSA_WITH_AES_128_CBC_SHA",
+] as const;
+const cipherKey = (suite: string) => `Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Ciphers.${suite}`;
+const v2Tiers = ["BasicV2", "StandardV2", "PremiumV2"];
+
+export const azureApimanagementServiceDisableLegacyTls = resourcePolicy<{ customProperties?: Record<string, unknown>; sku?: { name?: string } }>({
     name: "azure-apimanagement-service-disable-legacy-tls",
     description:
         "The gateway's customProperties set SSL 3.0, TLS 1.0 and TLS 1.1 off on the client and backend side, 3DES off and TLS 1.3 on; an absent key counts as wrong " +
-        "(a PATCH without it resets it to the service default).",
+        "(a PATCH without it resets it to the service default). The CBC and static-RSA cipher suites are off (set False on the classic tiers; never True on " +
+        "the v2 tiers, which reject cipher changes). Compared against: the secure defaults listed in requiredGatewayTlsSettings and legacyCipherSuites.",
     controls: ["C3.1"],
     component: "gateway",
     remediationSteps: "Send the full customProperties set from components/gateway/service.ts (gatewayCustomProperties).",
@@ -36,6 +57,12 @@ export const azureApimanagementServiceDisableLegacyTls = resourcePolicy<{ custom
             .filter(([key, value]) => String(custom[key] ?? "").toLowerCase() !== value)
             .map(([key, value]) => `${key.replace("Microsoft.WindowsAzure.ApiManagement.Gateway.", "")}=${value}`);
         if (wrong.length > 0) must(`set the TLS settings ${wrong.join(", ")} in customProperties`);
+        const v2 = v2Tiers.includes(props.sku?.name ?? "");
+        const weak = legacyCipherSuites.filter((suite) => {
+            const value = String(custom[cipherKey(suite)] ?? "").toLowerCase();
+            return v2 ? value === "true" : value !== "false";
+        });
+        if (weak.length > 0) must(`switch off the legacy cipher suites ${weak.join(", ")} (customProperties Ciphers.<suite> False)`);
     },
 });
 
@@ -100,6 +127,85 @@ export const azureApimanagementDiagnosticDisableSensitiveLogging = resourcePolic
                     if (missing.length > 0) must(`mask the ${missing.join(" and ")} header${missing.length > 1 ? "s" : ""} (${where}.dataMasking.headers, mode Mask)`);
                 }
             }
+        }
+    },
+});
+
+const apiType = "azure-native:apimanagement:Api";
+const backendType = "azure-native:apimanagement:Backend";
+const isHttps = (url: unknown) => typeof url === "string" && /^https:\/\//i.test(url.trim());
+
+export const azureApimanagementApiEnforceHttps = resourcePolicy<{ protocols?: string[]; serviceUrl?: string; url?: string; tls?: { validateCertificateChain?: boolean; validateCertificateName?: boolean } }>({
+    name: "azure-apimanagement-api-enforce-https",
+    description:
+        "Every API Management API accepts HTTPS only (protocols exactly [https]; an absent list is a violation) and its serviceUrl, when known, is https://; " +
+        "every backend's url is https:// and it validates the certificate chain and name (tls.validateCertificateChain and validateCertificateName never false). " +
+        "Compared against: the secure default, HTTPS with full certificate validation end to end.",
+    controls: ["C3.1"],
+    component: "gateway",
+    remediationSteps:
+        "Set protocols: [\"https\"] on the API, an https:// serviceUrl and Backend url, and tls { validateCertificateChain: true, validateCertificateName: true } " +
+        "(components/gateway does); Container Apps ingress serves a trusted certificate, so nothing needs validation off.",
+    appliesTo: [apiType, backendType],
+    validate: (props, args, must) => {
+        if (args.type === apiType) {
+            const protocols = props.protocols;
+            if (!Array.isArray(protocols) || protocols.length === 0 || protocols.some((p) => String(p).toLowerCase() !== "https")) {
+                must(`accept HTTPS only (protocols ["https"], got ${JSON.stringify(protocols ?? null)})`);
+            }
+            if (typeof props.serviceUrl === "string" && !isHttps(props.serviceUrl)) must(`call its backend over HTTPS (serviceUrl ${props.serviceUrl})`);
+            return;
+        }
+        if (!isHttps(props.url)) must(`call the backend over HTTPS (url ${JSON.stringify(props.url ?? null)})`);
+        if (props.tls?.validateCertificateChain === false) must("validate the backend's certificate chain (tls.validateCertificateChain)");
+        if (props.tls?.validateCertificateName === false) must("validate the backend's certificate name (tls.validateCertificateName)");
+    },
+});
+
+/** Names and values that look like a credential: a named value holding one must be a Key Vault reference. */
+const credentialName = /(key|secret|password|passwd|pwd|token|credential|connection.?string|sas)/i;
+
+export const azureApimanagementNamedValueDisallowLiteralSecrets = resourcePolicy<{
+    displayName?: string;
+    secret?: boolean;
+    value?: unknown;
+    keyVault?: { secretIdentifier?: string; identityClientId?: string };
+}>({
+    name: "azure-apimanagement-namedvalue-disallow-literal-secrets",
+    description:
+        "A secret API Management named value is a Key Vault reference (keyVault.secretIdentifier) with no literal value, and a named value whose name looks " +
+        "like a credential (key, secret, password, token, connection string, SAS) is secret. Compared against: the secure default, no secret in the stack.",
+    controls: ["C6.3"],
+    component: "gateway",
+    remediationSteps: "Store the secret in the platform vault and reference it: namedValue { secret: true, keyVault: { secretIdentifier, identityClientId } }, no value.",
+    appliesTo: ["azure-native:apimanagement:NamedValue"],
+    validate: (props, args, must) => {
+        const label = props.displayName ?? args.name;
+        if (props.secret === true) {
+            if (props.value !== undefined) must(`not hold a literal value for secret ${label}; reference Key Vault (keyVault.secretIdentifier)`);
+            else if (!props.keyVault?.secretIdentifier) must(`reference secret ${label} from Key Vault (keyVault.secretIdentifier)`);
+        } else if (credentialName.test(`${label} ${args.name}`)) {
+            must(`mark ${label} secret and reference it from Key Vault (its name says it holds a credential)`);
+        }
+    },
+});
+
+export const azureApimanagementDiagnosticEnableFullAuditSampling = resourcePolicy<{ sampling?: { percentage?: number }; verbosity?: string }>({
+    name: "azure-apimanagement-diagnostic-enable-full-audit-sampling",
+    description:
+        "API Management diagnostics (service-wide and per API) log every request (sampling 100%; absent is Azure's default, 100%) at a verbosity that keeps " +
+        "the gateway's information-level audit trace (information or verbose; error drops it). Compared against: the per-call audit event of C5.1, which " +
+        "must reach the workspace for every call.",
+    controls: ["C5.1", "C10.4"],
+    component: "gateway",
+    remediationSteps: "Use gatewayDiagnosticSettings() from components/gateway/children.ts: sampling { samplingType: fixed, percentage: 100 }, verbosity information.",
+    appliesTo: ["azure-native:apimanagement:Diagnostic", "azure-native:apimanagement:ApiDiagnostic"],
+    validate: (props, _args, must) => {
+        const percentage = props.sampling?.percentage;
+        if (percentage !== undefined && percentage !== 100) must(`log every request (sampling.percentage 100, got ${percentage})`);
+        const verbosity = props.verbosity?.toLowerCase();
+        if (verbosity !== undefined && verbosity !== "information" && verbosity !== "verbose") {
+            must(`keep the information-level audit trace (verbosity information or verbose, got ${props.verbosity})`);
         }
     },
 });

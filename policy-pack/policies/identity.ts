@@ -192,12 +192,44 @@ export function requiresMfa(grant: { operator?: string; builtInControls?: string
     return alternatives === 1;
 }
 
+const excluded = (p: PolicyResource, area: "users" | "applications", key: string): string[] => {
+    const list = p.props.conditions?.[area]?.[key];
+    return Array.isArray(list) ? list.map(String) : [];
+};
+
+/**
+ * What a policy's conditions may leave out, compared with the platform's own policies (which
+ * exclude nothing and cover every client app type): no exclusion of what it includes, no exclusion
+ * of everyone, and every client app type (a browser-only policy lets legacy and desktop clients
+ * skip MFA).
+ */
+function scopeProblem(policy: PolicyResource): string | undefined {
+    const conditions = policy.props.conditions ?? {};
+    const types: string[] = Array.isArray(conditions.clientAppTypes) ? conditions.clientAppTypes : [];
+    if (!types.includes("all")) return `cover every client app type (clientAppTypes ["all"], got ${JSON.stringify(types)}); other clients would skip MFA`;
+    for (const [area, include, exclude] of [
+        ["users", "includedUsers", "excludedUsers"],
+        ["users", "includedGroups", "excludedGroups"],
+        ["users", "includedRoles", "excludedRoles"],
+        ["applications", "includedApplications", "excludedApplications"],
+    ] as const) {
+        const out = excluded(policy, area, exclude);
+        const included: string[] = Array.isArray(conditions[area]?.[include]) ? conditions[area][include].map(String) : [];
+        const undone = out.filter((x) => x === "All" || included.includes(x));
+        if (undone.length > 0) return `not exclude what it covers (${area}.${exclude} ${undone.join(", ")})`;
+    }
+    const guests = conditions.users?.excludeGuestsOrExternalUsers;
+    if (guests !== undefined && guests !== null) return "not exclude guests or external users (users.excludeGuestsOrExternalUsers)";
+    return undefined;
+}
+
 // Optional control (needs Entra ID P1): enforced only when the platform declares it on.
 export const azureadConditionalAccessEnforceMfa = stackPolicy({
     name: "azuread-conditional-access-enforce-mfa",
     description:
         "When the platform turns Conditional Access on: policies requiring MFA exist, are enabled (report-only only " +
-        "in the dev profile) and cover every admin group of the stack and every API app exposing a delegated scope.",
+        "in the dev profile), cover every client app type, exclude nothing they include (nor everyone, nor guests) and cover every admin group of " +
+        "the stack and every API app exposing a delegated scope. Compared against: the platform's own policies, which exclude nothing.",
     controls: ["C2.4", "A3"],
     component: "identity",
     remediationSteps:
@@ -220,11 +252,13 @@ export const azureadConditionalAccessEnforceMfa = stackPolicy({
             if (!requiresMfa(policy.props.grantControls)) {
                 must(policy, "require MFA as its only grant (the built-in MFA authentication strength or builtInControls [\"mfa\"])");
             }
+            const problem = scopeProblem(policy);
+            if (problem) must(policy, problem);
         }
         const mfaPolicies = policies.filter((p) => requiresMfa(p.props.grantControls));
         const covers = (p: PolicyResource, target: PolicyResource) => dependsVia(p, "conditions", target);
-        const allApps = (p: PolicyResource) => (p.props.conditions?.applications?.includedApplications ?? []).includes("All");
-        const allUsers = (p: PolicyResource) => (p.props.conditions?.users?.includedUsers ?? []).includes("All");
+        const allApps = (p: PolicyResource) => (p.props.conditions?.applications?.includedApplications ?? []).includes("All") && excluded(p, "applications", "excludedApplications").length === 0;
+        const allUsers = (p: PolicyResource) => (p.props.conditions?.users?.includedUsers ?? []).includes("All") && excluded(p, "users", "excludedUsers").length === 0;
         for (const group of resources.filter((r) => r.type === entraTypes.group)) {
             if (!mfaPolicies.some((p) => (covers(p, group) || allUsers(p)) && allApps(p))) {
                 must(group, "be covered by a Conditional Access policy requiring MFA on all applications");

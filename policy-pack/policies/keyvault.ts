@@ -1,5 +1,6 @@
 import { platformOf } from "../contract/declaration";
-import { resourcePolicy, stackPolicy } from "../lib/policy";
+import { McpResourcePolicy, resourcePolicy, stackPolicy } from "../lib/policy";
+import { exemptionsConfigSchema } from "../lib/exemptions";
 import { privateEndpointsFor } from "../lib/references";
 import { isoDurationDays } from "../lib/duration";
 
@@ -118,6 +119,8 @@ interface KeyProps {
         kty?: string;
         keySize?: number;
         curveName?: string;
+        attributes?: { exportable?: boolean };
+        releasePolicy?: unknown;
         rotationPolicy?: {
             attributes?: { expiryTime?: string };
             lifetimeActions?: { action?: { type?: string }; trigger?: { timeBeforeExpiry?: string; timeAfterCreate?: string } }[];
@@ -127,7 +130,9 @@ interface KeyProps {
 
 export const azureKeyvaultKeyEnforceHsmKeyType = resourcePolicy<KeyProps>({
     name: "azure-keyvault-key-enforce-hsm-key-type",
-    description: "Keys are HSM-protected: RSA-HSM of at least 3072 bits, or EC-HSM on curve P-384.",
+    description:
+        "Keys are HSM-protected and stay there: RSA-HSM of at least 3072 bits, or EC-HSM on curve P-384, not exportable and without a release policy " +
+        "(either lets the key leave the HSM). Compared against: the secure defaults 3072 bits / P-384 (Azure's default is RSA 2048).",
     controls: ["C6.1", "C3.2"],
     component: "keyvault",
     remediationSteps:
@@ -143,6 +148,8 @@ export const azureKeyvaultKeyEnforceHsmKeyType = resourcePolicy<KeyProps>({
         } else {
             must(`be an HSM key, RSA-HSM ≥ 3072 or EC-HSM P-384 (got kty ${JSON.stringify(kty ?? null)})`);
         }
+        if (props.properties?.attributes?.exportable === true) must("not be exportable (attributes.exportable false): the key must never leave the HSM");
+        if (props.properties?.releasePolicy !== undefined) must("carry no release policy (it lets an attested environment export the key)");
     },
 });
 
@@ -176,9 +183,15 @@ interface SecretProps {
     properties?: { contentType?: string; attributes?: { expires?: number } };
 }
 
-export const azureKeyvaultSecretConfigureExpiry = resourcePolicy<SecretProps>({
+/** The longest a secret may stay valid from now unless the pack config says otherwise (C2.3): a year, the platform's own maximum. */
+export const defaultMaxSecretLifetimeDays = 366;
+
+export const azureKeyvaultSecretConfigureExpiry: McpResourcePolicy = {
+    ...resourcePolicy<SecretProps>({
     name: "azure-keyvault-secret-configure-expiry",
-    description: "Secrets carry an expiry date and a content type, so stale credentials surface and consumers know what they hold.",
+    description:
+        "Secrets carry an expiry date at most maxSecretLifetimeDays from now (366 by default, the platform's own one-year maximum) and a content type, so " +
+        "stale credentials surface and consumers know what they hold. Compared against: the config cap.",
     controls: ["C2.3", "C6.3"],
     component: "keyvault",
     severity: "medium",
@@ -186,12 +199,24 @@ export const azureKeyvaultSecretConfigureExpiry = resourcePolicy<SecretProps>({
         "Set properties.attributes.expires (seconds since the epoch) and properties.contentType; createVaultSecret in " +
         "components/keyvault does both.",
     appliesTo: [keyVaultTypes.secret],
-    validate: (props, _args, must) => {
-        if (typeof props.properties?.attributes?.expires !== "number") must("expire (properties.attributes.expires)");
+    validate: (props, args, must) => {
+        const expires = props.properties?.attributes?.expires;
+        const cap = args.getConfig<{ maxSecretLifetimeDays: number }>().maxSecretLifetimeDays;
+        if (typeof expires !== "number") must("expire (properties.attributes.expires)");
+        else if (expires - Date.now() / 1000 > cap * 86_400) {
+            must(`expire within ${cap} days (properties.attributes.expires is ${new Date(expires * 1000).toISOString().slice(0, 10)})`);
+        }
         const contentType = props.properties?.contentType;
         if (typeof contentType !== "string" || contentType.trim() === "") must("declare a content type (properties.contentType)");
     },
-});
+    }),
+    configSchema: {
+        properties: {
+            ...exemptionsConfigSchema.properties,
+            maxSecretLifetimeDays: { type: "integer", minimum: 1, default: defaultMaxSecretLifetimeDays, description: "Longest a Key Vault secret may stay valid, in days from now." },
+        },
+    },
+};
 
 export const azureKeyvaultVaultEnforcePrivateEndpoint = stackPolicy({
     name: "azure-keyvault-vault-enforce-private-endpoint",

@@ -1,7 +1,8 @@
 import { McpStackPolicy, stackPolicy } from "../lib/policy";
 import { exemptionsConfigSchema } from "../lib/exemptions";
-import { allExpressions, findAll, PolicyElement, section } from "../lib/apimXml";
-import { answeredStatuses, direct, forEachMcpApi, guards, headerActions, mentions, topLevelBranches } from "../lib/mcpApis";
+import type { PolicyResource } from "@pulumi/policy";
+import { allExpressions, findAll, isExpression, PolicyElement, section } from "../lib/apimXml";
+import { answeredStatuses, direct, forEachMcpApi, guards, headerActions, mentions, readsVariable, topLevelBranches, variables } from "../lib/mcpApis";
 import { declaredProfile } from "../contract/declaration";
 
 /**
@@ -18,7 +19,8 @@ export const azureApimanagementApiEnforceRequestValidation: McpStackPolicy = {
         name: "azure-apimanagement-api-enforce-request-validation",
         description:
             "Every MCP API checks, in inbound, the JSON media type (415), the request body size against a literal limit no larger than maxRequestBytes " +
-            `(${defaultMaxRequestBytes} by default; 413), the JSON-RPC 2.0 envelope (400), and a present Origin header against an allow-list (403).`,
+            `(${defaultMaxRequestBytes} by default; 413) measured on the body itself (not only Content-Length), with no size check above it, the JSON-RPC 2.0 ` +
+            "envelope (400), and a present Origin header against an allow-list without wildcard (403). Compared against: the config cap maxRequestBytes.",
         controls: ["C1.1", "C1.2", "C9.4"],
         component: "gateway",
         remediationSteps:
@@ -32,10 +34,20 @@ export const azureApimanagementApiEnforceRequestValidation: McpStackPolicy = {
                 if (guards(inbound, isMediaType, (code) => code === 415).length === 0) {
                     return "reject a request whose Content-Type is not application/json with 415 in inbound";
                 }
-                const limits = guards(inbound, () => true, (code) => code === 413).flatMap((w) =>
-                    [...(w.attributes.condition ?? "").matchAll(/>=?\s*(\d+)/g)].map((m) => Number(m[1])),
-                );
+                const sizeGuards = guards(inbound, () => true, (code) => code === 413);
+                const limitOf = (w: PolicyElement) => [...(w.attributes.condition ?? "").matchAll(/>=?\s*(\d+)/g)].map((m) => Number(m[1]));
+                const limits = sizeGuards.flatMap(limitOf);
                 if (!limits.some((n) => n > 0 && n <= cap)) return `limit the request body to at most ${cap} bytes with a literal size check answered with 413 in inbound`;
+                if (limits.some((n) => n > cap)) return `admit no request body above ${cap} bytes (a size check allows ${Math.max(...limits)})`;
+                // Content-Length can be absent (chunked) or lie: the body itself must be measured.
+                const bodyVariables = [...variables(inbound).entries()].filter(([, v]) => mentions(v, "Request.Body")).map(([name]) => name);
+                const onBody = sizeGuards.filter((w) => {
+                    const c = w.attributes.condition ?? "";
+                    return mentions(c, "Request.Body") || bodyVariables.some((name) => readsVariable(c, name));
+                });
+                if (!onBody.some((w) => limitOf(w).some((n) => n > 0 && n <= cap))) {
+                    return `measure the request body itself (not only the Content-Length header) against at most ${cap} bytes, answered with 413`;
+                }
                 // The variable holding the envelope check's result must gate a 400 answer.
                 const envelopeVariables = findAll(inbound, "set-variable")
                     .filter((v) => mentions(v.attributes.value ?? "", '"jsonrpc"') && mentions(v.attributes.value ?? "", '"2.0"'))
@@ -59,6 +71,18 @@ export const azureApimanagementApiEnforceRequestValidation: McpStackPolicy = {
     },
 };
 
+/** The audience of Azure AI services tokens (Entra resource of every Cognitive Services account). */
+const cognitiveServicesAudience = "https://cognitiveservices.azure.com";
+
+/** Hosts of the stack's own Azure AI services accounts (custom subdomain endpoints): where Prompt Shields may be called. */
+function contentSafetyHosts(resources: readonly PolicyResource[]): string[] {
+    return resources
+        .filter((r) => r.type === "azure-native:cognitiveservices:Account")
+        .map((r) => r.props.properties?.customSubDomainName)
+        .filter((n): n is string => typeof n === "string" && n.trim() !== "")
+        .map((n) => `${n.toLowerCase()}.cognitiveservices.azure.com`);
+}
+
 interface PromptShieldsConfig {
     readonly allowFailOpen: boolean;
 }
@@ -68,7 +92,9 @@ export const azureApimanagementApiEnablePromptShields: McpStackPolicy = {
         name: "azure-apimanagement-api-enable-prompt-shields",
         description:
             "Every MCP API sends tools/call arguments to Azure AI Content Safety Prompt Shields (text:shieldPrompt) with a managed identity, rejects a detected attack " +
-            "with a 4xx answer and fails closed (5xx) when the screen cannot answer; fail-open is a violation unless the pack config sets allowFailOpen.",
+            "with a 4xx answer and fails closed (5xx) when the screen cannot answer; fail-open is a violation unless the pack config sets allowFailOpen. The call " +
+            "goes to the stack's own Content Safety account (https://<customSubDomainName>.cognitiveservices.azure.com/, a literal URL) with a token for " +
+            "https://cognitiveservices.azure.com. Compared against: the stack's Azure AI services accounts.",
         controls: ["C1.3", "C9.1"],
         component: "gateway",
         severity: "critical",
@@ -77,6 +103,7 @@ export const azureApimanagementApiEnablePromptShields: McpStackPolicy = {
             "a deliberate fail-open needs the pack config { allowFailOpen: true } for this policy (a reviewed exception).",
         validate: (resources, args, must) => {
             const { allowFailOpen } = args.getConfig<PromptShieldsConfig>();
+            const ownAccounts = contentSafetyHosts(resources);
             forEachMcpApi(resources, must, (root) => {
                 const screens = topLevelBranches(section(root, "inbound")).filter(
                     (w) =>
@@ -88,6 +115,15 @@ export const azureApimanagementApiEnablePromptShields: McpStackPolicy = {
                 const keyed = calls.some((r) => findAll(r, "set-header").some((h) => mentions(h.attributes.name ?? "", "Ocp-Apim-Subscription-Key")));
                 if (keyed || !calls.every((r) => direct(r, "authentication-managed-identity").length > 0)) {
                     return "call Prompt Shields with the gateway's managed identity (authentication-managed-identity), never a key";
+                }
+                const audiences = calls.flatMap((r) => direct(r, "authentication-managed-identity").map((m) => (m.attributes.resource ?? "").replace(/\/+$/, "")));
+                if (audiences.some((a) => a !== cognitiveServicesAudience)) {
+                    return `request the Prompt Shields token for ${cognitiveServicesAudience} (got ${audiences.filter((a) => a !== cognitiveServicesAudience).join(", ")})`;
+                }
+                const hosts = calls.flatMap((r) => findAll(r, "set-url").map((u) => u.text.trim()));
+                const foreign = hosts.filter((url) => isExpression(url) || !ownAccounts.some((host) => url.toLowerCase().startsWith(`https://${host}/`)));
+                if (foreign.length > 0) {
+                    return `call the stack's own Content Safety account (${ownAccounts.map((h) => `https://${h}/`).join(", ") || "none in this stack"}; got ${foreign.join(", ")}; an expression cannot be evaluated and fails closed)`;
                 }
                 const statuses = screens.flatMap(answeredStatuses);
                 if (!statuses.some((c) => c >= 400 && c < 500)) return "reject tools/call arguments Prompt Shields flags as an attack with a 4xx answer";
@@ -110,7 +146,8 @@ export const azureApimanagementApiEnforceManifestIntegrity = stackPolicy({
     name: "azure-apimanagement-api-enforce-manifest-integrity",
     description:
         "Every MCP API computes the SHA-256 digest of each tools/list result in outbound and compares it with a pinned literal sha256:<hex> digest; on drift it " +
-        "blocks (5xx answer) when the platform's profile is prod or unknown, and at least records the drift (trace) in dev.",
+        "blocks (5xx answer) when the platform's profile is prod or unknown, and at least records the drift (trace) in dev. The drift check compares the " +
+        "computed digest with the pinned variable. Compared against: the pinned literal digest and the declared profile.",
     controls: ["C9.2"],
     component: "gateway",
     severity: "critical",
@@ -120,13 +157,18 @@ export const azureApimanagementApiEnforceManifestIntegrity = stackPolicy({
     validate: (resources, _args, must) => {
         const profile = declaredProfile(resources);
         forEachMcpApi(resources, must, (root) => {
-            if (!findAll(root, "set-variable").some((v) => /^sha256:[0-9a-f]{64}$/.test(v.attributes.value ?? ""))) {
-                return "pin the approved tools/list digest as a literal sha256:<64 hex> value";
-            }
+            const pinned = findAll(root, "set-variable").filter((v) => /^sha256:[0-9a-f]{64}$/.test(v.attributes.value ?? "")).map((v) => v.attributes.name ?? "");
+            if (pinned.length === 0) return "pin the approved tools/list digest as a literal sha256:<64 hex> value";
             const checks = findAll(section(root, "outbound") ?? root, "when").filter(
                 (w) => mentions(w.attributes.condition ?? "", "tools/list") && mentions(allExpressions(w), "SHA256"),
             );
             if (checks.length === 0) return "compare the SHA-256 digest of every tools/list result with the approved digest in outbound";
+            // The drift decision compares the computed digest with the pinned one (not with itself or anything else).
+            const computed = checks.flatMap((w) => findAll(w, "set-variable").filter((v) => mentions(v.attributes.value ?? "", "SHA256")).map((v) => v.attributes.name ?? ""));
+            const compares = checks.some((w) =>
+                findAll(w, "when").some((d) => pinned.some((p) => readsVariable(d.attributes.condition ?? "", p)) && computed.some((c) => readsVariable(d.attributes.condition ?? "", c))),
+            );
+            if (!compares) return `compare the computed tools/list digest with the pinned digest (${pinned.join(", ")}) in the drift check`;
             if (profile !== "dev" && !checks.some((w) => answeredStatuses(w).some((c) => c >= 500))) {
                 return `block a tools/list result whose digest drifted (5xx answer; manifestMode block) in the ${profile ?? "unknown (treated as prod)"} profile`;
             }
@@ -161,7 +203,7 @@ export const azureApimanagementApiEnforceSecurityHeaders = stackPolicy({
     description:
         "Every MCP API sets HSTS (≥ 1 year), X-Content-Type-Options nosniff, Cache-Control no-store and X-Frame-Options DENY and deletes Server, X-Powered-By and " +
         "X-AspNet-Version unconditionally in outbound; its on-error section answers every error (a catch-all return-response) with the same headers and a body " +
-        "that never includes context.LastError.",
+        "that never includes context.LastError; no response header reads context.LastError either. Compared against: the values listed in requiredResponseHeaders (secure defaults).",
     controls: ["C8.4", "C1.4"],
     component: "gateway",
     remediationSteps: "Include the gateway's mcp-security-headers fragment in outbound and its mcp-on-error fragment in on-error (components/gateway).",
@@ -178,6 +220,11 @@ export const azureApimanagementApiEnforceSecurityHeaders = stackPolicy({
             if (findAll(onError, "set-body").some((b) => mentions(b.text, "LastError") || mentions(b.text, "Exception"))) {
                 return "answer errors without internals (no set-body in on-error may read context.LastError)";
             }
+            // Retry-After is a number of seconds by definition (RFC 9110), derived from the quota message, so it carries no text of the error.
+            const leakingHeaders = [...findAll(onError, "set-header"), ...findAll(section(root, "outbound") ?? root, "set-header")].filter(
+                (h) => (h.attributes.name ?? "").toLowerCase() !== "retry-after" && mentions(allExpressions(h), "LastError"),
+            );
+            if (leakingHeaders.length > 0) return `answer errors without internals (header ${leakingHeaders[0].attributes.name ?? "(unnamed)"} reads context.LastError)`;
             const responses = findAll(onError, "return-response");
             const gaps = responses.map((r) => headerGaps(r.children)).find((g) => g.length > 0);
             if (gaps) return `set the security headers on every on-error answer too, since outbound does not run (${gaps.join("; ")})`;

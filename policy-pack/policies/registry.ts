@@ -16,6 +16,7 @@ interface RegistryProps {
     adminUserEnabled?: boolean;
     anonymousPullEnabled?: boolean;
     publicNetworkAccess?: string;
+    networkRuleSet?: { defaultAction?: string; ipRules?: unknown[] };
     policies?: { exportPolicy?: { status?: string } };
     identity?: { type?: string; userAssignedIdentities?: Record<string, unknown> };
     encryption?: { status?: string; keyVaultProperties?: { keyIdentifier?: string; identity?: string } };
@@ -62,7 +63,9 @@ export const azureContainerregistryRegistryDisableAnonymousPull = resourcePolicy
 
 export const azureContainerregistryRegistryDisablePublicNetworkAccess = resourcePolicy<RegistryProps>({
     name: "azure-containerregistry-registry-disable-public-network-access",
-    description: "Container registries are not reachable from public networks (publicNetworkAccess Disabled).",
+    description:
+        "Container registries are not reachable from public networks (publicNetworkAccess Disabled), and a network rule set, when stated, denies by default " +
+        "with no IP rule (so re-enabling public access later opens nothing). Compared against: the secure default, deny.",
     controls: ["C12.3", "C10.3", "A2"],
     component: "registry",
     remediationSteps: `Set publicNetworkAccess to Disabled and reach the registry through its private endpoint. ${remediation}`,
@@ -70,6 +73,10 @@ export const azureContainerregistryRegistryDisablePublicNetworkAccess = resource
     validate: (props, _args, must) => {
         if (props.publicNetworkAccess !== "Disabled") {
             must(`disable public network access (publicNetworkAccess Disabled, got ${props.publicNetworkAccess ?? "nothing, i.e. Enabled"})`);
+        }
+        const rules = props.networkRuleSet;
+        if (rules !== undefined && (rules.defaultAction !== "Deny" || (rules.ipRules ?? []).length > 0)) {
+            must(`deny by default in its network rule set (networkRuleSet.defaultAction Deny with no ipRules, got ${JSON.stringify(rules.defaultAction ?? null)})`);
         }
     },
 });

@@ -3,7 +3,10 @@ import { exemptionsConfigSchema } from "../lib/exemptions";
 import { McpResourcePolicy, resourcePolicy, stackPolicy } from "../lib/policy";
 import {
     containerAppsTypes as t,
+    cidrWithin,
     containersOf,
+    credentialEnvName,
+    credentialEnvValue,
     digestPinnedAcrImage,
     imageHost,
     isPrivateCidr,
@@ -11,6 +14,8 @@ import {
     runsCustomContainer,
 } from "../lib/containerApps";
 import { dependenciesOf } from "../lib/references";
+import { declaredString } from "../lib/declared";
+import type { PolicyResource } from "@pulumi/policy";
 
 /**
  * The MCP server workloads (RT): reachable only from the gateway, images by digest from the
@@ -46,6 +51,47 @@ export const azureContainerAppsAppConfigurePrivateIngress = resourcePolicy({
         }
         const open = rules.filter((r) => !isPrivateCidr(r?.ipAddressRange)).map((r) => String(r?.ipAddressRange));
         if (open.length > 0) must(`allow only private source ranges such as the gateway subnet (got ${open.join(", ")})`);
+    },
+});
+
+const apimServiceType = "azure-native:apimanagement:ApiManagementService";
+const subnetType = "azure-native:network:Subnet";
+
+/** The gateway subnet's prefixes: the subnets API Management is injected into (declared `gatewaySubnetPrefix` wins). */
+function gatewaySubnetPrefixes(resources: readonly PolicyResource[]): string[] {
+    const declared = declaredString(resources, "gatewaySubnetPrefix");
+    if (declared) return [declared];
+    const subnets = resources
+        .filter((r) => r.type === apimServiceType)
+        .flatMap((apim) => dependenciesOf(apim, "virtualNetworkConfiguration"))
+        .filter((d) => d.type === subnetType);
+    return subnets.flatMap((s) => [s.props.addressPrefix, ...(s.props.addressPrefixes ?? [])]).filter((p): p is string => typeof p === "string");
+}
+
+export const azureContainerAppsAppEnforceGatewayIngress = stackPolicy({
+    name: "azure-containerapps-app-enforce-gateway-ingress",
+    description:
+        "A Container App with ingress admits only the gateway subnet: every ipSecurityRestrictions Allow range lies inside the subnet API Management is " +
+        "injected into (or the declared gatewaySubnetPrefix), not merely any private range. When the gateway subnet cannot be determined the check fails " +
+        "closed. Compared against: the declaration's gatewaySubnetPrefix, else the stack's API Management subnet.",
+    controls: ["C10.3", "A2", "A1"],
+    component: "workload",
+    remediationSteps:
+        "Create the app through components/workload: ipSecurityRestrictions [{ action: Allow, ipAddressRange: <gateway subnet prefix> }] and nothing wider; " +
+        "the runtime and edge subnets have no business calling an MCP server directly.",
+    validate: (resources, _args, must) => {
+        const apps = resources.filter((r) => r.type === t.app && r.props.configuration?.ingress);
+        if (apps.length === 0) return;
+        const gateway = gatewaySubnetPrefixes(resources);
+        for (const app of apps) {
+            const rules: any[] = app.props.configuration.ingress.ipSecurityRestrictions ?? [];
+            if (gateway.length === 0) {
+                must(app, "admit only the gateway subnet (no API Management subnet or declared gatewaySubnetPrefix found, so the allow-list cannot be evaluated)");
+                continue;
+            }
+            const wider = rules.filter((r) => r?.action === "Allow" && !gateway.some((g) => cidrWithin(r?.ipAddressRange, g))).map((r) => String(r?.ipAddressRange));
+            if (wider.length > 0) must(app, `admit only the gateway subnet ${gateway.join(", ")} (its allow-list also admits ${wider.join(", ")})`);
+        }
     },
 });
 
@@ -204,8 +250,9 @@ export const azureContainerAppsAppConfigureHealthProbes = resourcePolicy({
 export const azureContainerAppsAppDisallowLiteralSecrets = resourcePolicy({
     name: "azure-containerapps-app-disallow-literal-secrets",
     description:
-        "Every secret of a Container App is a Key Vault reference (keyVaultUrl and identity) with no literal value; a " +
-        "session pool, whose secrets can only be literal values, has none.",
+        "Every secret of a Container App is a Key Vault reference (keyVaultUrl and identity) with no literal value, and no container env var carries a " +
+        "credential in plain text (a name such as PASSWORD, SECRET, TOKEN, API_KEY, CONNECTION_STRING, or a value such as AccountKey=, a private key or a " +
+        "SAS signature); a session pool, whose secrets can only be literal values, has none.",
     controls: ["C6.3"],
     component: "workload",
     remediationSteps:
@@ -221,6 +268,15 @@ export const azureContainerAppsAppDisallowLiteralSecrets = resourcePolicy({
             const label = secret?.name ?? "(unnamed)";
             if (secret?.value !== undefined) must(`not hold a literal value for secret ${label}; reference Key Vault instead`);
             else if (!secret?.keyVaultUrl || !secret?.identity) must(`reference secret ${label} from Key Vault with its identity (keyVaultUrl and identity)`);
+        }
+        // A plaintext env var that looks like a credential bypasses the secret store (use secretRef instead).
+        for (const container of [...(props.template?.initContainers ?? []), ...(props.template?.containers ?? [])]) {
+            for (const env of container?.env ?? []) {
+                if (typeof env?.value !== "string" || env.value === "") continue;
+                if (credentialEnvName.test(env.name ?? "") || credentialEnvValue.test(env.value)) {
+                    must(`not carry a credential in plain text (container ${container.name ?? "(unnamed)"} env ${env.name ?? "(unnamed)"}); use secretRef to a Key Vault secret`);
+                }
+            }
         }
     },
 });

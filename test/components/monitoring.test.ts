@@ -1,3 +1,4 @@
+import { testPlacement } from "../helpers/placement";
 import { describe, expect, it } from "vitest";
 import { McpMonitoring, validateRetention } from "../../components/monitoring";
 import { mcpAnalyticsRules } from "../../components/monitoring/rules";
@@ -9,13 +10,7 @@ import { runUnderMocks } from "../../tools/offline/synthesize";
 import { ofType, single } from "../helpers/resources";
 
 const naming = createNaming({ project: "mcp-platform", stack: "test", tenantId: "t", location: "swedencentral", workload: "mcp" });
-const placement = {
-    resourceGroupName: "rg-mcp-test",
-    location: "swedencentral",
-    tags: { workload: "mcp", environment: "test", "data-classification": "confidential", owner: "team@contoso.com" },
-    naming,
-    subscriptionId: "00000000-0000-0000-0000-000000000001",
-};
+const placement = { ...testPlacement({ tenantId: "t", subscriptionId: "00000000-0000-0000-0000-000000000001" }), naming };
 const build = (protect = false) => runUnderMocks(() => new McpMonitoring("mon", { placement, retentionDays: 365, protect }));
 
 describe("McpMonitoring", () => {

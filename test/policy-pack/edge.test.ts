@@ -8,6 +8,7 @@ import {
     azureNetworkPublicIpEnableDdosProtection,
     azureNetworkWafPolicyConfigureClientIpRateLimit,
     azureNetworkWafPolicyConfigureManagedRuleSets,
+    azureNetworkWafPolicyEnableLogScrubbing,
     azureNetworkWafPolicyEnablePreventionMode,
     versionAtLeast,
 } from "../../policy-pack/policies/edge";
@@ -35,13 +36,28 @@ function gatewayInputs(): Record<string, any> {
         httpListeners: [{ name: "https", protocol: "Https", hostName: "mcp.contoso.com" }],
         sslCertificates: [{ name: "listener", keyVaultSecretId: "https://kv-mcp-dev-1234.vault.azure.net/secrets/edge-listener-tls" }],
         firewallPolicy: { id: "waf-id" },
+        backendHttpSettingsCollection: [{ name: "apim-https", protocol: "Https", port: 443 }],
+        probes: [{ name: "apim-status", protocol: "Https" }],
     };
 }
 const gateway = (inputs: Record<string, any> = gatewayInputs(), extra: Partial<PlannedResource> = {}) => planned(T.gateway, "agw", inputs, extra);
 
 function wafInputs(): Record<string, any> {
     return {
-        policySettings: { state: "Enabled", mode: "Prevention", requestBodyCheck: true, maxRequestBodySizeInKb: 1024 },
+        policySettings: {
+            state: "Enabled",
+            mode: "Prevention",
+            requestBodyCheck: true,
+            requestBodyEnforcement: true,
+            maxRequestBodySizeInKb: 1024,
+            logScrubbing: {
+                state: "Enabled",
+                scrubbingRules: [
+                    { matchVariable: "RequestHeaderNames", selector: "Authorization", selectorMatchOperator: "Equals", state: "Enabled" },
+                    { matchVariable: "RequestHeaderNames", selector: "Cookie", selectorMatchOperator: "Equals", state: "Enabled" },
+                ],
+            },
+        },
         managedRules: {
             managedRuleSets: [
                 { ruleSetType: "Microsoft_DefaultRuleSet", ruleSetVersion: "2.1" },
@@ -322,5 +338,40 @@ describe("azure-network-publicipaddress-enable-ddos-protection (C4.4, optional)"
     it("does not apply when the platform declares the control off, or there is no platform component", async () => {
         expect(await messages(policy, [platform(false), pip(undefined)])).toEqual([]);
         expect(await messages(policy, [pip(undefined)])).toEqual([]);
+    });
+});
+
+/** One violating case per way of weakening an edge value, beside the compliant fixtures above. */
+describe("edge values: each weaker value is rejected", () => {
+    const edited = <T,>(make: () => T, edit: (i: any) => void): T => {
+        const inputs = make();
+        edit(inputs);
+        return inputs;
+    };
+    it("accepts the compliant gateway and WAF policy under every edge policy", async () => {
+        for (const policy of [azureNetworkApplicationGatewayDisallowPlainHttp, azureNetworkWafPolicyEnablePreventionMode, azureNetworkWafPolicyConfigureManagedRuleSets, azureNetworkWafPolicyConfigureClientIpRateLimit, azureNetworkWafPolicyEnableLogScrubbing]) {
+            expect(await messages(policy, [gateway(), waf()])).toEqual([]);
+        }
+    });
+    it.each<[string, McpPolicy, () => PlannedResource, string]>([
+        ["a plain-HTTP backend setting", azureNetworkApplicationGatewayDisallowPlainHttp, () => gateway(edited(gatewayInputs, (i) => (i.backendHttpSettingsCollection[0].protocol = "Http"))), "reach its backend over HTTPS"],
+        ["a plain-HTTP health probe", azureNetworkApplicationGatewayDisallowPlainHttp, () => gateway(edited(gatewayInputs, (i) => (i.probes[0].protocol = "Http"))), "probe its backend over HTTPS"],
+        ["an unenforced body size", azureNetworkWafPolicyEnablePreventionMode, () => waf(edited(wafInputs, (i) => (i.policySettings.requestBodyEnforcement = false))), "enforce the request body size limit"],
+        ["a body limit beyond the cap", azureNetworkWafPolicyEnablePreventionMode, () => waf(edited(wafInputs, (i) => (i.policySettings.maxRequestBodySizeInKb = 2_000_000))), "at most 4096 KB"],
+        ["a disabled managed rule", azureNetworkWafPolicyConfigureManagedRuleSets, () => waf(edited(wafInputs, (i) => (i.managedRules.managedRuleSets[0].ruleGroupOverrides = [{ ruleGroupName: "SQLI", rules: [{ ruleId: "942100", state: "Disabled" }] }]))), "942100 off"],
+        ["a managed rule that only logs", azureNetworkWafPolicyConfigureManagedRuleSets, () => waf(edited(wafInputs, (i) => (i.managedRules.managedRuleSets[0].ruleGroupOverrides = [{ ruleGroupName: "RCE", rules: [{ ruleId: "932100", action: "Log" }] }]))), "932100 to Log"],
+        ["a whole rule group overridden without rules", azureNetworkWafPolicyConfigureManagedRuleSets, () => waf(edited(wafInputs, (i) => (i.managedRules.managedRuleSets[0].ruleGroupOverrides = [{ ruleGroupName: "XSS" }]))), "without naming its rules"],
+        ["an exclusion of every argument", azureNetworkWafPolicyConfigureManagedRuleSets, () => waf(edited(wafInputs, (i) => (i.managedRules.exclusions = [{ matchVariable: "RequestArgNames", selectorMatchOperator: "EqualsAny" }]))), "exclude named fields only"],
+        ["a custom Allow rule", azureNetworkWafPolicyConfigureManagedRuleSets, () => waf(edited(wafInputs, (i) => i.customRules.push({ name: "AllowAll", ruleType: "MatchRule", action: "Allow", state: "Enabled" }))), "allow requests past the managed rules"],
+        ["a hundredfold client-IP threshold", azureNetworkWafPolicyConfigureClientIpRateLimit, () => waf(edited(wafInputs, (i) => (i.customRules[0].rateLimitThreshold = 60000))), "at most 3000 requests per minute (got 60000)"],
+        ["a rate window the policy cannot evaluate", azureNetworkWafPolicyConfigureClientIpRateLimit, () => waf(edited(wafInputs, (i) => (i.customRules[0].rateLimitDuration = "OneHour"))), "an unknown window"],
+        ["log scrubbing off", azureNetworkWafPolicyEnableLogScrubbing, () => waf(edited(wafInputs, (i) => (i.policySettings.logScrubbing.state = "Disabled"))), "scrub its logs"],
+        ["the Authorization scrubbing rule disabled", azureNetworkWafPolicyEnableLogScrubbing, () => waf(edited(wafInputs, (i) => (i.policySettings.logScrubbing.scrubbingRules[0].state = "Disabled"))), "scrub the Authorization request header"],
+    ])("rejects %s", async (_what, policy, resource, expected) => {
+        expect(await messages(policy, [resource()])).toEqual([expect.stringContaining(expected)]);
+    });
+    it("counts a five-minute window per minute", async () => {
+        const fiveMinutes = waf(edited(wafInputs, (i) => Object.assign(i.customRules[0], { rateLimitDuration: "FiveMins", rateLimitThreshold: 10000 })));
+        expect(await messages(azureNetworkWafPolicyConfigureClientIpRateLimit, [fiveMinutes])).toEqual([]);
     });
 });

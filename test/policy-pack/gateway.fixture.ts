@@ -71,13 +71,23 @@ export function editedPolicy(edit: (inbound: XmlElement[]) => XmlElement[]): str
     return serialize({ ...root, children });
 }
 export const without = (name: string, pred: (e: XmlElement) => boolean = () => true) => (inbound: XmlElement[]) => inbound.filter((e) => !(e.name === name && pred(e)));
-export const compliant = () => [api, apiPolicy(serialize(buildApiPolicy(server))), ...fragments()];
+/**
+ * What the policies compare the API policy against: the server's API app and backend app (identifier
+ * URIs, audiences of the token validation and of the backend token) and the Content Safety account
+ * Prompt Shields calls.
+ */
+export const peers = (): PlannedResource[] => [
+    planned("azuread:index/application:Application", "docs-api", { identifierUris: [server.apiIdentifierUri] }),
+    planned("azuread:index/application:Application", "docs-backend", { identifierUris: [server.backendIdentifierUri] }),
+    planned("azure-native:cognitiveservices:Account", "cs", { kind: "ContentSafety", properties: { customSubDomainName: "cs" } }),
+];
+export const compliant = () => [api, apiPolicy(serialize(buildApiPolicy(server))), ...fragments(), ...peers()];
 export const messages = async (policy: Parameters<typeof violationsOf>[0], resources: PlannedResource[]) => (await violationsOf(policy, resources)).map((v) => v.message);
 
 /** The fragments with the one whose base id is `base` rewritten (as XML text) by `edit`. */
 export const fragmentsEdited = (base: string, edit: (xml: string) => string, s: FragmentSettings = settings): PlannedResource[] =>
     fragments(s).map((f) => (f.name === fragmentId("gw", base) ? { ...f, inputs: { ...f.inputs, value: edit(String(f.inputs.value)) } } : f));
-export const withFragments = (fs: PlannedResource[], policyXml = serialize(buildApiPolicy(server))) => [api, apiPolicy(policyXml), ...fs];
+export const withFragments = (fs: PlannedResource[], policyXml = serialize(buildApiPolicy(server))) => [api, apiPolicy(policyXml), ...fs, ...peers()];
 export const emptied = (base: string) => fragmentsEdited(base, () => "<fragment/>");
 /** The generated API policy with `edit` applied to its root's sections. */
 export const editedSections = (edit: (sections: XmlElement[]) => XmlElement[]) => {
@@ -103,3 +113,15 @@ export const apiPolicies = [
     azureApimanagementApiEnforceSecurityHeaders,
     azureApimanagementApiEnableAuditTrace,
 ];
+
+/** `xml` with `pattern` replaced; throws when the pattern is absent, so a weakening case can never pass by editing nothing. */
+export function replaced(xml: string, pattern: RegExp | string, replacement: string): string {
+    const after = xml.replace(pattern, replacement);
+    if (after === xml) throw new Error(`pattern ${String(pattern)} not found`);
+    return after;
+}
+/** The compliant stack with the API policy XML edited. */
+export const withPolicy = (pattern: RegExp | string, replacement: string) => withFragments(fragments(), replaced(serialize(buildApiPolicy(server)), pattern, replacement));
+/** The compliant stack with one fragment's XML edited. */
+export const withFragment = (base: string, pattern: RegExp | string, replacement: string) => withFragments(fragmentsEdited(base, (xml) => replaced(xml, pattern, replacement)));
+export const q = "&quot;";

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
+    azureApimanagementApiEnforceHttps,
     azureApimanagementDiagnosticDisableSensitiveLogging,
+    azureApimanagementDiagnosticEnableFullAuditSampling,
+    azureApimanagementNamedValueDisallowLiteralSecrets,
     azureApimanagementServiceDisableLegacyTls,
     azureApimanagementServiceEnableInternalVnet,
 } from "../../policy-pack/policies/gateway";
@@ -58,7 +61,7 @@ const service = (inputs: Record<string, any>) => planned("azure-native:apimanage
 describe("azure-apimanagement-service-disable-legacy-tls (C3.1)", () => {
     it("accepts the full TLS set the gateway sends", async () => {
         expect(await violationsOf(azureApimanagementServiceDisableLegacyTls, [service({ customProperties: gatewayCustomProperties("Premium") })])).toEqual([]);
-        expect(await violationsOf(azureApimanagementServiceDisableLegacyTls, [service({ customProperties: gatewayCustomProperties("PremiumV2") })])).toEqual([]);
+        expect(await violationsOf(azureApimanagementServiceDisableLegacyTls, [service({ sku: { name: "PremiumV2" }, customProperties: gatewayCustomProperties("PremiumV2") })])).toEqual([]);
     });
 
     it("rejects TLS 1.0 left on at the backend side", async () => {
@@ -92,5 +95,58 @@ describe("azure-apimanagement-service-enable-internal-vnet (C10.3, A2)", () => {
     });
     it("rejects a gateway with no VNet settings (unset)", async () => {
         expect(await violationsOf(azureApimanagementServiceEnableInternalVnet, [service({})])).toHaveLength(2);
+    });
+});
+
+describe("API Management values: each weaker value is rejected", () => {
+    const prefix = "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.";
+    const service = (custom: Record<string, string>, sku = "Premium") =>
+        planned("azure-native:apimanagement:ApiManagementService", "gw-service", { sku: { name: sku }, customProperties: { ...gatewayCustomProperties(sku as "Premium"), ...custom } });
+
+    it("rejects a legacy cipher suite switched on, or left to the default on a classic tier", async () => {
+        expect(await messages(azureApimanagementServiceDisableLegacyTls, [service({ [`${prefix}Ciphers.TLS_RSA_WITH_AES_128_CBC_SHA`]: "True" })])).toEqual([
+            expect.stringContaining("switch off the legacy cipher suites TLS_RSA_WITH_AES_128_CBC_SHA"),
+        ]);
+        const defaults = planned("azure-native:apimanagement:ApiManagementService", "gw-service", { sku: { name: "Premium" }, customProperties: gatewayCustomProperties("PremiumV2") });
+        expect(await messages(azureApimanagementServiceDisableLegacyTls, [defaults])).toEqual([expect.stringContaining("switch off the legacy cipher suites")]);
+        expect(await violationsOf(azureApimanagementServiceDisableLegacyTls, [service({}, "PremiumV2")])).toEqual([]);
+        expect(await messages(azureApimanagementServiceDisableLegacyTls, [service({ [`${prefix}Ciphers.TLS_RSA_WITH_AES_256_CBC_SHA`]: "True" }, "PremiumV2")])).toHaveLength(1);
+    });
+
+    const apiWith = (inputs: Record<string, unknown>) => planned("azure-native:apimanagement:Api", "gw-api", { protocols: ["https"], serviceUrl: "https://ca.example.com/mcp", ...inputs });
+    const backendWith = (inputs: Record<string, unknown>) =>
+        planned("azure-native:apimanagement:Backend", "gw-backend", { url: "https://ca.example.com/mcp", protocol: "http", tls: { validateCertificateChain: true, validateCertificateName: true }, ...inputs });
+    it("accepts HTTPS APIs and backends that validate certificates", async () => {
+        expect(await violationsOf(azureApimanagementApiEnforceHttps, [apiWith({}), backendWith({})])).toEqual([]);
+    });
+    it.each([
+        ["an API that also accepts http", apiWith({ protocols: ["http", "https"] }), "accept HTTPS only"],
+        ["an API without protocols", apiWith({ protocols: undefined }), "accept HTTPS only"],
+        ["an http serviceUrl", apiWith({ serviceUrl: "http://ca.example.com/mcp" }), "call its backend over HTTPS"],
+        ["an http backend", backendWith({ url: "http://ca.example.com/mcp" }), "call the backend over HTTPS"],
+        ["a backend without chain validation", backendWith({ tls: { validateCertificateChain: false, validateCertificateName: true } }), "certificate chain"],
+        ["a backend without name validation", backendWith({ tls: { validateCertificateChain: true, validateCertificateName: false } }), "certificate name"],
+    ])("rejects %s", async (_what, resource, expected) => {
+        expect(await messages(azureApimanagementApiEnforceHttps, [resource])).toEqual([expect.stringContaining(expected)]);
+    });
+
+    const namedValue = (inputs: Record<string, unknown>) => planned("azure-native:apimanagement:NamedValue", "gw-nv", inputs);
+    it("accepts a Key Vault secret reference and a plain setting", async () => {
+        expect(await violationsOf(azureApimanagementNamedValueDisallowLiteralSecrets, [namedValue({ displayName: "backend-key", secret: true, keyVault: { secretIdentifier: "https://kv.vault.azure.net/secrets/k" } })])).toEqual([]);
+        expect(await violationsOf(azureApimanagementNamedValueDisallowLiteralSecrets, [namedValue({ displayName: "region", secret: false, value: "swedencentral" })])).toEqual([]);
+    });
+    it.each([
+        ["a literal secret", namedValue({ displayName: "backend-key", secret: true, value: "s3cr3t" }), "not hold a literal value"],
+        ["a secret without a Key Vault reference", namedValue({ displayName: "backend-key", secret: true }), "reference secret backend-key from Key Vault"],
+        ["a credential not marked secret", namedValue({ displayName: "upstream-api-key", secret: false, value: "0123" }), "mark upstream-api-key secret"],
+    ])("rejects %s", async (_what, resource, expected) => {
+        expect(await messages(azureApimanagementNamedValueDisallowLiteralSecrets, [resource])).toEqual([expect.stringContaining(expected)]);
+    });
+
+    const diagnosticWith = (inputs: Record<string, unknown>) => planned("azure-native:apimanagement:Diagnostic", "gw-diagnostic", { ...gatewayDiagnosticSettings(), ...inputs });
+    it("accepts the gateway's diagnostic settings and rejects sampling below 100% or a verbosity that drops the audit trace", async () => {
+        expect(await violationsOf(azureApimanagementDiagnosticEnableFullAuditSampling, [diagnosticWith({})])).toEqual([]);
+        expect(await messages(azureApimanagementDiagnosticEnableFullAuditSampling, [diagnosticWith({ sampling: { samplingType: "fixed", percentage: 10 } })])).toEqual([expect.stringContaining("log every request")]);
+        expect(await messages(azureApimanagementDiagnosticEnableFullAuditSampling, [diagnosticWith({ verbosity: "error" })])).toEqual([expect.stringContaining("keep the information-level audit trace")]);
     });
 });

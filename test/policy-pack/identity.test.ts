@@ -189,10 +189,21 @@ describe("azuread-conditional-access-enforce-mfa (C2.4, A3)", () => {
             { propertyDependencies: { conditions: deps } },
         );
     const adminsCa = (inputs: Record<string, unknown> = {}) =>
-        ca("ca-admins", { conditions: { applications: { includedApplications: ["All"] }, users: { includedGroups: ["g"] } }, ...inputs }, [group.urn]);
+        ca("ca-admins", { conditions: { clientAppTypes: ["all"], applications: { includedApplications: ["All"] }, users: { includedGroups: ["g"] } }, ...inputs }, [group.urn]);
     const apisCa = (inputs: Record<string, unknown> = {}) =>
-        ca("ca-apis", { conditions: { applications: { includedApplications: ["c"] }, users: { includedUsers: ["All"] } }, ...inputs }, [api.urn]);
+        ca("ca-apis", { conditions: { clientAppTypes: ["all"], applications: { includedApplications: ["c"] }, users: { includedUsers: ["All"] } }, ...inputs }, [api.urn]);
     const stack = (...extra: PlannedResource[]) => [platform(true), group, api, ...extra];
+
+    it.each<[string, () => PlannedResource[], string]>([
+        ["a browser-only policy", () => stack(adminsCa({ conditions: { clientAppTypes: ["browser"], applications: { includedApplications: ["All"] }, users: { includedGroups: ["g"] } } }), apisCa()), "cover every client app type"],
+        ["a policy without client app types", () => stack(adminsCa({ conditions: { applications: { includedApplications: ["All"] }, users: { includedGroups: ["g"] } } }), apisCa()), "cover every client app type"],
+        ["a policy excluding the group it covers", () => stack(adminsCa({ conditions: { clientAppTypes: ["all"], applications: { includedApplications: ["All"] }, users: { includedGroups: ["g"], excludedGroups: ["g"] } } }), apisCa()), "users.excludedGroups g"],
+        ["a policy excluding all users", () => stack(adminsCa(), apisCa({ conditions: { clientAppTypes: ["all"], applications: { includedApplications: ["c"] }, users: { includedUsers: ["All"], excludedUsers: ["All"] } } })), "users.excludedUsers All"],
+        ["a policy excluding the app it covers", () => stack(adminsCa(), apisCa({ conditions: { clientAppTypes: ["all"], applications: { includedApplications: ["c"], excludedApplications: ["c"] }, users: { includedUsers: ["All"] } } })), "applications.excludedApplications c"],
+        ["a policy excluding guests", () => stack(adminsCa(), apisCa({ conditions: { clientAppTypes: ["all"], applications: { includedApplications: ["c"] }, users: { includedUsers: ["All"], excludeGuestsOrExternalUsers: { guestOrExternalUserTypes: "b2bCollaborationGuest" } } } })), "not exclude guests"],
+    ])("rejects %s (a weaker value than the platform's own policies)", async (_what, resources, expected) => {
+        expect(await messages(azureadConditionalAccessEnforceMfa, resources())).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));
+    });
 
     it("accepts enabled MFA policies covering the admin group and the API app", async () => {
         expect(await messages(azureadConditionalAccessEnforceMfa, stack(adminsCa(), apisCa()))).toEqual([]);

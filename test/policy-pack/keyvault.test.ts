@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+
+/** Expiry timestamps relative to now: the secret policy compares with the current date. */
+const inAMonth = Math.floor(Date.now() / 1000) + 30 * 86_400;
 import {
     azureKeyvaultKeyConfigureRotationPolicy,
     azureKeyvaultKeyEnforceHsmKeyType,
@@ -214,7 +217,7 @@ describe("azure-keyvault-secret-configure-expiry (C2.3, C6.3)", () => {
     const secret = (properties: Record<string, unknown>) => planned(T.secret, "secret", { properties });
 
     it("accepts a secret with an expiry and a content type", async () => {
-        expect(await violationsOf(azureKeyvaultSecretConfigureExpiry, [secret({ contentType: "text/plain", attributes: { expires: 1_900_000_000 } })])).toEqual([]);
+        expect(await violationsOf(azureKeyvaultSecretConfigureExpiry, [secret({ contentType: "text/plain", attributes: { expires: inAMonth } })])).toEqual([]);
     });
 
     it("rejects a secret without an expiry", async () => {
@@ -223,7 +226,7 @@ describe("azure-keyvault-secret-configure-expiry (C2.3, C6.3)", () => {
     });
 
     it("rejects a secret with a blank content type", async () => {
-        expect(await violationsOf(azureKeyvaultSecretConfigureExpiry, [secret({ contentType: " ", attributes: { expires: 1_900_000_000 } })])).toHaveLength(1);
+        expect(await violationsOf(azureKeyvaultSecretConfigureExpiry, [secret({ contentType: " ", attributes: { expires: inAMonth } })])).toHaveLength(1);
     });
 
     it("rejects a secret with neither (the unset case)", async () => {
@@ -286,5 +289,25 @@ describe("azure-keyvault-managedhsm-enable-managed-hsm (C6.1, optional)", () => 
     it("does not require a Managed HSM when the control is off or there is no platform", async () => {
         expect(await violationsOf(azureKeyvaultManagedHsmEnableManagedHsm, [platform(false)])).toEqual([]);
         expect(await violationsOf(azureKeyvaultManagedHsmEnableManagedHsm, [])).toEqual([]);
+    });
+});
+
+/** One violating case per way of weakening a Key Vault value. */
+describe("Key Vault values: each weaker value is rejected", () => {
+    it.each<[string, Record<string, unknown>, string]>([
+        ["RSA-HSM 2048", { kty: "RSA-HSM", keySize: 2048 }, "at least 3072 bits"],
+        ["EC-HSM P-256", { kty: "EC-HSM", curveName: "P-256", keySize: undefined }, "curve P-384"],
+        ["a software RSA key", { kty: "RSA" }, "be an HSM key"],
+        ["a symmetric key", { kty: "oct" }, "be an HSM key"],
+        ["an exportable key", { attributes: { exportable: true } }, "not be exportable"],
+        ["a key with a release policy", { releasePolicy: { contentType: "application/json; charset=utf-8", data: "e30" } }, "carry no release policy"],
+    ])("rejects %s", async (_what, change, expected) => {
+        expect((await violationsOf(azureKeyvaultKeyEnforceHsmKeyType, [key(change)])).map((v) => v.message)).toEqual([expect.stringContaining(expected)]);
+    });
+
+    it("rejects a secret valid for more than a year from now, and accepts one within", async () => {
+        const secret = (expires: number) => planned(T.secret, "secret", { properties: { contentType: "text/plain", attributes: { expires } } });
+        expect((await violationsOf(azureKeyvaultSecretConfigureExpiry, [secret(4_102_444_800)])).map((v) => v.message)).toEqual([expect.stringContaining("expire within 366 days")]);
+        expect(await violationsOf(azureKeyvaultSecretConfigureExpiry, [secret(Math.floor(Date.now() / 1000) + 300 * 86_400)])).toEqual([]);
     });
 });

@@ -18,7 +18,11 @@ import {
     hiddenInCondition,
     isInclude,
     messages,
+    peers,
     profilePlatform,
+    q,
+    withFragment,
+    withPolicy,
     settings,
     withFragments,
     without,
@@ -80,7 +84,7 @@ describe("azure-apimanagement-api-enable-prompt-shields (C1.3, C9.1)", () => {
     });
 
     it("rejects a screen hidden inside another condition", async () => {
-        expect(await violationsOf(policy, [api, hiddenInCondition("mcp-prompt-shields"), ...fragments()])).toHaveLength(1);
+        expect(await violationsOf(policy, [api, hiddenInCondition("mcp-prompt-shields"), ...fragments(), ...peers()])).toHaveLength(1);
     });
 
     it("rejects a Prompt Shields call authenticated with a key", async () => {
@@ -122,7 +126,7 @@ describe("azure-apimanagement-api-enforce-manifest-integrity (C9.2)", () => {
 
     it("rejects an API without a pinned approved digest", async () => {
         const unpinned = apiPolicy(editedPolicy(without("set-variable", (e) => e.attributes.name === "mcpManifestDigest")));
-        expect(await messages(policy, [api, unpinned, ...fragments()])).toEqual([expect.stringContaining("pin the approved tools/list digest as a literal sha256:<64 hex> value")]);
+        expect(await messages(policy, [api, unpinned, ...fragments(), ...peers()])).toEqual([expect.stringContaining("pin the approved tools/list digest as a literal sha256:<64 hex> value")]);
     });
 });
 
@@ -176,7 +180,7 @@ describe("azure-apimanagement-api-enable-audit-trace (C5.1, C10.4)", () => {
     });
 
     it("rejects an audit trace inside a condition", async () => {
-        expect(await violationsOf(policy, [api, hiddenInCondition("mcp-audit"), ...fragments()])).toHaveLength(1);
+        expect(await violationsOf(policy, [api, hiddenInCondition("mcp-audit"), ...fragments(), ...peers()])).toHaveLength(1);
     });
 
     it("rejects an audit trace emitted before token validation", async () => {
@@ -184,11 +188,34 @@ describe("azure-apimanagement-api-enable-audit-trace (C5.1, C10.4)", () => {
             const audit = inbound.find(isInclude("mcp-audit"))!;
             return [audit, ...inbound.filter((e) => e !== audit)];
         });
-        expect(await messages(policy, [api, apiPolicy(early), ...fragments()])).toEqual([expect.stringContaining("after token validation")]);
+        expect(await messages(policy, [api, apiPolicy(early), ...fragments(), ...peers()])).toEqual([expect.stringContaining("after token validation")]);
     });
 
     it("rejects an audit event that logs the request body", async () => {
         const verbose = fragmentsEdited("mcp-audit", (xml) => xml.replace("return e.ToString", 'e["args"] = context.Request.Body.As&lt;string&gt;(preserveContent: true);\nreturn e.ToString'));
         expect(await messages(policy, withFragments(verbose))).toEqual([expect.stringContaining("keep the audit event minimal")]);
+    });
+});
+
+/** One violating case per way of weakening a value the content policies compare. */
+describe("MCP API content: every weaker value is rejected", () => {
+    const v = (name: string) => `context.Variables.GetValueOrDefault&lt;string&gt;(${q}${name}${q}, ${q}${q})`;
+    const cases: [string, (typeof azureApimanagementApiEnforceRequestValidation), ReturnType<typeof withPolicy>, string][] = [
+        ["a body check looser than the cap (only Content-Length bounded)", azureApimanagementApiEnforceRequestValidation, withFragment("mcp-envelope", /(GetByteCount\([^)]*\)\) &gt; )1048576/, "$11073741824"), "admit no request body above 4194304 bytes"],
+        ["a size check on the Content-Length header only", azureApimanagementApiEnforceRequestValidation, withFragment("mcp-envelope", /Encoding\.UTF8\.GetByteCount\([^)]*\)\)/, `long.Parse(context.Request.Headers.GetValueOrDefault(${q}Content-Length${q}, ${q}0${q}))`), "measure the request body itself"],
+        ["a wildcard Origin", azureApimanagementApiEnforceRequestValidation, withFragment("mcp-origin", /new string\[\] \{[^}]*\}/, `new string[] { ${q}*${q} }`), "no wildcard"],
+        ["Prompt Shields on a foreign account", azureApimanagementApiEnablePromptShields, withFragment("mcp-prompt-shields", /<set-url>https:\/\/[^/]+\//, "<set-url>https://attacker.cognitiveservices.azure.com/"), "call the stack's own Content Safety account"],
+        ["Prompt Shields on a computed URL", azureApimanagementApiEnablePromptShields, withFragment("mcp-prompt-shields", /<set-url>[^<]+<\/set-url>/, `<set-url>@(${v("u")} + "/contentsafety/text:shieldPrompt")</set-url>`), "fails closed"],
+        ["a Prompt Shields token for another resource", azureApimanagementApiEnablePromptShields, withFragment("mcp-prompt-shields", 'resource="https://cognitiveservices.azure.com"', 'resource="https://management.azure.com"'), "request the Prompt Shields token for https://cognitiveservices.azure.com"],
+        ["an attack answered 200", azureApimanagementApiEnablePromptShields, withFragment("mcp-prompt-shields", /code="400"/g, 'code="200"'), "reject tools/call arguments Prompt Shields flags"],
+        ["a manifest compared with itself", azureApimanagementApiEnforceManifestIntegrity, withFragment("mcp-manifest-integrity", `!= ${v("mcpManifestDigest")}`, `!= ${v("mcpManifestActual")}`), "compare the computed tools/list digest with the pinned digest"],
+        ["a truncated pinned digest", azureApimanagementApiEnforceManifestIntegrity, withPolicy(/(name="mcpManifestDigest" value="sha256:)[0-9a-f]{64}"/, '$1abc"'), "pin the approved tools/list digest"],
+        ["LastError in an on-error header", azureApimanagementApiEnforceSecurityHeaders, withFragment("mcp-on-error", '<set-header name="Server" exists-action="delete"/>', '<set-header name="X-Error" exists-action="override"><value>@(context.LastError.Message)</value></set-header><set-header name="Server" exists-action="delete"/>'), "header X-Error reads context.LastError"],
+        ["HSTS of one day", azureApimanagementApiEnforceSecurityHeaders, withFragment("mcp-security-headers", /max-age=31536000/g, "max-age=86400"), "max-age of at least 31536000"],
+        ["X-Frame-Options SAMEORIGIN", azureApimanagementApiEnforceSecurityHeaders, withFragment("mcp-security-headers", /<value>DENY<\/value>/g, "<value>SAMEORIGIN</value>"), "x-frame-options: DENY"],
+        ["a cacheable response", azureApimanagementApiEnforceSecurityHeaders, withFragment("mcp-security-headers", /<value>no-store<\/value>/g, "<value>public</value>"), "cache-control: no-store"],
+    ];
+    it.each(cases)("rejects %s", async (_what, policy, resources, expected) => {
+        expect(await messages(policy, resources)).toEqual([expect.stringContaining(expected)]);
     });
 });

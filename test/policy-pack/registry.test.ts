@@ -125,3 +125,17 @@ describe("azure-defender-containers-enable-plan (C11.2, C12.4)", () => {
         expect(await violationsOf(policy, [])).toEqual([]);
     });
 });
+
+describe("registry values: each weaker value is rejected", () => {
+    it.each<[string, McpPolicy, (p: any) => void, string]>([
+        ["a Basic SKU", azureContainerregistryRegistryConfigurePremiumSku, (p) => (p.sku = { name: "Basic" }), "Premium"],
+        ["a network rule set that allows by default", azureContainerregistryRegistryDisablePublicNetworkAccess, (p) => (p.networkRuleSet = { defaultAction: "Allow" }), "deny by default in its network rule set"],
+        ["a network rule set with an IP rule", azureContainerregistryRegistryDisablePublicNetworkAccess, (p) => (p.networkRuleSet = { defaultAction: "Deny", ipRules: [{ action: "Allow", iPAddressOrRange: "203.0.113.0/24" }] }), "with no ipRules"],
+        ["a key pinned to one version", azureContainerregistryRegistryEnableCmkEncryption, (p) => (p.encryption.keyVaultProperties.keyIdentifier += "/0123456789abcdef0123456789abcdef"), "versionless"],
+    ])("rejects %s", async (_what, policy, change, expected) => {
+        expect(await messages(policy, change)).toEqual([expect.stringContaining(expected)]);
+    });
+    it("accepts a network rule set that denies by default", async () => {
+        expect(await messages(azureContainerregistryRegistryDisablePublicNetworkAccess, (p: any) => (p.networkRuleSet = { defaultAction: "Deny" }))).toEqual([]);
+    });
+});

@@ -7,6 +7,7 @@ import {
     azureContainerAppsAppEnforceDigestImage,
     azureContainerAppsAppEnforcePlatformRegistry,
     azureContainerAppsAppEnforceUserAssignedIdentity,
+    azureContainerAppsAppEnforceGatewayIngress,
 } from "../../policy-pack/policies/workload";
 import type { PlannedResource } from "../../tools/offline/types";
 import { violationsOf } from "../helpers/policy";
@@ -220,5 +221,46 @@ describe("azure-containerapps-app-disallow-literal-secrets (C6.3)", () => {
     });
     it("rejects a session pool with secrets", async () => {
         expect(await messages(policy, [pool({ secrets: [{ name: "s", value: "v" }] })])).toHaveLength(1);
+    });
+});
+
+describe("azure-containerapps-app-enforce-gateway-ingress (C10.3, A2, A1)", () => {
+    const policy = azureContainerAppsAppEnforceGatewayIngress;
+    const subnet = planned("azure-native:network:Subnet", "snet-gateway", { addressPrefix: "10.40.1.0/24" });
+    const apim = planned("azure-native:apimanagement:ApiManagementService", "apim", { virtualNetworkType: "Internal" }, { propertyDependencies: { virtualNetworkConfiguration: [subnet.urn] } });
+    const range = (r: string) => app((a) => (a.configuration.ingress.ipSecurityRestrictions[0].ipAddressRange = r));
+    it("accepts an allow-list of the API Management subnet (or a part of it)", async () => {
+        expect(await messages(policy, [app(), subnet, apim])).toEqual([]);
+        expect(await messages(policy, [range("10.40.1.16/28"), subnet, apim])).toEqual([]);
+    });
+    it.each([
+        ["every private range", "10.0.0.0/8"],
+        ["a neighbouring subnet", "10.40.2.0/24"],
+        ["a range that contains the gateway subnet", "10.40.0.0/16"],
+        ["an unparseable range", "gateway"],
+    ])("rejects %s", async (_what, r) => {
+        expect(await messages(policy, [range(r), subnet, apim])).toEqual([expect.stringContaining("admit only the gateway subnet 10.40.1.0/24")]);
+    });
+    it("fails closed when the gateway subnet cannot be determined, and uses the declared prefix when there is one", async () => {
+        expect(await messages(policy, [app()])).toEqual([expect.stringContaining("cannot be evaluated")]);
+        const platform = planned("mcp:platform:McpPlatform", "platform", { gatewaySubnetPrefix: "10.40.1.0/24" }, { custom: false });
+        expect(await messages(policy, [app(), platform])).toEqual([]);
+    });
+});
+
+describe("azure-containerapps-app-disallow-literal-secrets: plaintext credentials in env", () => {
+    const policy = azureContainerAppsAppDisallowLiteralSecrets;
+    const withEnv = (env: Record<string, string>) => app((a) => (a.template.containers[0].env = [env]));
+    it("accepts plain settings and secret references", async () => {
+        expect(await messages(policy, [withEnv({ name: "MCP_DATA_KEY_ID", value: "https://kv.vault.azure.net/keys/docs-data" })])).toEqual([]);
+        expect(await messages(policy, [withEnv({ name: "DB_PASSWORD", secretRef: "token" })])).toEqual([]);
+    });
+    it.each([
+        ["a password", { name: "DB_PASSWORD", value: "hunter2" }],
+        ["an API key", { name: "UPSTREAM_API_KEY", value: "0123456789" }],
+        ["a connection string with a key", { name: "STORAGE", value: "DefaultEndpointsProtocol=https;AccountName=x;AccountKey=abc==" }],
+        ["a SAS URL", { name: "BLOB", value: "https://x.blob.core.windows.net/c?sv=2024&sig=abc" }],
+    ])("rejects %s", async (_what, env) => {
+        expect(await messages(policy, [withEnv(env)])).toEqual([expect.stringContaining("not carry a credential in plain text")]);
     });
 });
