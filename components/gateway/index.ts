@@ -239,6 +239,7 @@ export class McpGateway extends pulumi.ComponentResource {
                             publicBaseUrl: args.publicBaseUrl,
                             rateLimits: server.rateLimits,
                             fragmentIdPrefix: name,
+                            gatewaySku: args.sku,
                         }),
                     ),
                 );

@@ -8,7 +8,13 @@ import { fragment } from "./settings";
  * and header removal (C8.4, C1.4), and the on-error answers without internals.
  */
 
-/** Streams responses (SSE) except tools/list, which the manifest check must read whole (C4.3 timeout). */
+/**
+ * Streams responses (SSE) except tools/list, which the manifest check must read whole (C4.3 timeout).
+ * A streamed tools/list answer is buffered too: it is one JSON-RPC response, and a server ends the
+ * POST's stream once it has answered (MCP Streamable HTTP), so buffering costs one answer's size.
+ * `timeout` bounds only the wait for response headers (Learn, forward-request): a server that keeps
+ * a tools/list stream open holds that request until the gateway's own limits, never other traffic.
+ */
 export const forwardFragment = fragment(
     "mcp-forward",
     "Forwards to the backend with a header timeout; buffers only tools/list responses so SSE streams flow.",
