@@ -59,7 +59,7 @@ export function resolvePlatformConfig(project: string, stack: string, configMap:
 
     const key = (k: string) => `${project}:${k}`;
     problems.push(...checkAddressSpace(key("addressSpace"), config.addressSpace));
-    const requests = subnetRequests({ sandbox: features.dynamicSessions });
+    const requests = subnetRequests({ sandbox: features.dynamicSessions, firewall: features.egressFirewall });
     const carved = problems.length === 0 ? carveSubnets(config.addressSpace, requests) : undefined;
     if (problems.length === 0 && !carved) {
         problems.push(
@@ -68,6 +68,7 @@ export function resolvePlatformConfig(project: string, stack: string, configMap:
         );
     }
     problems.push(...checkServers(key("servers"), config.servers));
+    problems.push(...checkServerEgress(key("servers"), config.servers, features.egressFirewall));
     problems.push(...checkClientApps(key("clientApps"), config.clientApps, config.servers));
     if (config.profile === "prod") {
         if (gateway.sku === "Developer") {
@@ -174,6 +175,22 @@ function checkServers(key: string, servers: McpServerConfig[]): string[] {
         }
     });
     return problems;
+}
+
+/**
+ * Declared egress needs the egress firewall (C10.3, A2): without it the NSGs deny Internet outbound
+ * and nothing would enforce the list, so the entry would be a promise the platform cannot keep.
+ */
+function checkServerEgress(key: string, servers: McpServerConfig[], firewall: boolean): string[] {
+    if (firewall) return [];
+    return servers.flatMap((server, i) =>
+        server.egress.length === 0
+            ? []
+            : [
+                  `${key}[${i}].egress: got ${JSON.stringify(server.egress.map((e) => `${e.host}:${e.port}`))}, expected none because ` +
+                      `features.egressFirewall is off — turn it on (only the firewall can allow named hosts) or remove the entries`,
+              ],
+    );
 }
 
 function checkClientApps(key: string, clients: ClientAppConfig[], servers: McpServerConfig[]): string[] {

@@ -37,6 +37,7 @@ export const profiles: Record<ProfileName, ProfileDefaults> = {
             dynamicSessions: false,
             defenderForContainers: false,
             vnetFlowLogs: false,
+            egressFirewall: false,
         },
         featureReasons: {
             ddosProtection: "dev profile: a DDoS Network Protection plan bills per month per plan; the WAF and its per-IP rate rule still apply",
@@ -45,6 +46,9 @@ export const profiles: Record<ProfileName, ProfileDefaults> = {
             dynamicSessions: "no code-executing tools are configured; every tool runs in its own limited container",
             defenderForContainers: "dev profile: Defender for Containers bills per vCore; enable it on the subscription used for prod",
             vnetFlowLogs: "dev profile: flow logs need a storage account and Traffic Analytics cost; NSG diagnostics still go to the workspace",
+            egressFirewall:
+                "dev profile: Azure Firewall Standard bills about 900 USD a month; every MCP tier's NSG still denies Internet outbound, " +
+                "so no server may declare egress in dev",
         },
         gateway: {
             sku: "Developer",
@@ -71,6 +75,7 @@ export const profiles: Record<ProfileName, ProfileDefaults> = {
             dynamicSessions: false,
             defenderForContainers: true,
             vnetFlowLogs: true,
+            egressFirewall: true,
         },
         featureReasons: {
             managedHsm: managedHsmReason,

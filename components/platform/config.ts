@@ -6,6 +6,7 @@ import type { McpIdentityClientAppArgs, McpIdentityServerArgs } from "../identit
 import type { ConditionalAccessState } from "../identity/conditionalAccess";
 import type { ClientKind } from "../identity/clientPresets";
 import type { SubnetTier } from "../network/layout";
+import type { EgressDestination } from "../firewall/rules";
 import type { SandboxLimits } from "../runtime/sandbox";
 import type { McpWorkloadServer } from "../workload";
 
@@ -19,6 +20,8 @@ export interface McpPlatformServer
         Pick<McpGatewayServerArgs, "tools" | "manifestDigest" | "rateLimits"> {
     /** Client application ids allowed besides the platform's own client apps (M3). */
     readonly allowedClientAppIds: readonly string[];
+    /** Hosts and ports the server may call through the egress firewall (C10.3, A2); none by default. */
+    readonly egress: readonly EgressDestination[];
 }
 
 export interface McpPlatformClientApp extends McpIdentityClientAppArgs {

@@ -87,6 +87,10 @@ export class McpPlatform extends pulumi.ComponentResource {
                 managedHsmZone: config.features.managedHsm,
                 gatewaySku: config.gateway.sku,
                 protectStatefulResources: config.protectStatefulResources,
+                // Each server's declared hosts; stacks/config.ts rejects egress without the firewall.
+                egressFirewall: config.features.egressFirewall
+                    ? { servers: config.servers.map((s) => ({ name: s.name, egress: s.egress })), zones: config.edge.zones }
+                    : undefined,
             },
             { parent: this },
         );

@@ -22,7 +22,8 @@ export function plannedNames(config: McpPlatformConfig): PlannedName[] {
     const stackKey = `${config.project}:workload`;
     const fixed = (kind: ResourceKind, qualifier?: string): PlannedName => ({ kind, qualifier, key: stackKey });
     const { features } = config;
-    const tiers = (Object.keys(config.subnets) as SubnetTier[]).filter((t) => config.subnets[t] !== undefined);
+    // The firewall's subnet has Azure's fixed name (AzureFirewallSubnet) and no NSG.
+    const tiers = (Object.keys(config.subnets) as SubnetTier[]).filter((t) => config.subnets[t] !== undefined && t !== "firewall");
     const names: PlannedName[] = [
         fixed("resourceGroup"),
         fixed("logAnalytics"),
@@ -46,6 +47,7 @@ export function plannedNames(config: McpPlatformConfig): PlannedName[] {
         fixed("entraGroup", "admins"),
     ];
     if (features.ddosProtection) names.push(fixed("ddosPlan"));
+    if (features.egressFirewall) names.push(fixed("azureFirewall"), fixed("firewallPolicy"), fixed("publicIp", "firewall"), fixed("routeTable", "egress"));
     if (features.vnetFlowLogs) names.push(fixed("flowLog", "vnet"), fixed("storageAccount", "flowlogs"), fixed("managedIdentity", "flowlogs"));
     if (features.managedHsm) names.push(fixed("managedHsm"), fixed("privateEndpoint", "hsm-managedhsm"));
     if (features.dynamicSessions) names.push(fixed("containerAppsEnvironment", "sandbox"), fixed("sessionPool"), fixed("managedIdentity", "sandbox"));

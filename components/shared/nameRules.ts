@@ -56,6 +56,9 @@ export const nameRules = {
     wafPolicy: network(1, 80),
     virtualNetworkLink: network(1, 80, "parent"),
     flowLog: network(1, 80, "parent"),
+    azureFirewall: network(1, 80),
+    firewallPolicy: network(1, 80),
+    routeTable: network(1, 80),
     keyVault: {
         min: 3,
         max: 24,

@@ -31,6 +31,9 @@ export const abbreviations = {
     actionGroup: "ag",
     virtualNetworkLink: "vnl",
     flowLog: "fl",
+    azureFirewall: "afw",
+    firewallPolicy: "afwp",
+    routeTable: "rt",
     // Entra ID objects have no CAF abbreviation; these keep their display names in the same shape.
     entraApplication: "app",
     entraGroup: "grp",

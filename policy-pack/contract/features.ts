@@ -46,6 +46,13 @@ export const platformFeatures = {
         strengthens: [],
         why: "VNet flow logs need a storage account and Traffic Analytics cost: `features.vnetFlowLogs` (prod on); NSG diagnostics go to the workspace on every stack.",
     },
+    egressFirewall: {
+        carries: [],
+        strengthens: ["C10.3", "A2"],
+        why:
+            "Azure Firewall Standard bills about USD 912 a month: `features.egressFirewall` (prod on) allows each server's declared hosts; " +
+            "every MCP tier's NSG denies Internet outbound on every stack, and no server may declare egress without the firewall.",
+    },
 } as const satisfies Record<string, FeatureDefinition>;
 
 export type FeatureName = keyof typeof platformFeatures;

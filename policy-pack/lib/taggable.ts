@@ -7,6 +7,7 @@
 export const untaggableTypes = new Set<string>([
     "azure-native:network:Subnet",
     "azure-native:network:SecurityRule",
+    "azure-native:network:FirewallPolicyRuleCollectionGroup",
     "azure-native:network:PrivateDnsZoneGroup",
     "azure-native:privatedns:PrivateRecordSet",
     "azure-native:privatedns:RecordSet",

@@ -143,6 +143,19 @@ export const armResourceTypes: Record<string, ArmTypeSpec> = {
         provisioningState: "Succeeded",
     })),
     "azure-native:network:NetworkSecurityGroup": inGroup("networkSecurityGroupName", "Microsoft.Network/networkSecurityGroups"),
+    // Egress firewall (components/firewall): the private address the runtime route points at, in AzureFirewallSubnet.
+    "azure-native:network:AzureFirewall": inGroup("azureFirewallName", "Microsoft.Network/azureFirewalls", (inputs, _name, _id, cloud) => ({
+        ipConfigurations: (inputs.ipConfigurations ?? []).map((c: Record<string, any>) => ({ ...c, privateIPAddress: cloud.allocatePrivateIp(c.subnet?.id) })),
+        provisioningState: "Succeeded",
+    })),
+    "azure-native:network:FirewallPolicy": inGroup("firewallPolicyName", "Microsoft.Network/firewallPolicies"),
+    "azure-native:network:FirewallPolicyRuleCollectionGroup": childOf(
+        "firewallPolicyName",
+        "Microsoft.Network/firewallPolicies",
+        "ruleCollectionGroupName",
+        "ruleCollectionGroups",
+    ),
+    "azure-native:network:RouteTable": inGroup("routeTableName", "Microsoft.Network/routeTables"),
     "azure-native:network:DdosProtectionPlan": inGroup("ddosProtectionPlanName", "Microsoft.Network/ddosProtectionPlans"),
     "azure-native:network:FlowLog": childOf("networkWatcherName", "Microsoft.Network/networkWatchers", "flowLogName", "flowLogs"),
     "azure-native:privatedns:PrivateZone": inGroup("privateZoneName", "Microsoft.Network/privateDnsZones"),
