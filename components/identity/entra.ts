@@ -1,3 +1,4 @@
+import { assertUniqueNames } from "../shared/invariants";
 import { v5 as uuidv5 } from "uuid";
 
 /**
@@ -136,11 +137,8 @@ export function validateIdentityArgs(
     clients: readonly { name: string }[],
     requiredScope: string,
 ): void {
-    const duplicate = (names: string[]) => names.find((n, i) => names.indexOf(n) !== i);
-    const server = duplicate(servers.map((s) => s.name));
-    if (server) throw new Error(`servers: got "${server}" twice, expected unique server names`);
-    const client = duplicate(clients.map((c) => c.name));
-    if (client) throw new Error(`clientApps: got "${client}" twice, expected unique client app names`);
+    assertUniqueNames("servers", servers.map((s) => s.name), "server names");
+    assertUniqueNames("clientApps", clients.map((c) => c.name), "client app names");
     for (const s of servers) {
         if (getRoleValues(s.tools).includes(requiredScope)) {
             throw new Error(

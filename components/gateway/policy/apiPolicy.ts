@@ -1,3 +1,4 @@
+import { assertAllowedClients } from "../../shared/invariants";
 import { reject, rpcCodes, securityEvents, str, vars, when } from "./expressions";
 import { fragmentId, fragmentIds } from "./fragments";
 import { el, XmlElement } from "./xml";
@@ -64,8 +65,8 @@ function scopeOf(input: ServerPolicyInput): string {
 
 /** Checks that would otherwise produce a policy API Management rejects or one that admits nobody. */
 export function validateServerPolicyInput(input: ServerPolicyInput): void {
+    assertAllowedClients(input.server, input.clientApplicationIds);
     const problems: string[] = [];
-    if (input.clientApplicationIds.length === 0) problems.push("clientApplicationIds: got none, expected at least one allowed client app (validate-azure-ad-token requires one)");
     if (input.appRoleValues.length === 0) problems.push("appRoleValues: got none, expected the server's app roles");
     for (const [tool, role] of Object.entries(input.tools)) {
         if (/[;=]/.test(tool) || /[;=]/.test(role)) problems.push(`tools.${tool}: got "${role}", expected names without ';' or '='`);
