@@ -1,5 +1,5 @@
 import { AlertSeverity, AttackTactic, EntityMappingType } from "@pulumi/azure-native/types/enums/securityinsights";
-import { securityEvents } from "../../../policy-pack/contract/events";
+import { SecurityEventName, securityEvents } from "../../../policy-pack/contract/events";
 import { gatewayRule } from "./builder";
 import { account, clientApp, ip, kqlString, server } from "./entities";
 import { AnalyticsRule, RuleContext } from "./types";
@@ -206,3 +206,23 @@ export function gatewayRules(context: RuleContext): AnalyticsRule[] {
         callVolumeAnomaly,
     ];
 }
+
+/**
+ * Security events the gateway emits that no analytics rule reads, and why: each is an ordinary
+ * refusal of a misbehaving or misconfigured client that the gateway already answered, with no
+ * attack signal on its own; they stay in ApiManagementGatewayLogs for hunting and for the incident
+ * timelines of the rules above. The KQL test fails when the gateway emits an event that is neither
+ * read by a rule nor listed here.
+ */
+export const eventsWithoutRule: Readonly<Partial<Record<SecurityEventName, string>>> = {
+    [securityEvents.claimMissing]: "A signed-in caller without the scope or app role: a missing assignment far more often than an attack; the caller is known and refused.",
+    [securityEvents.clientNotAllowed]: "A client app outside the server's allow-list: a valid token for a known tenant app, refused; review in hunting when a new app appears.",
+    [securityEvents.protocolVersionRejected]: "An outdated or future MCP client revision: a compatibility event, not an attack.",
+    [securityEvents.headerBodyMismatch]: "A client whose Mcp-Method header contradicts its body: a client bug or a probe, refused before authorisation matters.",
+    [securityEvents.envelopeRejected]: "Malformed or oversized requests: the WAF rule mcp-waf-block-spike covers floods of them at the edge.",
+    [securityEvents.originRejected]: "A browser page from another origin (DNS rebinding, C1.1): refused; the user behind it is not identified.",
+    [securityEvents.sessionUnknown]: "An expired or unknown session id: the normal end of a session; hijacking shows as mcp-session-binding-violation.",
+    [securityEvents.sessionMalformed]: "A session id of the wrong shape: a client bug or a probe, refused.",
+    [securityEvents.toolForbidden]: "A tools/call for a tool the caller's role lacks: refused; repeated attempts also hit the rate limits (mcp-rate-limit-abuse).",
+    [securityEvents.contentSafetyUnavailable]: "Content Safety unreachable: an availability event for Azure Monitor alerts, not a Sentinel detection (fail-closed in prod).",
+};
