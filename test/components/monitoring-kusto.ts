@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import * as path from "node:path";
 import { KustoType, TableSchema } from "./monitoring-tables";
 
 /**
@@ -7,7 +8,8 @@ import { KustoType, TableSchema } from "./monitoring-tables";
  * a query is parsed and semantically analysed, and every error or warning is reported with its
  * code. Test-only (the library is a devDependency).
  */
-const require = createRequire(import.meta.url);
+// Resolved from the repository root (tests run there); import.meta is unavailable in the CommonJS type-check.
+const require = createRequire(path.join(process.cwd(), "package.json"));
 require("@kusto/language-service-next/bridge.min.js");
 require("@kusto/language-service-next/Kusto.Language.Bridge.min.js");
 // The bridge defines the `Kusto` namespace on the global object (Bridge.NET output).
