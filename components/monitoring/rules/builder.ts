@@ -13,7 +13,9 @@ import { AnalyticsRule } from "./types";
 export const ingestionDelayMarginMinutes = 10;
 
 /** What a rule states once; the builder derives `query`, `tables`, `events` and `lookback`. */
-export type RuleSpec = Omit<AnalyticsRule, "query" | "tables" | "events" | "lookback"> & {
+export type RuleSpec = Omit<AnalyticsRule, "query" | "tables" | "events" | "lookback" | "threshold"> & {
+    /** Alert when more rows than this come back; default 0 (per-entity thresholds live in the KQL). */
+    readonly threshold?: number;
     /** The rule's own KQL stages after the head, each starting with `|`. */
     readonly stages: readonly string[];
     /** `let` statements placed before the head (values the stack declares, as datatables). */
@@ -55,5 +57,5 @@ function build(spec: RuleSpec, tables: readonly string[], events: SecurityEventN
         ...(spec.lets ?? []),
     ];
     const { stages: _stages, lets: _lets, baseline: _baseline, ...rule } = spec;
-    return { ...rule, query: [...lets, ...head, ...stages].join("\n"), tables: [...tables], events, lookback };
+    return { ...rule, threshold: spec.threshold ?? 0, query: [...lets, ...head, ...stages].join("\n"), tables: [...tables], events, lookback };
 }

@@ -51,7 +51,6 @@ export function egressDenied(context: RuleContext): AnalyticsRule {
             "| join kind=leftanti declaredEgress on Server, $left.Destination == $right.Host, $left.DestinationPort == $right.Port",
         ],
         frequency: "PT10M",
-        threshold: 0,
         grouping: {
             window: "PT12H",
             by: [EntityMappingType.DNS, EntityMappingType.IP],

@@ -41,7 +41,6 @@ export const keyVaultAccessDenied: AnalyticsRule = tableRule({
         "| where Denied >= 5",
     ],
     frequency: "PT15M",
-    threshold: 0,
     grouping: { window: "PT3H", why: "Probing or a broken assignment repeats every run until fixed: one incident per caller and vault for three hours." },
     entities: keyVaultCaller,
     customDetails: { Denied: "Denied", Operations: "Operations", ClientAppId: "ClientAppId" },
@@ -64,7 +63,6 @@ export const keyVaultPurgeAttempt: AnalyticsRule = tableRule({
         "| summarize Attempts = count(), Items = make_set(Id, 20), Results = make_set(HttpStatusCode, 5) by CallerObjectId, ClientAppId, CallerIpAddress, _ResourceId",
     ],
     frequency: "PT5M",
-    threshold: 0,
     grouping: { window: "PT6H", why: "A destruction attempt usually sweeps several items in a row: one incident per caller and vault for six hours." },
     entities: keyVaultCaller,
     customDetails: { Attempts: "Attempts", Items: "Items", ClientAppId: "ClientAppId" },
@@ -87,7 +85,6 @@ export const wafBlockSpike: AnalyticsRule = tableRule({
         "| where Blocked >= 100",
     ],
     frequency: "PT15M",
-    threshold: 0,
     grouping: { window: "PT1H", why: "A scan from one address runs for minutes to an hour: one incident per address and host per hour." },
     entities: [
         { type: EntityMappingType.IP, fields: { Address: "ClientIp" } },
