@@ -3,7 +3,7 @@ import { buildApiPolicy, ServerPolicyInput } from "../../components/gateway/poli
 import { buildFragments, fragmentIds } from "../../components/gateway/policy/fragments";
 import { FragmentSettings } from "../../components/gateway/policy/settings";
 import { findAll, textOf, XmlElement } from "../../components/gateway/policy/xml";
-import { AnalyticsRule, mcpAnalyticsRules } from "../../components/monitoring/rules";
+import { AnalyticsRule, analyticsRulesFor, mcpAnalyticsRules } from "../../components/monitoring/rules";
 import { kqlTimespan } from "../../components/monitoring/rules/durations";
 import { entityIdentifiers } from "../../components/monitoring/rules/entityReference";
 import { audienceOrIssuerMismatch, discoveryChallengeDetail, eventsWithoutRule, tokenFailuresFromOneSource } from "../../components/monitoring/rules/gateway";
@@ -125,6 +125,10 @@ describe("the analytics rules, read by the Kusto language service against Learn'
         it("names at least one entity, so incidents group by who or what", () => {
             expect(rule.entities.length).toBeGreaterThan(0);
         });
+    });
+
+    it("binds as cleanly for a stack that declares no servers and no egress", () => {
+        for (const rule of analyticsRulesFor({ servers: [], egressFirewall: { runtimeCidrs: ["10.0.4.0/23"] } })) expect(checkRule(rule), rule.id).toEqual([]);
     });
 
     it("gives every table a Learn table-reference source", () => {

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { McpMonitoring, validateRetention } from "../../components/monitoring";
 import { analyticsRulesFor, egressDetectionId, mcpAnalyticsRules, RuleContext } from "../../components/monitoring/rules";
 import { isoMinutes, ruleGuid, validateRule } from "../../components/monitoring/scheduledRule";
+import { isoDuration, kqlTimespan } from "../../components/monitoring/rules/durations";
+import { gatewayRule, tableRule } from "../../components/monitoring/rules/builder";
 import { armTypeOf, diagnosticCategories } from "../../components/shared/diagnostics";
 import { createNaming } from "../../components/shared/naming";
 import { requiredEgressDetection, requiredMcpDetections } from "../../policy-pack/policies/monitoring";
@@ -119,6 +121,24 @@ describe("monitoring helpers", () => {
         ["5m", undefined],
     ])("reads the ISO duration %s as %s minutes", (duration, minutes) => {
         expect(isoMinutes(duration)).toBe(minutes);
+    });
+
+    it("converts durations between ISO 8601 and KQL", () => {
+        expect([isoDuration(20), isoDuration(90), isoDuration(1440), isoDuration(1500)]).toEqual(["PT20M", "PT1H30M", "P1D", "P1DT1H"]);
+        expect([kqlTimespan("PT10M"), kqlTimespan("PT1H"), kqlTimespan("P14D")]).toEqual(["10m", "1h", "14d"]);
+        expect(() => kqlTimespan("10m")).toThrow(/expected an ISO 8601 duration/);
+        expect(() => isoDuration(0)).toThrow(/positive whole number/);
+    });
+
+    it("builds the head once: time window, ingestion-time de-duplication, tables and events", () => {
+        const base = { id: "mcp-x", title: "x", description: "x", controls: ["C5.2"], severity: "Low" as const, tactics: ["Impact" as const], frequency: "PT5M", grouping: { window: "PT1H", why: "x" }, entities: [] };
+        const rule = gatewayRule({ ...base, events: ["mcp.auth.token_rejected"], stages: ["| take 1"] });
+        expect(rule).toMatchObject({ tables: ["ApiManagementGatewayLogs"], events: ["mcp.auth.token_rejected"], lookback: "PT15M", threshold: 0 });
+        expect(rule.query.split("\n").slice(0, 2)).toEqual(["ApiManagementGatewayLogs", "| where TimeGenerated > ago(15m) and ingestion_time() > ago(5m)"]);
+        const union = tableRule({ ...base, tables: ["A", "B"], stages: [] });
+        expect(union.query).toBe("union (A | where TimeGenerated > ago(15m) and ingestion_time() > ago(5m)), (B | where TimeGenerated > ago(15m) and ingestion_time() > ago(5m))");
+        expect(() => tableRule({ ...base, tables: [], stages: [] })).toThrow(/expected at least one table/);
+        expect(() => gatewayRule({ ...base, events: [], stages: [] })).toThrow(/at least one security event/);
     });
 
     it("rejects a rule that looks back less than it runs, or runs too often", () => {
