@@ -4,7 +4,6 @@ import { platformRules } from "./platform";
 import { AnalyticsRule, RuleContext } from "./types";
 
 export * from "./types";
-export { gatewayRule, tableRule, ingestionDelayMarginMinutes } from "./builder";
 export { egressDetectionId } from "./egress";
 
 /**
