@@ -71,7 +71,17 @@ export class McpPlatform extends pulumi.ComponentResource {
         // --- monitoring (MON: workspace, Sentinel, analytics and automation rules) ---
         const monitoring = new McpMonitoring(
             `${name}-monitoring`,
-            { placement, retentionDays: config.monitoring.retentionDays, protect: config.protectStatefulResources },
+            {
+                placement,
+                retentionDays: config.monitoring.retentionDays,
+                protect: config.protectStatefulResources,
+                // What the detections need to name servers: their images (manifest drift) and declared egress
+                // (mcp-egress-denied, only with the firewall; Container Apps share the runtime subnet's addresses).
+                context: {
+                    servers: config.servers.map((s) => ({ name: s.name, image: s.image, egress: s.egress })),
+                    egressFirewall: config.features.egressFirewall && config.subnets.runtime ? { runtimeCidrs: [config.subnets.runtime] } : undefined,
+                },
+            },
             { parent: this },
         );
         // --- network (NET: VNet, subnets, NSGs, private DNS zones, DDoS plan) ---
