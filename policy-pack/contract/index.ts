@@ -7,3 +7,4 @@ export * from "./revisions";
 export * from "./events";
 export * from "./declaration";
 export * from "./features";
+export * from "./detections";

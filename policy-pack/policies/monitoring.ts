@@ -35,28 +35,9 @@ export const diagnosticsCapableTypes: readonly string[] = [
     "azure-native:storage:StorageAccount",
 ];
 
-/**
- * The analytics rules each MCP platform workspace must run, by stable id: a rule counts when its
- * display name starts with `<id>:` (components/monitoring/rules keeps the same ids).
- */
-export const requiredMcpDetections = [
-    "mcp-token-failures-one-source",
-    "mcp-token-audience-mismatch",
-    "mcp-session-binding-violation",
-    "mcp-rate-limit-abuse",
-    "mcp-prompt-attack",
-    "mcp-tool-manifest-drift",
-    "mcp-call-volume-anomaly",
-    "mcp-keyvault-access-denied",
-    "mcp-keyvault-purge-attempt",
-    "mcp-waf-block-spike",
-] as const;
-
-/**
- * The denied-egress detection (C10.3, A2), required on every workspace of a stack that deploys an
- * Azure Firewall: the firewall's deny logs are its input (components/monitoring/rules/egress.ts).
- */
-export const requiredEgressDetection = "mcp-egress-denied";
+import { requiredEgressDetection, requiredMcpDetections } from "../contract/detections";
+// The required detection ids live in the contract; re-exported for the pack's own users.
+export { requiredEgressDetection, requiredMcpDetections } from "../contract/detections";
 
 /** The egress firewall's type token: its presence makes the denied-egress detection mandatory. */
 export const firewallType = "azure-native:network:AzureFirewall";

@@ -1,3 +1,4 @@
+import { requiredEgressDetection } from "../../../policy-pack/contract/detections";
 import { AlertSeverity, AttackTactic, EntityMappingType } from "@pulumi/azure-native/types/enums/securityinsights";
 import { tableRule } from "./builder";
 import { kqlString, server } from "./entities";
@@ -13,7 +14,7 @@ import { AnalyticsRule, RuleContext } from "./types";
  * did NOT declare it (host and port): those are the candidates whose tools tried to reach an
  * undeclared host; a server that declared the destination on that port is ruled out.
  */
-export const egressDetectionId = "mcp-egress-denied";
+export const egressDetectionId = requiredEgressDetection;
 
 export function egressDenied(context: RuleContext): AnalyticsRule {
     const cidrs = context.egressFirewall?.runtimeCidrs ?? [];
