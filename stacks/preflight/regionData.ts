@@ -128,7 +128,7 @@ const contentSafetyRegions = [
 /** Every region-dependent service and feature the platform deploys, keyed by a stable id. */
 export const regionFacts = {
     apiManagementClassic: {
-        thing: "API Management Developer and Premium (classic) tiers",
+        thing: "the API Management classic tier (Developer, Premium)",
         regions: "allRegions",
         status: "unverified",
         source: "https://learn.microsoft.com/azure/api-management/api-management-region-availability",
@@ -151,7 +151,7 @@ export const regionFacts = {
             "as temporarily unavailable for new instances (capacity), which a deploy would hit but this list does not model",
     },
     apiManagementZones: {
-        thing: "API Management Premium availability zones",
+        thing: "API Management Premium with availability zones",
         // "in regions where the API Management tier is available and the region supports availability zones".
         regions: zoneRegions,
         status: "verified",
@@ -182,7 +182,7 @@ export const regionFacts = {
         note: productsByRegion,
     },
     applicationGatewayZones: {
-        thing: "Application Gateway WAF_v2 availability zones",
+        thing: "Application Gateway WAF_v2 with availability zones",
         // "in all of the Azure regions that support availability zones".
         regions: zoneRegions,
         status: "verified",
@@ -190,7 +190,7 @@ export const regionFacts = {
         checked: checkedOn,
     },
     containerAppsEnvironment: {
-        thing: "Container Apps environments (workload profiles)",
+        thing: "a Container Apps environment with workload profiles",
         regions: "allRegions",
         status: "unverified",
         source: "https://learn.microsoft.com/azure/reliability/reliability-container-apps",
@@ -243,8 +243,16 @@ export const regionFacts = {
         checked: checkedOn,
         note: productsByRegion,
     },
+    managedHsm: {
+        thing: "Key Vault Managed HSM",
+        regions: "allRegions",
+        status: "unverified",
+        source: "https://learn.microsoft.com/azure/key-vault/managed-hsm/overview",
+        checked: checkedOn,
+        note: "Managed HSM is offered in fewer regions than Key Vault, but no Learn region list was found; not checked",
+    },
     logAnalytics: {
-        thing: "Log Analytics workspaces",
+        thing: "Log Analytics",
         regions: "allRegions",
         status: "unverified",
         source: "https://learn.microsoft.com/azure/reliability/reliability-monitor-logs",
@@ -286,7 +294,7 @@ export const regionFacts = {
         note: "The platform enables it as a subscription-scope pricing (Microsoft.Security/pricings, no location); the support matrix was not read for region limits",
     },
     vnetFlowLogs: {
-        thing: "VNet flow logs (Network Watcher)",
+        thing: "VNet flow logging (Network Watcher)",
         regions: "allRegions",
         status: "unverified",
         source: "https://learn.microsoft.com/azure/network-watcher/vnet-flow-logs-overview",

@@ -18,6 +18,7 @@ export interface RegionCheckInput {
         readonly ddosProtection: boolean;
         readonly dynamicSessions: boolean;
         readonly defenderForContainers: boolean;
+        readonly managedHsm: boolean;
         readonly vnetFlowLogs: boolean;
     };
 }
@@ -62,6 +63,7 @@ export const regionRequirements: readonly RegionRequirement[] = [
     // The registry follows runtime.zoneRedundant (components/platform/index.ts).
     { fact: "containerRegistryZoneRedundancy", uses: (c) => c.runtime.zoneRedundant, key: "runtime.zoneRedundant", got: withLocation(() => true), fix: "set runtime.zoneRedundant to false" },
     { fact: "keyVaultPremium", uses: () => true, key: "location" },
+    { fact: "managedHsm", uses: (c) => c.features.managedHsm, key: "location", fix: "turn off features.managedHsm" },
     { fact: "logAnalytics", uses: () => true, key: "location" },
     { fact: "sentinel", uses: () => true, key: "location" },
     { fact: "ddosProtectionPlan", uses: (c) => c.features.ddosProtection, key: "location", fix: "turn off features.ddosProtection" },
