@@ -81,7 +81,8 @@ const preferredExamples = ["swedencentral", "westeurope", "northeurope", "eastus
 export function checkRegion(input: RegionCheckInput): string[] {
     const key = (k: string) => `${input.project}:${k}`;
     const location = input.location;
-    const region = azureRegions[location];
+    // Own keys only: "constructor" is a valid-looking name and an inherited property.
+    const region = Object.hasOwn(azureRegions, location) ? azureRegions[location] : undefined;
     if (!region) {
         return [
             `${key("location")}: got ${JSON.stringify(location)}, expected an Azure region's programmatic name ` +
@@ -113,7 +114,7 @@ export function unverifiedRegionFacts(input: RegionCheckInput): { id: RegionFact
 
 /** 3–6 alternatives: same area first, then the preferred ones, then the list's order. */
 function pickExamples(area: RegionArea, regions: readonly string[]): string[] {
-    const usable = regions.filter((r) => azureRegions[r] && !azureRegions[r].restricted);
+    const usable = regions.filter((r) => Object.hasOwn(azureRegions, r) && !azureRegions[r].restricted);
     const ordered = [
         ...preferredExamples.filter((r) => usable.includes(r) && azureRegions[r].area === area),
         ...usable.filter((r) => azureRegions[r].area === area),

@@ -120,6 +120,10 @@ describe("region availability: optional features and always-on services", () => 
         expect(problems).toEqual([expect.stringMatching(/^mcp-platform:location: got "westus9", expected an Azure region's programmatic name \(westus, westus2, westus3, .*\) — pick one from https:\/\/learn\.microsoft\.com\//)]);
     });
 
+    it("rejects a name that is an inherited object property, not a region", () => {
+        expect(checkRegion(variant(dev, { location: "constructor" }))).toEqual([expect.stringMatching(/^mcp-platform:location: got "constructor", expected an Azure region's programmatic name/)]);
+    });
+
     it("lists 3 to 6 alternatives, each a region that has the thing", () => {
         const cases: RegionCheckInput[] = [
             variant(dev, { gateway: { ...dev.gateway, sku: "PremiumV2" } }),
