@@ -301,6 +301,14 @@ export const regionFacts = {
         checked: checkedOn,
         note: "No region list found on Learn for VNet flow logs; Network Watcher is created per region with the VNet",
     },
+    azureFirewall: {
+        thing: "Azure Firewall Standard with a firewall policy (features.egressFirewall)",
+        regions: "allRegions",
+        status: "unverified",
+        source: "https://learn.microsoft.com/azure/reliability/reliability-firewall",
+        checked: checkedOn,
+        note: `No region list found on Learn for Azure Firewall Standard; ${productsByRegion}`,
+    },
 } as const satisfies Record<string, RegionFact>;
 
 export type RegionFactId = keyof typeof regionFacts;

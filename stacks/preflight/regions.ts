@@ -20,6 +20,7 @@ export interface RegionCheckInput {
         readonly defenderForContainers: boolean;
         readonly managedHsm: boolean;
         readonly vnetFlowLogs: boolean;
+        readonly egressFirewall: boolean;
     };
 }
 
@@ -69,6 +70,7 @@ export const regionRequirements: readonly RegionRequirement[] = [
     { fact: "ddosProtectionPlan", uses: (c) => c.features.ddosProtection, key: "location", fix: "turn off features.ddosProtection" },
     { fact: "defenderForContainers", uses: (c) => c.features.defenderForContainers, key: "location", fix: "turn off features.defenderForContainers" },
     { fact: "vnetFlowLogs", uses: (c) => c.features.vnetFlowLogs, key: "location", fix: "turn off features.vnetFlowLogs" },
+    { fact: "azureFirewall", uses: (c) => c.features.egressFirewall, key: "location", fix: "turn off features.egressFirewall (declared egress then needs another region)" },
 ];
 
 /** Alternatives shown first when nothing closer fits: regions most of the platform's services cover. */

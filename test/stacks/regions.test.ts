@@ -175,6 +175,7 @@ describe("region facts: the data file", () => {
         ddosProtectionPlan: "DDoS Network Protection plan (features.ddosProtection)",
         defenderForContainers: "Defender for Containers (features.defenderForContainers)",
         vnetFlowLogs: "VNet flow logs (features.vnetFlowLogs)",
+        azureFirewall: "Azure Firewall (features.egressFirewall)",
     } as const;
     // Features that do not depend on the region, and why.
     const notRegional: Partial<Record<FeatureName, string>> = { conditionalAccess: "Entra ID Conditional Access is tenant-wide, not deployed in a region" };
