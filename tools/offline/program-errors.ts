@@ -71,6 +71,7 @@ export function describeProgramFailure(options: {
     readonly errorLocation?: string;
     readonly program: string;
     readonly abandoned: readonly { label: string; at?: string }[];
+    readonly unknownInvokes?: readonly string[];
     readonly hint?: string;
 }): string {
     const lines: string[] = [];
@@ -82,6 +83,9 @@ export function describeProgramFailure(options: {
                 `(an input's apply or promise failed), so the plan would be partial:`,
         );
         for (const a of options.abandoned) lines.push(`  - ${a.label}${a.at ? ` (registered at ${a.at})` : ""}`);
+    }
+    if (options.unknownInvokes && options.unknownInvokes.length > 0) {
+        lines.push(`invokes without an offline answer (the mock answered each with a marked placeholder): ${options.unknownInvokes.join(", ")}`);
     }
     if (options.hint) lines.push(`hint: ${options.hint}`);
     return lines.join("\n");

@@ -29,6 +29,8 @@ export interface Synthesis {
     /** The program's entry point, as the language host loads it. */
     readonly main: string;
     readonly resources: PlannedResource[];
+    /** Invokes answered with a placeholder (no offline answer): the report lists them. */
+    readonly unknownInvokes: readonly string[];
     readonly cloud: MockCloud;
 }
 
@@ -63,6 +65,7 @@ export async function synthesize(options: SynthesizeOptions): Promise<Synthesis>
             errorLocation: formatLocation(errorLocation),
             program: relativeMain,
             abandoned: abandoned.map((a) => ({ label: `${a.type} ${a.name}`, at: formatLocation(programFrame(a.stack, cwd)) })),
+            unknownInvokes: cloud.unknownInvokes,
             hint: error ? sdkMismatchHint(error, (pkg) => installedVersion(cwd, pkg)) : undefined,
         });
         throw new ProgramError(message, error, captured.size, abandoned.map((a) => `${a.type} ${a.name}`), errorLocation);
@@ -74,7 +77,15 @@ export async function synthesize(options: SynthesizeOptions): Promise<Synthesis>
             0,
         );
     }
-    return { project: files.project, stack: options.stack, stackFile: files.stackFile, main: files.main, resources: [...captured.values()], cloud };
+    return {
+        project: files.project,
+        stack: options.stack,
+        stackFile: files.stackFile,
+        main: files.main,
+        resources: [...captured.values()],
+        unknownInvokes: [...cloud.unknownInvokes],
+        cloud,
+    };
 }
 
 interface ProgramRun {
@@ -95,7 +106,7 @@ async function runProgram(
 ): Promise<ProgramRun> {
     const cloud = new MockCloud({ project, stack });
     const captured = new Map<string, PlannedResource>();
-    const tracker = new RegistrationTracker(captured);
+    const tracker = new RegistrationTracker(captured, cwd);
     const errors: Error[] = [];
     const onRejection = (reason: unknown) => errors.push(asError(reason));
 
@@ -134,7 +145,10 @@ async function runProgram(
 class RegistrationTracker {
     private readonly pending = new Map<string, RegistrationStart[]>();
 
-    constructor(private readonly captured: Map<string, PlannedResource>) {}
+    constructor(
+        private readonly captured: Map<string, PlannedResource>,
+        private readonly cwd?: string,
+    ) {}
 
     started(start: RegistrationStart): void {
         const key = `${start.type}\u0000${start.name}`;
@@ -143,9 +157,9 @@ class RegistrationTracker {
 
     completed(request: RegistrationRequest): void {
         const key = `${request.type}\u0000${request.name}`;
-        const list = this.pending.get(key);
-        if (list && list.length > 0) list.shift();
-        this.captured.set(request.urn, toPlannedResource(request));
+        const start = this.pending.get(key)?.shift();
+        const source = start && this.cwd ? programFrame(start.stack, this.cwd) : undefined;
+        this.captured.set(request.urn, { ...toPlannedResource(request), ...(source ? { source } : {}) });
     }
 
     abandoned(): RegistrationStart[] {

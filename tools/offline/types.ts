@@ -23,6 +23,8 @@ export interface PlannedResource {
     readonly outputs?: Record<string, any>;
     /** Where `inputs` holds secret values: every report masks them (policies see them, as under the engine). */
     readonly secretPaths?: readonly SecretPath[];
+    /** The program line whose constructor call registered the resource (absolute file), when the stack showed it. */
+    readonly source?: { readonly file: string; readonly line: number };
 }
 
 export interface Violation {
