@@ -76,7 +76,8 @@ export function describeProgramFailure(options: {
 }): string {
     const lines: string[] = [];
     const where = options.errorLocation ? ` at ${options.errorLocation}` : ` in ${options.program}`;
-    if (options.error) lines.push(`the program failed${where}: ${options.error.message}`);
+    // Node appends the "Require stack:" (every module on the way); the location above says where.
+    if (options.error) lines.push(`the program failed${where}: ${options.error.message.split("\nRequire stack:")[0]}`);
     if (options.abandoned.length > 0) {
         lines.push(
             `${options.abandoned.length} ${options.abandoned.length === 1 ? "registration was" : "registrations were"} started and never completed ` +

@@ -84,10 +84,10 @@ export function renderOptionalControlsOff(off: readonly OptionalControlOff[]): s
 /** The verdict line: counts labelled, so "resources" never silently means "registrations". */
 export function renderVerdict(summary: PlanSummary): string {
     return (
-        `${summary.verdict === "compliant" ? "✓ compliant" : "✗ non-compliant"}: ${summary.resources} resources in ${summary.components} components ` +
-        `(${summary.registrations} registrations, all completed), ` +
+        `${summary.verdict === "compliant" ? "✓ compliant" : "✗ non-compliant"}: ${summary.resources} resources in ${summary.components} components, ` +
         `${summary.policies} policies, ${summary.mandatory} mandatory and ${summary.advisory} advisory violations, ` +
-        `${summary.exemptions} ${summary.exemptions === 1 ? "exemption" : "exemptions"} (${summary.seconds.toFixed(2)} s)`
+        `${summary.exemptions} ${summary.exemptions === 1 ? "exemption" : "exemptions"} ` +
+        `(${summary.registrations} registrations = resources + components, all completed; ${summary.seconds.toFixed(2)} s)`
     );
 }
 

@@ -21,6 +21,8 @@ const runtimeState = require("@pulumi/pulumi/runtime/state") as { getStore: () =
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export const sdkVersion: string = sdkPackage.version;
+/** Taken before the patch below replaces it, so the shape check sees the SDK's own function. */
+const sdkRegisterResource = runtimeResource.registerResource;
 
 /** The SDK versions this adapter was written and tested against (major 3, the 3.2xx line). */
 const testedMajor = 3;
@@ -39,8 +41,8 @@ export class SdkAssumptionError extends Error {
 export function brokenSdkAssumptions(): string[] {
     const broken: string[] = [];
     if (Number(sdkVersion.split(".")[0]) !== testedMajor) broken.push(`major version ${sdkVersion.split(".")[0]} (adapter written for ${testedMajor}.x)`);
-    if (typeof runtimeResource.registerResource !== "function") broken.push("runtime/resource no longer exports registerResource");
-    else if (runtimeResource.registerResource.length < 10) broken.push(`runtime/resource registerResource takes ${runtimeResource.registerResource.length} parameters (expected ≥ 10: res, parent, t, name, custom, …)`);
+    if (typeof sdkRegisterResource !== "function") broken.push("runtime/resource no longer exports registerResource");
+    else if (sdkRegisterResource.length < 10) broken.push(`runtime/resource registerResource takes ${sdkRegisterResource.length} parameters (expected ≥ 10: res, parent, t, name, custom, …)`);
     if (typeof runtimeSettings.waitForRPCs !== "function") broken.push("runtime/settings no longer exports waitForRPCs");
     if (typeof runtimeState.getStore !== "function") broken.push("runtime/state no longer exports getStore");
     if (typeof pulumi.runtime.specialSigKey !== "string" || typeof pulumi.runtime.specialSecretSig !== "string") broken.push("runtime.specialSigKey / specialSecretSig (the secret wrapper's signature) are gone");
@@ -105,7 +107,7 @@ let startPatched = false;
 export function listenToRegistrations(next: RegistrationListener): void {
     listener = next;
     if (!startPatched) {
-        const original = runtimeResource.registerResource;
+        const original = sdkRegisterResource;
         runtimeResource.registerResource = function (this: unknown, ...args: any[]) {
             const [, , type, name, custom] = args;
             listener?.started({ type, name, custom: custom === true, stack: shortStack() });

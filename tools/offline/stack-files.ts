@@ -34,14 +34,14 @@ interface ConfigDeclaration {
 export function readStackFiles(cwd: string, stack: string, configFile?: string): StackFiles {
     const projectFile = path.join(cwd, "Pulumi.yaml");
     if (!existsSync(projectFile)) throw new StackFileError(`${projectFile} not found: --program must point at a Pulumi project`);
-    const project = parseYaml(readFileSync(projectFile, "utf8")) ?? {};
+    const project = readYaml(projectFile) ?? {};
     const projectName: string = project.name;
     const stackDir = path.join(cwd, project.stackConfigDir ?? "");
     const stackFile = configFile ? path.resolve(configFile) : path.join(stackDir, `Pulumi.${stack}.yaml`);
     if (!existsSync(stackFile)) {
         throw new StackFileError(`stack "${stack}": ${path.relative(process.cwd(), stackFile) || stackFile} not found (create it with \`pulumi stack init ${stack}\`)`);
     }
-    const stackDoc = parseYaml(readFileSync(stackFile, "utf8")) ?? {};
+    const stackDoc = readYaml(stackFile) ?? {};
 
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
@@ -69,6 +69,19 @@ export function readStackFiles(cwd: string, stack: string, configFile?: string):
     }
     const main = path.resolve(cwd, project.main ?? ".");
     return { project: projectName, main, config, secretKeys, stackFile };
+}
+
+/** Parses a YAML file; a syntax error names the file, line and column (the parser alone names no file). */
+function readYaml(file: string): any {
+    try {
+        return parseYaml(readFileSync(file, "utf8"));
+    } catch (err) {
+        const linePos = (err as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+        const where = linePos ? `${linePos.line}:${linePos.col}` : "";
+        const shown = path.relative(process.cwd(), file) || file;
+        const reason = (err as Error).message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+        throw new StackFileError(`${shown}${where ? `:${where}` : ""}: invalid YAML: ${reason}`);
+    }
 }
 
 function namespaced(project: string, key: string): string {

@@ -277,9 +277,9 @@ export async function runUnderMocks(
  * the program runs, unless asked for (a failed run is repeated with them, MCP_PLAN_STACKS=1 forces them).
  */
 async function withPromiseStacks<T>(stacks: boolean, run: () => Promise<T>): Promise<T> {
-    if (stacks || process.env.MCP_PLAN_STACKS === "1") return run();
     const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
+    // With stacks: deep enough to get past the loader's own frames (tsx adds about a dozen) to the program's.
+    Error.stackTraceLimit = stacks || process.env.MCP_PLAN_STACKS === "1" ? Math.max(limit, 64) : 0;
     try {
         return await run();
     } finally {
