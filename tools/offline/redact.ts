@@ -3,8 +3,8 @@ import { PlannedResource, SecretPath } from "./types";
 /**
  * Nothing secret in plain text: policies see secret inputs unwrapped (as under the engine), every
  * report masks them. Two layers: each secret input is replaced by `secretPlaceholder` where the
- * SDK marked it (like `pulumi preview`, a property that holds a secret anywhere is secret as a
- * whole: the SDK lifts secretness to the top-level input), and any string inside a secret that
+ * SDK marked it (an input whose value is an Output holding a secret is secret as a whole, as
+ * `pulumi preview` shows it: the SDK lifts secretness to that input), and any string inside a secret that
  * surfaces elsewhere (a policy message quoting it) is cut out of every string written. Strings the
  * plan also shows in the clear (names, types, other inputs) are not what made the property secret
  * and stay readable.

@@ -262,7 +262,7 @@ export async function runUnderMocks(
     const stack = options.stack ?? "test";
     const captured = new Map<string, PlannedResource>();
     await pulumi.runtime.setMocks(new MockCloud({ project, stack }), project, stack, false, mockOrganization);
-    listenToRegistrations(new RegistrationTracker(captured));
+    listenToRegistrations(new RegistrationTracker(captured, repositoryRoot));
     pulumi.runtime.setAllConfig(options.config ?? {}, []);
     await withPromiseStacks(false, async () => {
         build();
