@@ -52,11 +52,24 @@ export const armResourceTypes: Record<string, ArmTypeSpec> = {
         const ip = cloud.allocatePrivateIp(inputs.subnet?.id);
         return { customDnsConfigs: [{ ipAddresses: [ip] }], provisioningState: "Succeeded" };
     }),
+    // Azure fills each zone config's record sets (the A record it registered for the endpoint);
+    // programs export `privateDnsZoneConfigs[0].recordSets[0].fqdn`.
     "azure-native:network:PrivateDnsZoneGroup": childOf(
         "privateEndpointName",
         "Microsoft.Network/privateEndpoints",
         "privateDnsZoneGroupName",
         "privateDnsZoneGroups",
+        (inputs, _name, _id, cloud) => ({
+            privateDnsZoneConfigs: (inputs.privateDnsZoneConfigs ?? []).map((config: Record<string, any>) => {
+                const zone = String(config.privateDnsZoneId ?? "").split("/").pop() ?? "";
+                return {
+                    ...config,
+                    recordSets: [
+                        { recordSetName: inputs.privateEndpointName, recordType: "A", fqdn: `${inputs.privateEndpointName}.${zone}`, ipAddresses: [cloud.allocatePrivateIp(undefined)], ttl: 10 },
+                    ],
+                };
+            }),
+        }),
     ),
     // Container Apps (components/runtime, components/workload): the environment's generated domain
     // and internal load balancer address, the apps' FQDNs under it, the session pools' endpoints.
@@ -142,7 +155,10 @@ export const armResourceTypes: Record<string, ArmTypeSpec> = {
         "virtualNetworkLinks",
     ),
     "azure-native:storage:StorageAccount": inGroup("accountName", "Microsoft.Storage/storageAccounts", (_inputs, name) => ({
-        primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/` },
+        // Every endpoint Azure returns: programs read `primaryEndpoints.web` (static websites) and `.dfs`.
+        primaryEndpoints: Object.fromEntries(
+            ["blob", "dfs", "file", "queue", "table", "web"].map((kind) => [kind, `https://${name}.${kind === "web" ? "z6.web" : kind}.core.windows.net/`]),
+        ),
         provisioningState: "Succeeded",
     })),
     // Key Vault (components/keyvault): the URIs consumers reference; a secret's value is never echoed.
