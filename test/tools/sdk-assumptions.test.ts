@@ -1,3 +1,5 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as resources from "@pulumi/azure-native/resources";
 import { describe, expect, it } from "vitest";
 import { brokenSdkAssumptions, pulumiTypeOf, SdkAssumptionError, sdkVersion } from "../../tools/offline/sdk";
 import { runUnderMocks } from "../../tools/offline/synthesize";
@@ -17,8 +19,6 @@ describe(`Pulumi SDK internals the offline plan relies on (@pulumi/pulumi ${sdkV
     });
 
     it("still sees what the engine sees: parent, protect, dependencies, secrets and the registering line", async () => {
-        const pulumi = await import("@pulumi/pulumi");
-        const resources = await import("@pulumi/azure-native/resources");
         const registered = await runUnderMocks(() => {
             const parent = new pulumi.ComponentResource("test:index:Parent", "parent");
             const group = new resources.ResourceGroup("rg", { location: "westeurope", tags: { token: pulumi.secret("s3cr3t-value") } }, { parent, protect: true });

@@ -1,4 +1,15 @@
-import type { MockCloud } from "./mock-cloud";
+/**
+ * What a type spec may ask of the mock cloud. Declared here (the mock cloud implements it) so the
+ * specs and the cloud do not import each other.
+ */
+export interface ArmContext {
+    readonly subscriptionId: string;
+    readonly tenantId: string;
+    guid(seed: string): string;
+    resourceGroupId(inputs: Record<string, any>): string;
+    allocatePrivateIp(subnetId: string | undefined): string;
+    lookup(id: string | undefined): Record<string, any> | undefined;
+}
 
 /**
  * How the mock cloud names and answers each Azure resource type the program uses: which input is
@@ -7,8 +18,8 @@ import type { MockCloud } from "./mock-cloud";
  */
 export interface ArmTypeSpec {
     readonly nameInput: string;
-    readonly id: (inputs: Record<string, any>, azureName: string, cloud: MockCloud) => string;
-    readonly outputs?: (inputs: Record<string, any>, azureName: string, id: string, cloud: MockCloud) => Record<string, any>;
+    readonly id: (inputs: Record<string, any>, azureName: string, cloud: ArmContext) => string;
+    readonly outputs?: (inputs: Record<string, any>, azureName: string, id: string, cloud: ArmContext) => Record<string, any>;
 }
 
 /** A resource directly under a resource group: `<rg>/providers/<providerType>/<name>`. */
@@ -244,12 +255,12 @@ export const armResourceTypes: Record<string, ArmTypeSpec> = {
 };
 
 /** `<adjective><noun>-<8 hex>.<region>.azurecontainerapps.io`, the shape Azure generates, stable per name. */
-function containerAppsDomain(cloud: MockCloud, name: string, location: string | undefined): string {
+function containerAppsDomain(cloud: ArmContext, name: string, location: string | undefined): string {
     const words = ["happyhill", "bluesky", "calmriver", "greenfield", "proudwave", "kindstone"];
     const hash = cloud.guid(`cae/${name}`).replace(/-/g, "");
     return `${words[parseInt(hash.slice(0, 2), 16) % words.length]}-${hash.slice(2, 10)}.${location ?? "swedencentral"}.azurecontainerapps.io`;
 }
 
-function environmentDomain(cloud: MockCloud, environmentId: string | undefined, location: string | undefined): string {
+function environmentDomain(cloud: ArmContext, environmentId: string | undefined, location: string | undefined): string {
     return cloud.lookup(environmentId)?.defaultDomain ?? `unknown-environment.${location ?? "swedencentral"}.azurecontainerapps.io`;
 }

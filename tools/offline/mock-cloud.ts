@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { v5 as uuidv5 } from "uuid";
 import { hostAddress } from "../../components/network/cidr";
-import { armResourceTypes, ArmTypeSpec } from "./arm-types";
+import { ArmContext, armResourceTypes, ArmTypeSpec } from "./arm-types";
 import { answerInvoke, InvokeContext } from "./mock-invokes";
 
 /**
@@ -19,7 +19,7 @@ export interface MockCloudOptions {
 
 const namespace = "0b8e5c1e-55e5-4a55-8f6b-9e4fdc0b7a10";
 
-export class MockCloud implements pulumi.runtime.Mocks, InvokeContext {
+export class MockCloud implements pulumi.runtime.Mocks, ArmContext, InvokeContext {
     readonly subscriptionId: string;
     readonly tenantId: string;
     /** Outputs by Azure resource id, so a child can find its parent (a subnet's prefix, a vault's URI). */
