@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { PolicyConfigSchema } from "@pulumi/policy";
 
 /**
@@ -9,6 +10,9 @@ export interface Exemption {
     readonly reason: string;
 }
 
+/** Shortest reason accepted: long enough to say what and until when (one fact, used by schema and check). */
+export const minimumReasonLength = 20;
+
 export const exemptionsConfigSchema: PolicyConfigSchema = {
     properties: {
         exemptions: {
@@ -18,7 +22,7 @@ export const exemptionsConfigSchema: PolicyConfigSchema = {
                 type: "object",
                 properties: {
                     resource: { type: "string", minLength: 1 },
-                    reason: { type: "string", minLength: 20 },
+                    reason: { type: "string", minLength: minimumReasonLength },
                 },
                 required: ["resource", "reason"],
                 additionalProperties: false,
@@ -28,9 +32,30 @@ export const exemptionsConfigSchema: PolicyConfigSchema = {
     },
 };
 
+/** An exemption the pack cannot honour (a reason too short once trimmed): the evaluation must stop, not skip it. */
+export class InvalidExemptionError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "InvalidExemptionError";
+    }
+}
+
+/**
+ * The exemption for `resourceName`, if any. A matching exemption whose reason is blank or shorter
+ * than `minimumReasonLength` once trimmed throws: silently ignoring it would report a violation the
+ * author believes waived, or (worse) hide that the waiver has no reason.
+ */
 export function exemptionFor(config: unknown, resourceName: string): Exemption | undefined {
     const list = (config as { exemptions?: Exemption[] } | undefined)?.exemptions ?? [];
-    return list.find((e) => e.resource === resourceName && typeof e.reason === "string" && e.reason.trim().length >= 20);
+    const match = list.find((e) => e.resource === resourceName);
+    if (!match) return undefined;
+    const reason = typeof match.reason === "string" ? match.reason.trim() : "";
+    if (reason.length < minimumReasonLength) {
+        throw new InvalidExemptionError(
+            `exemption for resource "${resourceName}" has a reason of ${reason.length} characters; at least ${minimumReasonLength} are required`,
+        );
+    }
+    return match;
 }
 
 export interface UsedExemption {
@@ -39,14 +64,18 @@ export interface UsedExemption {
     readonly reason: string;
 }
 
-// The engine has no channel for "exempted", so the offline plan collects them here.
-const used: UsedExemption[] = [];
+// The engine has no channel for "exempted", so an evaluator that wants the list opens a log for the
+// duration of one evaluation. The log travels with the async context, so two evaluations running
+// in parallel each see only their own; outside a log (under the engine) recording is a no-op.
+const log = new AsyncLocalStorage<UsedExemption[]>();
 
 export function recordExemption(policy: string, urn: string, reason: string): void {
-    used.push({ policy, urn, reason });
+    log.getStore()?.push({ policy, urn, reason });
 }
 
-/** Returns and clears the exemptions recorded since the last call. */
-export function takeUsedExemptions(): UsedExemption[] {
-    return used.splice(0, used.length);
+/** Runs `evaluate` with its own exemption log and returns its result with the exemptions it used. */
+export async function collectExemptions<T>(evaluate: () => Promise<T>): Promise<{ result: T; exemptions: UsedExemption[] }> {
+    const used: UsedExemption[] = [];
+    const result = await log.run(used, evaluate);
+    return { result, exemptions: used };
 }

@@ -50,9 +50,11 @@ describe("azure-resource-enforce-required-tags (C6.4)", () => {
             "azure-resource-enforce-required-tags": { exemptions: [{ resource: "kv", reason }] },
         });
         expect(exempted).toEqual([]);
-        const noReason = await violationsOf(azureResourceEnforceRequiredTags, [vault({})], {
-            "azure-resource-enforce-required-tags": { exemptions: [{ resource: "kv", reason: "" }] },
-        });
-        expect(noReason).toHaveLength(1);
+        // Issue 11: an exemption without a real reason is a config error naming the policy, never silently ignored.
+        await expect(
+            violationsOf(azureResourceEnforceRequiredTags, [vault({})], {
+                "azure-resource-enforce-required-tags": { exemptions: [{ resource: "kv", reason: "" }] },
+            }),
+        ).rejects.toThrow(/azure-resource-enforce-required-tags: exemptions\.0\.reason/);
     });
 });

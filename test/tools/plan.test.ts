@@ -67,7 +67,11 @@ describe("npm run plan (offline plan CLI)", () => {
         expect(log.version).toBe("2.1.0");
         const result = log.runs[0].results.find((r: { ruleId: string }) => r.ruleId === "azure-resource-enforce-required-tags");
         expect(result.level).toBe("error");
-        expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe("Pulumi.dev.yaml");
+        // Relative to the repository root (the git top level), at the line that registered the resource (issue 11, defect 6).
+        expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe("test/fixtures/insecure-program/index.ts");
+        const registeringLine = readFileSync(path.join(root, "test/fixtures/insecure-program/index.ts"), "utf8").split("\n").findIndex((l) => l.includes('new resources.ResourceGroup("mcp"')) + 1;
+        expect(result.locations[0].physicalLocation.region.startLine).toBe(registeringLine);
+        expect(log.runs[0].tool.driver.informationUri ?? "").not.toBe("https://github.com/");
         expect(log.runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toContain("azure-resource-enforce-required-tags");
     });
 
@@ -88,5 +92,29 @@ describe("npm run plan (offline plan CLI)", () => {
         expect(stdout).not.toContain("[mandatory] azure-keyvault-vault-enable-purge-protection");
         expect(stdout).toMatch(/, 1 exemption \(/);
         expect(code).toBe(1); // the fixture's other shortcuts are still mandatory violations
+    });
+
+    it("lists each optional control the stack declares off with its reason, in text, JSON and SARIF; --quiet prints no progress", () => {
+        const json = path.join(scratch, "prod.json");
+        const sarif = path.join(scratch, "prod.sarif");
+        const { code, stdout, stderr } = runPlan(["--stack", "prod", "--quiet", "--json", json, "--sarif", sarif]);
+        expect(code, stderr).toBe(0);
+        // Progress is gone; the program's own warnings (pulumi.log.warn) still show.
+        expect(stderr).not.toMatch(/Planning stack|synthesised|evaluating/);
+        expect(stdout).not.toContain("Resources of");
+        // prod turns on every optional control but two (stacks/profiles.ts); each is shown with the declared reason.
+        expect(stdout).toMatch(/Optional controls off \(declared by the stack\):\n {2}○ dynamicSessions \(C10\.1\): no code-executing tools are configured/);
+        expect(stdout).toMatch(/○ managedHsm \(C6\.1\): Managed HSM activation needs an offline security-domain ceremony/);
+        expect(stdout).not.toContain("○ ddosProtection");
+        const report = JSON.parse(readFileSync(json, "utf8"));
+        expect(report.optionalControlsOff.map((o: { feature: string }) => o.feature)).toEqual(["dynamicSessions", "managedHsm"]);
+        expect(report.optionalControlsOff[0]).toEqual({ feature: "dynamicSessions", controls: ["C10.1"], reason: expect.stringContaining("no code-executing tools") });
+        const notes = JSON.parse(readFileSync(sarif, "utf8")).runs[0].invocations[0].toolExecutionNotifications;
+        expect(notes.map((n: { descriptor: { id: string } }) => n.descriptor.id)).toEqual(["optional-control-off/dynamicSessions", "optional-control-off/managedHsm"]);
+        expect(notes[1].message.text).toMatch(/^Optional control managedHsm \(C6\.1\) is off: Managed HSM activation/);
+        expect(stdout).toMatch(/✓ compliant: \d+ resources in \d+ components, \d+ policies, 0 mandatory and 0 advisory violations, 0 exemptions \((\d+) registrations = resources \+ components, all completed; /);
+        const [, resources, components, registrations] = /(\d+) resources in (\d+) components.*\((\d+) registrations/.exec(stdout)!;
+        expect(Number(resources) + Number(components)).toBe(Number(registrations));
+        expect(report.summary.registrations).toBe(Number(registrations));
     });
 });

@@ -1,14 +1,14 @@
 /**
- * What an ARM type's id and output functions may ask of the mock cloud (the MockCloud class of mock-cloud.ts satisfies
- * it). Declared here, not imported, so the two modules do not import each other.
+ * What a type spec may ask of the mock cloud. Declared here (the mock cloud implements it) so the
+ * specs and the cloud do not import each other.
  */
-export interface MockCloudState {
+export interface ArmContext {
     readonly subscriptionId: string;
     readonly tenantId: string;
     guid(seed: string): string;
+    resourceGroupId(inputs: Record<string, any>): string;
     allocatePrivateIp(subnetId: string | undefined): string;
     lookup(id: string | undefined): Record<string, any> | undefined;
-    resourceGroupId(inputs: Record<string, any>): string;
 }
 
 /**
@@ -18,8 +18,8 @@ export interface MockCloudState {
  */
 export interface ArmTypeSpec {
     readonly nameInput: string;
-    readonly id: (inputs: Record<string, any>, azureName: string, cloud: MockCloudState) => string;
-    readonly outputs?: (inputs: Record<string, any>, azureName: string, id: string, cloud: MockCloudState) => Record<string, any>;
+    readonly id: (inputs: Record<string, any>, azureName: string, cloud: ArmContext) => string;
+    readonly outputs?: (inputs: Record<string, any>, azureName: string, id: string, cloud: ArmContext) => Record<string, any>;
 }
 
 /** A resource directly under a resource group: `<rg>/providers/<providerType>/<name>`. */
@@ -63,11 +63,24 @@ export const armResourceTypes: Record<string, ArmTypeSpec> = {
         const ip = cloud.allocatePrivateIp(inputs.subnet?.id);
         return { customDnsConfigs: [{ ipAddresses: [ip] }], provisioningState: "Succeeded" };
     }),
+    // Azure fills each zone config's record sets (the A record it registered for the endpoint);
+    // programs export `privateDnsZoneConfigs[0].recordSets[0].fqdn`.
     "azure-native:network:PrivateDnsZoneGroup": childOf(
         "privateEndpointName",
         "Microsoft.Network/privateEndpoints",
         "privateDnsZoneGroupName",
         "privateDnsZoneGroups",
+        (inputs, _name, _id, cloud) => ({
+            privateDnsZoneConfigs: (inputs.privateDnsZoneConfigs ?? []).map((config: Record<string, any>) => {
+                const zone = String(config.privateDnsZoneId ?? "").split("/").pop() ?? "";
+                return {
+                    ...config,
+                    recordSets: [
+                        { recordSetName: inputs.privateEndpointName, recordType: "A", fqdn: `${inputs.privateEndpointName}.${zone}`, ipAddresses: [cloud.allocatePrivateIp(undefined)], ttl: 10 },
+                    ],
+                };
+            }),
+        }),
     ),
     // Container Apps (components/runtime, components/workload): the environment's generated domain
     // and internal load balancer address, the apps' FQDNs under it, the session pools' endpoints.
@@ -166,7 +179,10 @@ export const armResourceTypes: Record<string, ArmTypeSpec> = {
         "virtualNetworkLinks",
     ),
     "azure-native:storage:StorageAccount": inGroup("accountName", "Microsoft.Storage/storageAccounts", (_inputs, name) => ({
-        primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/` },
+        // Every endpoint Azure returns: programs read `primaryEndpoints.web` (static websites) and `.dfs`.
+        primaryEndpoints: Object.fromEntries(
+            ["blob", "dfs", "file", "queue", "table", "web"].map((kind) => [kind, `https://${name}.${kind === "web" ? "z6.web" : kind}.core.windows.net/`]),
+        ),
         provisioningState: "Succeeded",
     })),
     // Key Vault (components/keyvault): the URIs consumers reference; a secret's value is never echoed.
@@ -252,12 +268,12 @@ export const armResourceTypes: Record<string, ArmTypeSpec> = {
 };
 
 /** `<adjective><noun>-<8 hex>.<region>.azurecontainerapps.io`, the shape Azure generates, stable per name. */
-function containerAppsDomain(cloud: MockCloudState, name: string, location: string | undefined): string {
+function containerAppsDomain(cloud: ArmContext, name: string, location: string | undefined): string {
     const words = ["happyhill", "bluesky", "calmriver", "greenfield", "proudwave", "kindstone"];
     const hash = cloud.guid(`cae/${name}`).replace(/-/g, "");
     return `${words[parseInt(hash.slice(0, 2), 16) % words.length]}-${hash.slice(2, 10)}.${location ?? "swedencentral"}.azurecontainerapps.io`;
 }
 
-function environmentDomain(cloud: MockCloudState, environmentId: string | undefined, location: string | undefined): string {
+function environmentDomain(cloud: ArmContext, environmentId: string | undefined, location: string | undefined): string {
     return cloud.lookup(environmentId)?.defaultDomain ?? `unknown-environment.${location ?? "swedencentral"}.azurecontainerapps.io`;
 }

@@ -1,11 +1,12 @@
-import type { EnforcementLevel, PolicyResource, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
-import { takeUsedExemptions, UsedExemption } from "../../policy-pack/lib/exemptions";
+import type { PolicyResource, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
+import { collectExemptions, UsedExemption } from "../../policy-pack/lib/exemptions";
 import { McpPolicy, McpResourcePolicy, McpStackPolicy } from "../../policy-pack/lib/policy";
 import { policies as packPolicies } from "../../policy-pack/policies";
+import { PackConfig, reconcilePackConfig } from "./pack-config";
+import { pulumiTypeOf } from "./sdk";
 import { PlannedResource, StackRef, Violation } from "./types";
 
-/** The pack's config as `pulumi preview --policy-pack-config` takes it: per policy a level or an object. */
-export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+export type { PackConfig } from "./pack-config";
 
 export interface EvaluateOptions extends StackRef {
     readonly packConfig?: PackConfig;
@@ -33,29 +34,51 @@ export async function evaluate(resources: readonly PlannedResource[], options: E
     return (await evaluateDetailed(resources, options)).violations;
 }
 
+/** A policy threw (not `notApplicable`): the evaluation stops and names it. */
+export class PolicyError extends Error {
+    constructor(
+        readonly policy: string,
+        readonly cause: Error,
+        urn?: string,
+    ) {
+        super(`policy ${policy}${urn ? ` on ${urn.split("::").pop()}` : ""}: ${cause.message}`);
+        this.name = "PolicyError";
+    }
+}
+
+/**
+ * Re-entrant: the exemptions a run records travel with its async context (see exemptions.ts),
+ * so evaluations running in parallel never see each other's.
+ */
 export async function evaluateDetailed(resources: readonly PlannedResource[], options: EvaluateOptions): Promise<Evaluation> {
+    const { result, exemptions } = await collectExemptions(() => evaluateAll(resources, options));
+    return { ...result, exemptions };
+}
+
+async function evaluateAll(resources: readonly PlannedResource[], options: EvaluateOptions): Promise<Omit<Evaluation, "exemptions">> {
     const policies = options.policies ?? packPolicies;
-    const packConfig = options.packConfig ?? {};
+    const reconciled = reconcilePackConfig(policies, options.packConfig);
     const stackTags: ReadonlyMap<string, string> = new Map([
         ["pulumi:project", options.project ?? ""],
         ["pulumi:runtime", "nodejs"],
         ["pulumi:stack", options.stack],
     ]);
     const violations: Violation[] = [];
-    takeUsedExemptions();
     let evaluated = 0;
 
     const policyResources = toPolicyResources(resources);
     for (const policy of policies) {
-        const level = enforcementLevelOf(policy, packConfig);
+        const { enforcementLevel: level, properties } = reconciled.get(policy.name)!;
         if (level === "disabled") continue;
         evaluated++;
-        const getConfig = <T extends object>(): T => configFor(policy, packConfig) as T;
+        const getConfig = <T extends object>(): T => structuredClone(properties) as T;
         const push = (message: string, urn?: string) =>
             violations.push({ policy: policy.name, enforcementLevel: level, urn, message, controls: policy.controls, severity: policy.severity });
 
         if ("validateResource" in policy && policy.validateResource) {
             const validators = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+            // The pack's own type filter (McpResourcePolicy.appliesToType, not part of the engine's
+            // policy shape): skipping here saves a throw per resource and policy.
             const applies = (policy as McpResourcePolicy).appliesToType;
             for (const resource of policyResources) {
                 if (applies && !applies(resource.type)) continue;
@@ -66,45 +89,29 @@ export async function evaluateDetailed(resources: readonly PlannedResource[], op
                     name: resource.name,
                     opts: resource.opts,
                     stackTags,
-                    isType: (cls) => (cls as any).__pulumiType === resource.type,
-                    asType: (cls) => ((cls as any).__pulumiType === resource.type ? (resource.props as any) : undefined),
+                    isType: (cls) => pulumiTypeOf(cls) === resource.type,
+                    asType: (cls) => (pulumiTypeOf(cls) === resource.type ? (resource.props as any) : undefined),
                     getConfig,
                     notApplicable: throwNotApplicable,
                 };
-                for (const validate of validators) await run(() => validate(args, (message) => push(message, resource.urn)));
+                for (const validate of validators) await run(policy.name, resource.urn, () => validate(args, (message) => push(message, resource.urn)));
             }
         }
         if ("validateStack" in policy && (policy as McpStackPolicy).validateStack) {
             const args: StackValidationArgs = { resources: policyResources, stackTags, getConfig, notApplicable: throwNotApplicable };
-            await run(() => (policy as McpStackPolicy).validateStack(args, push));
+            await run(policy.name, undefined, () => (policy as McpStackPolicy).validateStack(args, push));
         }
     }
-    return { violations, exemptions: takeUsedExemptions(), policiesEvaluated: evaluated };
+    return { violations, policiesEvaluated: evaluated };
 }
 
-async function run(fn: () => void | Promise<void>): Promise<void> {
+async function run(policy: string, urn: string | undefined, fn: () => void | Promise<void>): Promise<void> {
     try {
         await fn();
     } catch (err) {
-        if (!(err instanceof NotApplicable)) throw err;
+        if (err instanceof NotApplicable) return;
+        throw new PolicyError(policy, err instanceof Error ? err : new Error(String(err)), urn);
     }
-}
-
-function enforcementLevelOf(policy: McpPolicy, packConfig: PackConfig): EnforcementLevel {
-    const entry = packConfig[policy.name] ?? packConfig["all"];
-    if (typeof entry === "string") return entry;
-    return entry?.enforcementLevel ?? policy.enforcementLevel ?? "mandatory";
-}
-
-function configFor(policy: McpPolicy, packConfig: PackConfig): Record<string, unknown> {
-    const defaults = Object.fromEntries(
-        Object.entries(policy.configSchema?.properties ?? {})
-            .filter(([, schema]) => (schema as { default?: unknown }).default !== undefined)
-            .map(([key, schema]) => [key, (schema as { default?: unknown }).default]),
-    );
-    const entry = packConfig[policy.name];
-    const own = typeof entry === "object" ? Object.fromEntries(Object.entries(entry).filter(([k]) => k !== "enforcementLevel")) : {};
-    return { ...defaults, ...own };
 }
 
 /** PolicyResource objects with parent and dependency links, as the engine builds them for stack policies. */
@@ -119,8 +126,8 @@ function toPolicyResources(resources: readonly PlannedResource[]): (PolicyResour
             opts: { protect: r.opts.protect, ignoreChanges: [], aliases: [], additionalSecretOutputs: [] } as any,
             dependencies: [],
             propertyDependencies: {},
-            isType: (cls) => (cls as any).__pulumiType === r.type,
-            asType: (cls) => ((cls as any).__pulumiType === r.type ? (r.inputs as any) : undefined),
+            isType: (cls) => pulumiTypeOf(cls) === r.type,
+            asType: (cls) => (pulumiTypeOf(cls) === r.type ? (r.inputs as any) : undefined),
         };
         byUrn.set(r.urn, resource);
         return resource;

@@ -5,8 +5,12 @@
 import { synthesize as synthesizeStack, SynthesizeOptions } from "./synthesize";
 import { PlannedResource } from "./types";
 
-export { evaluate, evaluateDetailed } from "./evaluate";
+export { evaluate, evaluateDetailed, PolicyError } from "./evaluate";
 export type { EvaluateOptions, Evaluation, PackConfig } from "./evaluate";
+export { PackConfigError, reconcilePackConfig } from "./pack-config";
+export { ProgramError } from "./program-errors";
+export { optionalControlsOff } from "./declaration";
+export type { OptionalControlOff } from "./declaration";
 export type { PlannedResource, Violation, StackRef } from "./types";
 export type { SynthesizeOptions, Synthesis } from "./synthesize";
 export { repositoryRoot } from "./synthesize";

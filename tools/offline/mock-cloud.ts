@@ -1,7 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { v5 as uuidv5 } from "uuid";
 import { hostAddress } from "../../components/network/cidr";
-import { armResourceTypes, ArmTypeSpec } from "./arm-types";
+import { ArmContext, armResourceTypes, ArmTypeSpec } from "./arm-types";
+import { answerInvoke, InvokeContext } from "./mock-invokes";
 
 /**
  * A mock cloud for `pulumi.runtime.setMocks`: answers every registration with the id and outputs
@@ -18,11 +19,15 @@ export interface MockCloudOptions {
 
 const namespace = "0b8e5c1e-55e5-4a55-8f6b-9e4fdc0b7a10";
 
-export class MockCloud implements pulumi.runtime.Mocks {
+export class MockCloud implements pulumi.runtime.Mocks, ArmContext, InvokeContext {
     readonly subscriptionId: string;
     readonly tenantId: string;
     /** Outputs by Azure resource id, so a child can find its parent (a subnet's prefix, a vault's URI). */
     private readonly byId = new Map<string, Record<string, any>>();
+    /** Outputs by type token and Azure name, for the `get<Kind>` lookups a program invokes. */
+    private readonly byTypeAndName = new Map<string, Record<string, any>>();
+    /** Invokes the mock had no answer for (answered with a marked placeholder), in call order. */
+    readonly unknownInvokes: string[] = [];
 
     constructor(private readonly options: MockCloudOptions) {
         this.subscriptionId = options.subscriptionId ?? this.guid("subscription");
@@ -63,23 +68,18 @@ export class MockCloud implements pulumi.runtime.Mocks {
         const extra = spec?.outputs?.(inputs, azureName, id, this) ?? {};
         const state = { ...inputs, ...extra, id, name: azureName };
         this.byId.set(id.toLowerCase(), state);
+        this.byTypeAndName.set(`${args.type}\u0000${azureName}`, state);
         return { id, state };
     }
 
+    findResource(type: string, name: string): Record<string, any> | undefined {
+        return this.byTypeAndName.get(`${type}\u0000${name}`);
+    }
+
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
-        switch (args.token) {
-            case "azure-native:authorization:getClientConfig":
-                return {
-                    subscriptionId: this.subscriptionId,
-                    tenantId: this.tenantId,
-                    clientId: this.guid("deployer-client"),
-                    objectId: this.guid("deployer-object"),
-                };
-            case "azuread:index/getClientConfig:getClientConfig":
-                return { clientId: this.guid("deployer-client"), objectId: this.guid("deployer-object"), tenantId: this.tenantId };
-            default:
-                return args.inputs;
-        }
+        const answer = answerInvoke(args.token, args.inputs, this);
+        if (!answer.known && !this.unknownInvokes.includes(args.token)) this.unknownInvokes.push(args.token);
+        return answer.result;
     }
 
     resourceGroupId(inputs: Record<string, any>): string {

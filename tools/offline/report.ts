@@ -2,11 +2,16 @@ import * as path from "node:path";
 import type { UsedExemption } from "../../policy-pack/lib/exemptions";
 import type { McpPolicy } from "../../policy-pack/lib/policy";
 import { kindOf } from "../../policy-pack/lib/policy";
+import type { OptionalControlOff } from "./declaration";
+import { Redactor } from "./redact";
 import { PlannedResource, Violation } from "./types";
 
 export interface PlanSummary {
+    /** Custom (cloud) resources the program registered, every one of which completed. */
     readonly resources: number;
+    /** Component resources (groupings, no cloud object); registrations = resources + components. */
     readonly components: number;
+    readonly registrations: number;
     readonly policies: number;
     readonly mandatory: number;
     readonly advisory: number;
@@ -26,6 +31,7 @@ export function summarize(
     return {
         resources: resources.filter((r) => r.custom).length,
         components: resources.filter((r) => !r.custom).length,
+        registrations: resources.length,
         policies,
         mandatory,
         advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,
@@ -71,20 +77,65 @@ export function renderViolations(violations: readonly Violation[], exemptions: r
     return lines.join("\n");
 }
 
-export function toJson(stack: string, resources: readonly PlannedResource[], violations: readonly Violation[], exemptions: readonly UsedExemption[], summary: PlanSummary) {
-    return {
-        stack,
-        resources: resources.map(({ urn, type, name, parent, inputs }) => ({ urn, type, name, parent, inputs })),
-        violations,
-        exemptions,
-        summary,
-    };
+export function renderOptionalControlsOff(off: readonly OptionalControlOff[]): string {
+    return off.map((o) => `  ○ ${o.feature} (${o.controls.join(", ") || "no control ids"}): ${o.reason}`).join("\n");
+}
+
+/** The verdict line: counts labelled, so "resources" never silently means "registrations". */
+export function renderVerdict(summary: PlanSummary): string {
+    return (
+        `${summary.verdict === "compliant" ? "✓ compliant" : "✗ non-compliant"}: ${summary.resources} resources in ${summary.components} components, ` +
+        `${summary.policies} policies, ${summary.mandatory} mandatory and ${summary.advisory} advisory violations, ` +
+        `${summary.exemptions} ${summary.exemptions === 1 ? "exemption" : "exemptions"} ` +
+        `(${summary.registrations} registrations = resources + components, all completed; ${summary.seconds.toFixed(2)} s)`
+    );
+}
+
+export interface ReportContext {
+    readonly stack: string;
+    readonly resources: readonly PlannedResource[];
+    readonly violations: readonly Violation[];
+    readonly exemptions: readonly UsedExemption[];
+    readonly optionalControlsOff: readonly OptionalControlOff[];
+    readonly unknownInvokes: readonly string[];
+    readonly summary: PlanSummary;
+    /** Masks every secret input (see redact.ts); built from `resources` when omitted. */
+    readonly redactor?: Redactor;
+}
+
+export function toJson(report: ReportContext) {
+    const redactor = report.redactor ?? new Redactor(report.resources);
+    return redactor.deep({
+        stack: report.stack,
+        resources: report.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, custom: r.custom, inputs: redactor.inputs(r) })),
+        violations: report.violations,
+        exemptions: report.exemptions,
+        optionalControlsOff: report.optionalControlsOff,
+        unknownInvokes: report.unknownInvokes,
+        summary: report.summary,
+    });
+}
+
+export interface SarifOptions extends ReportContext {
+    readonly policies: readonly McpPolicy[];
+    /** Pulumi.<stack>.yaml: the location of findings about the stack as a whole. */
+    readonly stackFile: string;
+    /** Locations are written relative to this directory (the repository root code scanning resolves against). */
+    readonly sarifRoot: string;
+    /** The project's documentation; omitted (never a placeholder) when unknown. */
+    readonly informationUri?: string;
 }
 
 /** SARIF 2.1.0 for GitHub code scanning: one rule per policy, one result per violation. */
-export function toSarif(stackFile: string, cwd: string, policies: readonly McpPolicy[], violations: readonly Violation[]) {
-    const uri = path.relative(cwd, stackFile).split(path.sep).join("/");
-    return {
+export function toSarif(options: SarifOptions) {
+    const redactor = options.redactor ?? new Redactor(options.resources);
+    const uriOf = (file: string) => path.relative(options.sarifRoot, file).split(path.sep).join("/");
+    const byUrn = new Map(options.resources.map((r) => [r.urn, r]));
+    const locationOf = (v: Violation) => {
+        const source = v.urn ? byUrn.get(v.urn)?.source : undefined;
+        return source ? { uri: uriOf(source.file), line: source.line } : { uri: uriOf(options.stackFile), line: 1 };
+    };
+    return redactor.deep({
         $schema: "https://json.schemastore.org/sarif-2.1.0.json",
         version: "2.1.0",
         runs: [
@@ -92,28 +143,47 @@ export function toSarif(stackFile: string, cwd: string, policies: readonly McpPo
                 tool: {
                     driver: {
                         name: "mcp-platform-policy-pack",
-                        informationUri: "https://github.com/",
-                        rules: policies.map((p) => ({
+                        ...(options.informationUri ? { informationUri: options.informationUri } : {}),
+                        rules: options.policies.map((p) => ({
                             id: p.name,
                             shortDescription: { text: p.description },
                             help: { text: p.remediationSteps },
-                            properties: { controls: p.controls, severity: p.severity, component: p.component },
+                            properties: { controls: p.controls, severity: p.severity, component: p.component, tags: [...p.controls] },
                         })),
                     },
                 },
-                results: violations.map((v) => ({
-                    ruleId: v.policy,
-                    level: v.enforcementLevel === "mandatory" ? "error" : "warning",
-                    message: { text: v.message },
-                    locations: [
-                        {
-                            physicalLocation: { artifactLocation: { uri }, region: { startLine: 1 } },
-                            ...(v.urn ? { logicalLocations: [{ fullyQualifiedName: v.urn, kind: "resource" }] } : {}),
-                        },
-                    ],
-                    properties: { controls: v.controls },
-                })),
+                invocations: [
+                    {
+                        executionSuccessful: true,
+                        toolExecutionNotifications: options.optionalControlsOff.map((o) => ({
+                            level: "note",
+                            descriptor: { id: `optional-control-off/${o.feature}` },
+                            message: { text: `Optional control ${o.feature} (${o.controls.join(", ")}) is off: ${o.reason}` },
+                        })),
+                    },
+                ],
+                results: options.violations.map((v) => {
+                    const at = locationOf(v);
+                    return {
+                        ruleId: v.policy,
+                        level: v.enforcementLevel === "mandatory" ? "error" : "warning",
+                        message: { text: v.message },
+                        locations: [
+                            {
+                                physicalLocation: { artifactLocation: { uri: at.uri }, region: { startLine: at.line } },
+                                ...(v.urn ? { logicalLocations: [{ fullyQualifiedName: v.urn, kind: "resource" }] } : {}),
+                            },
+                        ],
+                        properties: { controls: v.controls },
+                    };
+                }),
+                properties: {
+                    stack: options.stack,
+                    summary: options.summary,
+                    optionalControlsOff: options.optionalControlsOff,
+                    unknownInvokes: options.unknownInvokes,
+                },
             },
         ],
-    };
+    });
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { parse, YAMLParseError } from "yaml";
+import { parse as parseYaml } from "yaml";
 
 /**
  * Reads `Pulumi.yaml` and `Pulumi.<stack>.yaml` the way the Pulumi CLI does and produces the
@@ -34,14 +34,14 @@ interface ConfigDeclaration {
 export function readStackFiles(cwd: string, stack: string, configFile?: string): StackFiles {
     const projectFile = path.join(cwd, "Pulumi.yaml");
     if (!existsSync(projectFile)) throw new StackFileError(`${projectFile} not found: --program must point at a Pulumi project`);
-    const project = parseYaml(projectFile) ?? {};
+    const project = readYaml(projectFile) ?? {};
     const projectName: string = project.name;
     const stackDir = path.join(cwd, project.stackConfigDir ?? "");
     const stackFile = configFile ? path.resolve(configFile) : path.join(stackDir, `Pulumi.${stack}.yaml`);
     if (!existsSync(stackFile)) {
         throw new StackFileError(`stack "${stack}": ${path.relative(process.cwd(), stackFile) || stackFile} not found (create it with \`pulumi stack init ${stack}\`)`);
     }
-    const stackDoc = parseYaml(stackFile) ?? {};
+    const stackDoc = readYaml(stackFile) ?? {};
 
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
@@ -71,17 +71,16 @@ export function readStackFiles(cwd: string, stack: string, configFile?: string):
     return { project: projectName, main, config, secretKeys, stackFile };
 }
 
-/** Parses a YAML file; a syntax error names the file, line and column (the yaml library gives the position). */
-function parseYaml(file: string): any {
+/** Parses a YAML file; a syntax error names the file, line and column (the parser alone names no file). */
+function readYaml(file: string): any {
     try {
-        return parse(readFileSync(file, "utf8"));
+        return parseYaml(readFileSync(file, "utf8"));
     } catch (err) {
-        if (err instanceof YAMLParseError) {
-            const at = err.linePos?.[0];
-            const where = at ? `${at.line}:${at.col}` : "?";
-            throw new StackFileError(`${path.relative(process.cwd(), file) || file}:${where}: invalid YAML: ${err.message.split("\n")[0]}`);
-        }
-        throw err;
+        const linePos = (err as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+        const where = linePos ? `${linePos.line}:${linePos.col}` : "";
+        const shown = path.relative(process.cwd(), file) || file;
+        const reason = (err as Error).message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+        throw new StackFileError(`${shown}${where ? `:${where}` : ""}: invalid YAML: ${reason}`);
     }
 }
 

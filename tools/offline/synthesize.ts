@@ -1,11 +1,19 @@
+import { existsSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import { MockCloud } from "./mock-cloud";
+import { describeProgramFailure, formatLocation, ProgramError, programFrame, sdkMismatchHint } from "./program-errors";
+import { checkSdkAssumptions, isSerializedSecret, listenToRegistrations, RegistrationRequest, RegistrationStart, waitForRPCs } from "./sdk";
 import { readStackFiles } from "./stack-files";
-import { PlannedResource, StackRef } from "./types";
+import { PlannedResource, SecretPath, StackRef } from "./types";
+
+export { ProgramError } from "./program-errors";
 
 export const repositoryRoot = path.resolve(__dirname, "..", "..");
+
+/** The organization `pulumi.getOrganization()` answers offline (Pulumi's default for a personal account is the user name). */
+export const mockOrganization = "organization";
 
 export interface SynthesizeOptions extends StackRef {
     /** Read config from this file instead of `Pulumi.<stack>.yaml` (like `pulumi --config-file`). */
@@ -18,7 +26,11 @@ export interface Synthesis {
     readonly project: string;
     readonly stack: string;
     readonly stackFile: string;
+    /** The program's entry point, as the language host loads it. */
+    readonly main: string;
     readonly resources: PlannedResource[];
+    /** Invokes answered with a placeholder (no offline answer): the report lists them. */
+    readonly unknownInvokes: readonly string[];
     readonly cloud: MockCloud;
 }
 
@@ -26,62 +38,185 @@ export interface Synthesis {
  * Runs the Pulumi program of `cwd` for `stack` under the mock cloud and returns every resource it
  * registered. The program really re-runs on each call: its modules are evaluated afresh and the
  * engine's config and mocks are replaced, so runs never leak into each other.
+ *
+ * The result is the whole program or nothing: a throw, a failed apply or promise, a registration
+ * that was started and never completed, or a program that registers nothing is a `ProgramError`.
  */
 export async function synthesize(options: SynthesizeOptions): Promise<Synthesis> {
+    checkSdkAssumptions();
     const cwd = path.resolve(options.cwd ?? repositoryRoot);
     const files = readStackFiles(cwd, options.stack, options.configFile);
     const config = { ...files.config, ...options.configOverrides };
-    const cloud = new MockCloud({ project: files.project, stack: options.stack });
-    const captured = new Map<string, PlannedResource>();
+    const entry = entryPoint(files.main);
+    const relativeMain = path.relative(process.cwd(), files.main) || ".";
 
-    await pulumi.runtime.setMocks(cloud, files.project, options.stack, false);
-    captureRegistrations(captured);
-    pulumi.runtime.setAllConfig(config, files.secretKeys);
+    let run = await runProgram(cwd, files.project, options.stack, config, files.secretKeys, entry, false);
+    if (run.errors.length > 0 && !programFrame(run.errors[0].stack, cwd) && process.env.MCP_PLAN_STACKS !== "1") {
+        // Stack traces are off for speed (see withoutPromiseStacks); a failure is rare, so it runs once
+        // more with them on to name the program file and line.
+        run = await runProgram(cwd, files.project, options.stack, config, files.secretKeys, entry, true);
+    }
+    const { captured, abandoned, errors, cloud } = run;
+    if (errors.length > 0 || abandoned.length > 0) {
+        const error = errors[0];
+        const errorLocation = programFrame(error?.stack, cwd);
+        const message = describeProgramFailure({
+            error,
+            errorLocation: formatLocation(errorLocation),
+            program: relativeMain,
+            abandoned: abandoned.map((a) => ({ label: `${a.type} ${a.name}`, at: formatLocation(programFrame(a.stack, cwd)) })),
+            unknownInvokes: cloud.unknownInvokes,
+            hint: error ? sdkMismatchHint(error, (pkg) => installedVersion(cwd, pkg)) : undefined,
+        });
+        throw new ProgramError(message, error, captured.size, abandoned.map((a) => `${a.type} ${a.name}`), errorLocation);
+    }
+    if (captured.size === 0) {
+        throw new ProgramError(
+            `the program ${relativeMain} registered no resources: a plan of nothing cannot be compliant (is Pulumi.yaml's main right?)`,
+            undefined,
+            0,
+        );
+    }
+    return {
+        project: files.project,
+        stack: options.stack,
+        stackFile: files.stackFile,
+        main: files.main,
+        resources: [...captured.values()],
+        unknownInvokes: [...cloud.unknownInvokes],
+        cloud,
+    };
+}
+
+interface ProgramRun {
+    readonly captured: Map<string, PlannedResource>;
+    readonly abandoned: RegistrationStart[];
+    readonly errors: Error[];
+    readonly cloud: MockCloud;
+}
+
+async function runProgram(
+    cwd: string,
+    project: string,
+    stack: string,
+    config: Record<string, string>,
+    secretKeys: string[],
+    entry: string,
+    stacks: boolean,
+): Promise<ProgramRun> {
+    const cloud = new MockCloud({ project, stack });
+    const captured = new Map<string, PlannedResource>();
+    const tracker = new RegistrationTracker(captured, cwd);
+    const errors: Error[] = [];
+    const onRejection = (reason: unknown) => errors.push(asError(reason));
+
+    await pulumi.runtime.setMocks(cloud, project, stack, false, mockOrganization);
+    listenToRegistrations(tracker);
+    pulumi.runtime.setAllConfig(config, secretKeys);
 
     const load = programLoader(cwd);
     forgetProgramModules(cwd);
+    // An apply that throws rejects a promise nobody awaits: the SDK leaves it to the process's
+    // unhandled-rejection handler (the language host's fails the update). The plan collects them.
+    process.on("unhandledRejection", onRejection);
     try {
-        await withoutPromiseStacks(async () => {
-            load(files.main);
-            await waitForRegistrations();
+        await withPromiseStacks(stacks, async () => {
+            try {
+                load(entry);
+            } catch (err) {
+                errors.push(asError(err));
+            }
+            await waitForRPCs();
+            // Unhandled rejections are reported after the microtask queue drains: give them one turn.
+            await new Promise((resolve) => setImmediate(resolve));
         });
     } catch (err) {
-        throw new ProgramError(err as Error, captured.size);
+        errors.push(asError(err));
+    } finally {
+        process.off("unhandledRejection", onRejection);
     }
-
-    return { project: files.project, stack: options.stack, stackFile: files.stackFile, resources: [...captured.values()], cloud };
-}
-
-/** The program threw (invalid config or a bug); `registered` says how far it got. */
-export class ProgramError extends Error {
-    constructor(
-        readonly cause: Error,
-        readonly registered: number,
-    ) {
-        super(cause.message);
-        this.name = "ProgramError";
-    }
+    return { captured, abandoned: tracker.abandoned(), errors, cloud };
 }
 
 /**
- * Runs `build` (which constructs components) under the mock cloud and returns what it registered.
- * For component tests: no stack file, config given inline.
+ * Counts registrations started (by a constructor) against registrations completed (the monitor saw
+ * them), so a resource that never registers because one of its inputs failed is named, not lost.
  */
-export async function runUnderMocks(
-    build: () => void,
-    options: { project?: string; stack?: string; config?: Record<string, string> } = {},
-): Promise<PlannedResource[]> {
-    const project = options.project ?? "mcp-platform";
-    const stack = options.stack ?? "test";
-    const captured = new Map<string, PlannedResource>();
-    await pulumi.runtime.setMocks(new MockCloud({ project, stack }), project, stack, false);
-    captureRegistrations(captured);
-    pulumi.runtime.setAllConfig(options.config ?? {}, []);
-    await withoutPromiseStacks(async () => {
-        build();
-        await waitForRegistrations();
-    });
-    return [...captured.values()];
+class RegistrationTracker {
+    private readonly pending = new Map<string, RegistrationStart[]>();
+
+    constructor(
+        private readonly captured: Map<string, PlannedResource>,
+        private readonly cwd?: string,
+    ) {}
+
+    started(start: RegistrationStart): void {
+        const key = `${start.type}\u0000${start.name}`;
+        this.pending.set(key, [...(this.pending.get(key) ?? []), start]);
+    }
+
+    completed(request: RegistrationRequest): void {
+        const key = `${request.type}\u0000${request.name}`;
+        const start = this.pending.get(key)?.shift();
+        const source = start && this.cwd ? programFrame(start.stack, this.cwd) : undefined;
+        this.captured.set(request.urn, { ...toPlannedResource(request), ...(source ? { source } : {}) });
+    }
+
+    abandoned(): RegistrationStart[] {
+        return [...this.pending.values()].flat();
+    }
+}
+
+function toPlannedResource(request: RegistrationRequest): PlannedResource {
+    return {
+        urn: request.urn,
+        type: request.type,
+        name: request.name,
+        parent: request.parent,
+        inputs: unwrapSecrets(request.inputs),
+        custom: request.custom,
+        opts: { protect: request.protect },
+        dependencies: request.dependencies,
+        propertyDependencies: request.propertyDependencies,
+        id: request.id,
+        outputs: unwrapSecrets(request.outputs),
+        secretPaths: secretPathsOf(request.serializedInputs),
+    };
+}
+
+/** Policies see secret values unwrapped, as the engine passes them; reports mask them (see redact.ts). */
+function unwrapSecrets(value: any): any {
+    if (Array.isArray(value)) return value.map(unwrapSecrets);
+    if (value && typeof value === "object") {
+        if (isSerializedSecret(value)) return unwrapSecrets(value.value);
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+    }
+    return value;
+}
+
+/** Where the program put a secret, exactly (the wire format keeps nested secrets in place). */
+function secretPathsOf(serialized: Record<string, any>): SecretPath[] {
+    const paths: SecretPath[] = [];
+    const walk = (value: any, at: (string | number)[]) => {
+        if (isSerializedSecret(value)) {
+            paths.push(at);
+            return;
+        }
+        if (Array.isArray(value)) value.forEach((item, i) => walk(item, [...at, i]));
+        else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) walk(v, [...at, k]);
+    };
+    walk(serialized, []);
+    return paths;
+}
+
+/**
+ * The language host's way: `main` (default the project directory) is required as a file when it is
+ * one, and as a directory with a trailing separator otherwise, so Node never picks a sibling
+ * `<dir>.json` or `<dir>.js` (a `--json ../<dir>.json` from an earlier run would be loaded instead).
+ */
+function entryPoint(main: string): string {
+    if (existsSync(main) && statSync(main).isDirectory()) return main.endsWith(path.sep) ? main : main + path.sep;
+    return main;
 }
 
 /** A `require` that transpiles TypeScript (tsx), usable from the CLI and from vitest alike. */
@@ -102,75 +237,52 @@ function forgetProgramModules(cwd: string): void {
     }
 }
 
-/**
- * Wraps the mock monitor's registerResource to record what the engine would see: parent,
- * protect, dependencies. The SDK's mock monitor keeps none of these.
- */
-function captureRegistrations(captured: Map<string, PlannedResource>): void {
-    const monitor = engineStore().settings.monitor;
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
-        register(req, (err: any, resp: any) => {
-            if (!err && resp) {
-                const inputs = pulumi.runtime.deserializeProperties(req.getObject());
-                const outputs = pulumi.runtime.deserializeProperties(resp.getObject());
-                const propertyDependencies: Record<string, string[]> = {};
-                req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
-                    propertyDependencies[key] = deps.getUrnsList();
-                });
-                const urn: string = resp.getUrn();
-                captured.set(urn, {
-                    urn,
-                    type: req.getType(),
-                    name: req.getName(),
-                    parent: req.getParent() || undefined,
-                    inputs: stripSecrets(inputs),
-                    custom: req.getCustom(),
-                    opts: { protect: req.getProtect() === true },
-                    dependencies: req.getDependenciesList(),
-                    propertyDependencies,
-                    id: resp.getId() || undefined,
-                    outputs: stripSecrets(outputs),
-                });
-            }
-            callback(err, resp);
-        });
-    };
+function installedVersion(cwd: string, pkg: string): string | undefined {
+    try {
+        return (createRequire(path.join(cwd, "index.js"))(`${pkg}/package.json`) as { version: string }).version;
+    } catch {
+        return undefined;
+    }
 }
 
-/** Policies see secret values unwrapped, as the engine passes them. */
-function stripSecrets(value: any): any {
-    if (Array.isArray(value)) return value.map(stripSecrets);
-    if (value && typeof value === "object") {
-        if (value[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return stripSecrets(value.value);
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripSecrets(v)]));
-    }
-    return value;
+function asError(reason: unknown): Error {
+    return reason instanceof Error ? reason : new Error(String(reason));
+}
+
+/**
+ * Runs `build` (which constructs components) under the mock cloud and returns what it registered.
+ * For component tests: no stack file, config given inline.
+ */
+export async function runUnderMocks(
+    build: () => void,
+    options: { project?: string; stack?: string; config?: Record<string, string> } = {},
+): Promise<PlannedResource[]> {
+    checkSdkAssumptions();
+    const project = options.project ?? "mcp-platform";
+    const stack = options.stack ?? "test";
+    const captured = new Map<string, PlannedResource>();
+    await pulumi.runtime.setMocks(new MockCloud({ project, stack }), project, stack, false, mockOrganization);
+    listenToRegistrations(new RegistrationTracker(captured, repositoryRoot));
+    pulumi.runtime.setAllConfig(options.config ?? {}, []);
+    await withPromiseStacks(false, async () => {
+        build();
+        await waitForRPCs();
+    });
+    return [...captured.values()];
 }
 
 /**
  * The Pulumi SDK formats a stack trace for every output promise it creates (for its promise-leak
  * report, which the plan never prints); that is half the time of a synthesis. Stacks stay off while
- * the program runs, unless MCP_PLAN_STACKS=1 asks for them to debug a program error.
+ * the program runs, unless asked for (a failed run is repeated with them, MCP_PLAN_STACKS=1 forces them).
  */
-async function withoutPromiseStacks<T>(run: () => Promise<T>): Promise<T> {
-    if (process.env.MCP_PLAN_STACKS === "1") return run();
+async function withPromiseStacks<T>(stacks: boolean, run: () => Promise<T>): Promise<T> {
     const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
+    // With stacks: deep enough to get past the loader's own frames (tsx adds about a dozen) to the program's.
+    Error.stackTraceLimit = stacks || process.env.MCP_PLAN_STACKS === "1" ? Math.max(limit, 64) : 0;
     try {
         return await run();
     } finally {
         Error.stackTraceLimit = limit;
     }
-}
-
-function engineStore(): any {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require("@pulumi/pulumi/runtime/state").getStore();
-}
-
-async function waitForRegistrations(): Promise<void> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const settings = require("@pulumi/pulumi/runtime/settings");
-    await settings.waitForRPCs();
 }

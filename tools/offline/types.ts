@@ -1,3 +1,6 @@
+/** Keys from a resource's inputs down to a value the program wrapped in `pulumi.secret` (or the SDK marked secret). */
+export type SecretPath = readonly (string | number)[];
+
 /** A resource as the program registered it, before any cloud call. */
 export interface PlannedResource {
     readonly urn: string;
@@ -18,6 +21,10 @@ export interface PlannedResource {
     /** What the mock cloud answered (ARM id and outputs); stack policies see `{ ...outputs, ...inputs }`. */
     readonly id?: string;
     readonly outputs?: Record<string, any>;
+    /** Where `inputs` holds secret values: every report masks them (policies see them, as under the engine). */
+    readonly secretPaths?: readonly SecretPath[];
+    /** The program line whose constructor call registered the resource (absolute file), when the stack showed it. */
+    readonly source?: { readonly file: string; readonly line: number };
 }
 
 export interface Violation {
