@@ -3,7 +3,7 @@ import { exemptionsConfigSchema } from "../lib/exemptions";
 import type { PolicyResource } from "@pulumi/policy";
 import { allExpressions, findAll, isExpression, PolicyElement, section } from "../lib/apimXml";
 import { answeredStatuses, direct, forEachMcpApi, guards, headerActions, mentions, readsVariable, topLevelBranches, variables } from "../lib/mcpApis";
-import { declaredProfile } from "../contract/declaration";
+import { effectiveProfile, profileConfigSchema, undeclaredProfile } from "../lib/profile";
 
 /**
  * API Management, per MCP API: what may pass. Request validation, Prompt Shields screening,
@@ -142,7 +142,8 @@ export const azureApimanagementApiEnablePromptShields: McpStackPolicy = {
     },
 };
 
-export const azureApimanagementApiEnforceManifestIntegrity = stackPolicy({
+export const azureApimanagementApiEnforceManifestIntegrity: McpStackPolicy = {
+    ...stackPolicy({
     name: "azure-apimanagement-api-enforce-manifest-integrity",
     description:
         "Every MCP API computes the SHA-256 digest of each tools/list result in outbound and compares it with a pinned literal sha256:<hex> digest; on drift it " +
@@ -154,8 +155,8 @@ export const azureApimanagementApiEnforceManifestIntegrity = stackPolicy({
     remediationSteps:
         "Include the gateway's mcp-manifest-integrity fragment in the API policy's outbound section with the server's approved manifestDigest " +
         "(npm run manifest-digest); set gateway.manifestMode \"block\" in prod.",
-    validate: (resources, _args, must) => {
-        const profile = declaredProfile(resources);
+    validate: (resources, args, must) => {
+        const profile = effectiveProfile(resources, args.getConfig<{ profile?: string }>());
         forEachMcpApi(resources, must, (root) => {
             const pinned = findAll(root, "set-variable").filter((v) => /^sha256:[0-9a-f]{64}$/.test(v.attributes.value ?? "")).map((v) => v.attributes.name ?? "");
             if (pinned.length === 0) return "pin the approved tools/list digest as a literal sha256:<64 hex> value";
@@ -170,13 +171,15 @@ export const azureApimanagementApiEnforceManifestIntegrity = stackPolicy({
             );
             if (!compares) return `compare the computed tools/list digest with the pinned digest (${pinned.join(", ")}) in the drift check`;
             if (profile !== "dev" && !checks.some((w) => answeredStatuses(w).some((c) => c >= 500))) {
-                return `block a tools/list result whose digest drifted (5xx answer; manifestMode block) in the ${profile ?? "unknown (treated as prod)"} profile`;
+                return `block a tools/list result whose digest drifted (5xx answer; manifestMode block) under ${profile ? `the ${profile} profile` : undeclaredProfile}`;
             }
             if (!checks.some((w) => findAll(w, "trace").length > 0 || answeredStatuses(w).length > 0)) return "record or block a tools/list result whose digest drifted";
             return undefined;
         });
     },
-});
+    }),
+    configSchema: profileConfigSchema,
+};
 
 /** Response headers every MCP answer carries (C8.4): lower-cased name → test of the value. */
 export const requiredResponseHeaders: Readonly<Record<string, { readonly expect: string; readonly ok: (value: string) => boolean }>> = {

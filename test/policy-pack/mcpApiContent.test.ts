@@ -110,12 +110,16 @@ describe("azure-apimanagement-api-enforce-manifest-integrity (C9.2)", () => {
 
     it("rejects detect mode in the prod profile", async () => {
         expect(await messages(policy, [...withFragments(detect()), profilePlatform("prod")])).toEqual([
-            "Api gw-api-docs must block a tools/list result whose digest drifted (5xx answer; manifestMode block) in the prod profile (C9.2).",
+            "Api gw-api-docs must block a tools/list result whose digest drifted (5xx answer; manifestMode block) under the prod profile (C9.2).",
         ]);
     });
 
     it("treats a stack without a platform declaration as prod", async () => {
-        expect(await messages(policy, withFragments(detect()))).toEqual([expect.stringContaining("in the unknown (treated as prod) profile")]);
+        expect(await messages(policy, withFragments(detect()))).toEqual([expect.stringContaining("under an undeclared profile (treated as prod; a stack without the platform component declares it with the pack config profile)")]);
+    });
+
+    it("lets a stack without the platform component declare the dev profile in the pack config", async () => {
+        expect(await violationsOf(policy, withFragments(detect()), { [policy.name]: { profile: "dev" } })).toEqual([]);
     });
 
     it("rejects an API without the digest comparison, even in dev", async () => {

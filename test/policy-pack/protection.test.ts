@@ -14,11 +14,20 @@ describe("azure-stateful-resource-enable-deletion-protection (A9, A10)", () => {
 
     it("rejects an unprotected vault in prod and names it", async () => {
         const violations = await violationsOf(policy, [platform("prod"), vault(false), workspace(true)]);
-        expect(violations.map((v) => v.message)).toEqual(["Vault kv must be protected from deletion outside dev (protect: true) (A9, A10)."]);
+        expect(violations.map((v) => v.message)).toEqual(["Vault kv must be protected from deletion outside dev (protect: true; the stack runs under the prod profile) (A9, A10)."]);
     });
 
     it("treats a stack without the platform component as prod", async () => {
         expect(await violationsOf(policy, [workspace(false)])).toHaveLength(1);
+    });
+
+    it("says how a stack without the platform component declares its profile, and honours the pack config profile", async () => {
+        const [violation] = await violationsOf(policy, [workspace(false)]);
+        expect(violation.message).toContain("declares it with the pack config profile");
+        expect(await violationsOf(policy, [workspace(false)], { [policy.name]: { profile: "dev" } })).toEqual([]);
+        expect(await violationsOf(policy, [workspace(false)], { [policy.name]: { profile: "prod" } })).toHaveLength(1);
+        // The platform's own declaration wins over the pack config.
+        expect(await violationsOf(policy, [platform("prod"), workspace(false)], { [policy.name]: { profile: "dev" } })).toHaveLength(1);
     });
 
     it("lets the dev profile leave them unprotected", async () => {
