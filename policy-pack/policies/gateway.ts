@@ -69,9 +69,13 @@ export const azureApimanagementServiceDisableLegacyTls = resourcePolicy<{ custom
 export const azureApimanagementServiceEnableInternalVnet = resourcePolicy<{
     virtualNetworkType?: string;
     virtualNetworkConfiguration?: { subnetResourceId?: string };
+    developerPortalStatus?: string;
+    legacyPortalStatus?: string;
 }>({
     name: "azure-apimanagement-service-enable-internal-vnet",
-    description: "The gateway is injected into a VNet subnet in Internal mode: no endpoint of it is reachable from the internet.",
+    description:
+        "The gateway is injected into a VNet subnet in Internal mode: no endpoint of it is reachable from the internet; its developer and legacy portals " +
+        "are Disabled (absent is Azure's default, Enabled), since MCP clients discover the API through RFC 9728 metadata, not a portal.",
     controls: ["C10.3", "A2"],
     component: "gateway",
     remediationSteps: "Set virtualNetworkType: Internal and virtualNetworkConfiguration.subnetResourceId to the gateway subnet (Developer, Premium or PremiumV2 tier).",
@@ -79,6 +83,9 @@ export const azureApimanagementServiceEnableInternalVnet = resourcePolicy<{
     validate: (props, _args, must) => {
         if (props.virtualNetworkType !== "Internal") must(`run in Internal VNet mode (virtualNetworkType is ${props.virtualNetworkType ?? "unset"})`);
         if (!props.virtualNetworkConfiguration?.subnetResourceId) must("be injected into the gateway subnet (virtualNetworkConfiguration.subnetResourceId)");
+        for (const portal of ["developerPortalStatus", "legacyPortalStatus"] as const) {
+            if (props[portal] !== "Disabled") must(`disable its portal (${portal} Disabled, got ${JSON.stringify(props[portal] ?? null)})`);
+        }
     },
 });
 

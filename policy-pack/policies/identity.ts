@@ -27,6 +27,8 @@ interface ApplicationProps {
     api?: { requestedAccessTokenVersion?: number; oauth2PermissionScopes?: { id?: string; type?: string; value?: string; enabled?: boolean }[] };
     appRoles?: { id?: string; value?: string; enabled?: boolean }[];
     web?: { implicitGrant?: { accessTokenIssuanceEnabled?: boolean; idTokenIssuanceEnabled?: boolean } };
+    signInAudience?: string;
+    fallbackPublicClientEnabled?: boolean;
     password?: unknown;
     passwordCredentials?: unknown;
 }
@@ -61,8 +63,9 @@ export const azureadApplicationEnforceV2AccessTokens = resourcePolicy<Applicatio
 export const azureadApplicationMissingIdentifierUri = resourcePolicy<ApplicationProps>({
     name: "azuread-application-missing-identifier-uri",
     description:
-        "An Entra API app (one exposing an identifier URI, a scope or an app role) has an identifier URI " +
-        "and exposes at least one enabled delegated scope or app role.",
+        "An Entra API app (one exposing an identifier URI, a scope or an app role) has an identifier URI (https:// or api://, never plain http) " +
+        "and exposes at least one enabled delegated scope or app role, accepts sign-ins of its own tenant only (signInAudience AzureADMyOrg; absent is " +
+        "Entra's default, the same) and is no public client (fallbackPublicClientEnabled not true). Compared against: the platform's own API apps.",
     controls: ["M1", "C2.2"],
     component: "identity",
     remediationSteps:
@@ -72,8 +75,14 @@ export const azureadApplicationMissingIdentifierUri = resourcePolicy<Application
     validate: (props, _args, must) => {
         if (!isApiApplication(props)) return; // a client registration: nothing to call it with
         if ((props.identifierUris ?? []).length === 0) must("have an identifier URI, since it exposes scopes or app roles");
+        const plain = (props.identifierUris ?? []).filter((u) => !/^(https|api):\/\//i.test(String(u)));
+        if (plain.length > 0) must(`use https:// or api:// identifier URIs (not ${plain.join(", ")})`);
         const exposed = [...scopesOf(props), ...(props.appRoles ?? [])].filter((x) => x.enabled !== false);
         if (exposed.length === 0) must("expose at least one enabled delegated scope or app role");
+        if (props.signInAudience !== undefined && props.signInAudience !== "AzureADMyOrg") {
+            must(`accept tokens of its own tenant only (signInAudience AzureADMyOrg, got ${props.signInAudience}); other tenants' users could obtain tokens for it`);
+        }
+        if (props.fallbackPublicClientEnabled === true) must("not be a public client (fallbackPublicClientEnabled false): an API app never signs users in itself");
     },
 });
 

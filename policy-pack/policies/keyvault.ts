@@ -21,6 +21,9 @@ interface VaultProps {
         enableSoftDelete?: boolean;
         softDeleteRetentionInDays?: number;
         enableRbacAuthorization?: boolean;
+        enabledForDeployment?: boolean;
+        enabledForDiskEncryption?: boolean;
+        enabledForTemplateDeployment?: boolean;
         accessPolicies?: unknown[];
         publicNetworkAccess?: string;
         networkAcls?: { defaultAction?: string };
@@ -87,7 +90,9 @@ export const azureKeyvaultVaultConfigureSoftDeleteRetention = resourcePolicy<Vau
 
 export const azureKeyvaultVaultEnableRbacAuthorization = resourcePolicy<VaultProps>({
     name: "azure-keyvault-vault-enable-rbac-authorization",
-    description: "Key vaults authorize the data plane with Azure RBAC (scoped, auditable roles), not access policies.",
+    description:
+        "Key vaults authorize the data plane with Azure RBAC (scoped, auditable roles), not access policies, and let no Azure service read secrets around " +
+        "RBAC (enabledForDeployment, enabledForDiskEncryption, enabledForTemplateDeployment never true). Compared against: the platform's vault.",
     controls: ["C6.2", "C10.2"],
     component: "keyvault",
     remediationSteps:
@@ -97,6 +102,8 @@ export const azureKeyvaultVaultEnableRbacAuthorization = resourcePolicy<VaultPro
     validate: (props, _args, must) => {
         if (props.properties?.enableRbacAuthorization !== true) must("authorize with Azure RBAC (enableRbacAuthorization: true)");
         if ((props.properties?.accessPolicies ?? []).length > 0) must("carry no access policies (RBAC authorization ignores them and they mislead reviewers)");
+        const bypasses = (["enabledForDeployment", "enabledForDiskEncryption", "enabledForTemplateDeployment"] as const).filter((k) => props.properties?.[k] === true);
+        if (bypasses.length > 0) must(`let no Azure service read its secrets outside RBAC (${bypasses.join(", ")} false)`);
     },
 });
 

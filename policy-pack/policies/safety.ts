@@ -14,6 +14,7 @@ interface AccountProps {
         disableLocalAuth?: boolean;
         publicNetworkAccess?: string;
         networkAcls?: { defaultAction?: string };
+        restrictOutboundNetworkAccess?: boolean;
     };
 }
 
@@ -37,8 +38,9 @@ export const azureCognitiveServicesAccountDisableLocalAuth = resourcePolicy<Acco
 export const azureCognitiveServicesAccountDisablePublicNetworkAccess = resourcePolicy<AccountProps>({
     name: "azure-cognitiveservices-account-disable-public-network-access",
     description:
-        "Every Azure AI services account disables public network access and denies by default in its network rules. Absent " +
-        "means Azure's default: reachable from the internet.",
+        "Every Azure AI services account disables public network access, denies by default in its network rules and restricts its outbound calls " +
+        "(restrictOutboundNetworkAccess true, so screened content cannot be sent elsewhere). Absent means Azure's default: reachable from the internet, " +
+        "unrestricted outbound. Compared against: the platform's Content Safety account.",
     controls: ["C1.3", "C10.3"],
     component: "safety",
     severity: "high",
@@ -50,6 +52,7 @@ export const azureCognitiveServicesAccountDisablePublicNetworkAccess = resourceP
         const p = props.properties ?? {};
         if (p.publicNetworkAccess !== "Disabled") must(`disable public network access (got ${JSON.stringify(p.publicNetworkAccess ?? null)})`);
         if (p.networkAcls?.defaultAction !== "Deny") must(`deny by default in networkAcls (got ${JSON.stringify(p.networkAcls?.defaultAction ?? null)})`);
+        if (p.restrictOutboundNetworkAccess !== true) must("restrict outbound network access (properties.restrictOutboundNetworkAccess: true)");
     },
 });
 
