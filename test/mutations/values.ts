@@ -245,6 +245,10 @@ export const valueMutations: Mutation[] = [
     { controls: ["M1", "C2.2"], description: "the backend app accepts personal Microsoft accounts", apply: setInput(t.application, "signInAudience", "AzureADandPersonalMicrosoftAccount", nameEndsWith("-docs-backend")) },
     { controls: ["M1", "C2.2"], description: "the server's API app becomes a public client", apply: setInput(t.application, "fallbackPublicClientEnabled", true, nameEndsWith("-docs-api")) },
     { controls: ["M1", "C2.2"], description: "the backend app's identifier URI is plain http", apply: editInputs(t.application, (i) => (i.identifierUris = i.identifierUris.map((u: string) => u.replace(/^api:/, "http:"))), nameEndsWith("-docs-backend")) },
+    // --- Optional controls (C2.4, C4.4, C11.2) ---
+    { controls: ["C4.4"], description: "prod turns DDoS protection off without a reason", stacks: ["prod"], apply: editInputs("mcp:platform:McpPlatform", (i) => (i.optionalControls.ddosProtection = { ...i.optionalControls.ddosProtection, enabled: false })) },
+    { controls: ["C11.2"], description: "prod turns Defender for Containers off with the dev default reason", stacks: ["prod"], apply: editInputs("mcp:platform:McpPlatform", (i) => (i.optionalControls.defenderForContainers = { ...i.optionalControls.defenderForContainers, enabled: false, reason: "dev profile: Defender for Containers bills per vCore" })) },
+    { controls: ["C6.1"], description: "an optional control is off with a placeholder reason", apply: editInputs("mcp:platform:McpPlatform", (i) => (i.optionalControls.managedHsm.reason = "TODO")) },
     // --- Classification (C6.4) ---
     { controls: ["C6.4"], description: "the resource group's classification is not on the scale", apply: setInput(t.rg, "tags.data-classification", "secret-ish") },
     { controls: ["C6.4"], description: "the resource group's owner tag is blank", apply: setInput(t.rg, "tags.owner", "") },
