@@ -184,27 +184,27 @@ export const defaultMaxWafBodyKb = 4096;
 
 export const azureNetworkWafPolicyEnablePreventionMode: McpResourcePolicy = {
     ...resourcePolicy<WafPolicyProps>({
-    name: "azure-network-wafpolicy-enable-prevention-mode",
-    description:
-        "Every WAF policy is enabled, blocks in Prevention mode, inspects request bodies and enforces the body size limit (requestBodyEnforcement not " +
-        `false), which is at most maxRequestBodySizeKb (${defaultMaxWafBodyKb} by default, the gateway's own cap). Absent settings are Azure's ` +
-        "defaults, which only detect. Compared against: the config cap maxRequestBodySizeKb.",
-    controls: ["C1.1"],
-    component: "edge",
-    remediationSteps:
-        "Set policySettings { state: Enabled, mode: Prevention, requestBodyCheck: true } with a body size limit; tune false " +
-        "positives with exclusions on the specific rule, never by switching to Detection.",
-    appliesTo: [edgeTypes.wafPolicy],
-    validate: (props, args, must) => {
-        const settings = props.policySettings ?? {};
-        const cap = args.getConfig<{ maxRequestBodySizeKb: number }>().maxRequestBodySizeKb;
-        if (settings.state !== "Enabled") must(`be enabled (got state ${JSON.stringify(settings.state ?? null)})`);
-        if (settings.mode !== "Prevention") must(`block in Prevention mode (got mode ${JSON.stringify(settings.mode ?? null)})`);
-        if (settings.requestBodyCheck !== true) must("inspect request bodies (requestBodyCheck: true)");
-        if (settings.requestBodyEnforcement === false) must("enforce the request body size limit (requestBodyEnforcement not false)");
-        const size = settings.maxRequestBodySizeInKb;
-        if (size !== undefined && !(size > 0 && size <= cap)) must(`admit request bodies of at most ${cap} KB (maxRequestBodySizeInKb ${size})`);
-    },
+        name: "azure-network-wafpolicy-enable-prevention-mode",
+        description:
+            "Every WAF policy is enabled, blocks in Prevention mode, inspects request bodies and enforces the body size limit (requestBodyEnforcement not " +
+            `false), which is at most maxRequestBodySizeKb (${defaultMaxWafBodyKb} by default, the gateway's own cap). Absent settings are Azure's ` +
+            "defaults, which only detect. Compared against: the config cap maxRequestBodySizeKb.",
+        controls: ["C1.1"],
+        component: "edge",
+        remediationSteps:
+            "Set policySettings { state: Enabled, mode: Prevention, requestBodyCheck: true } with a body size limit; tune false " +
+            "positives with exclusions on the specific rule, never by switching to Detection.",
+        appliesTo: [edgeTypes.wafPolicy],
+        validate: (props, args, must) => {
+            const settings = props.policySettings ?? {};
+            const cap = args.getConfig<{ maxRequestBodySizeKb: number }>().maxRequestBodySizeKb;
+            if (settings.state !== "Enabled") must(`be enabled (got state ${JSON.stringify(settings.state ?? null)})`);
+            if (settings.mode !== "Prevention") must(`block in Prevention mode (got mode ${JSON.stringify(settings.mode ?? null)})`);
+            if (settings.requestBodyCheck !== true) must("inspect request bodies (requestBodyCheck: true)");
+            if (settings.requestBodyEnforcement === false) must("enforce the request body size limit (requestBodyEnforcement not false)");
+            const size = settings.maxRequestBodySizeInKb;
+            if (size !== undefined && !(size > 0 && size <= cap)) must(`admit request bodies of at most ${cap} KB (maxRequestBodySizeInKb ${size})`);
+        },
     }),
     configSchema: {
         properties: {
@@ -283,38 +283,38 @@ const rateWindowMinutes: Record<string, number> = { OneMin: 1, FiveMins: 5 };
 
 export const azureNetworkWafPolicyConfigureClientIpRateLimit: McpResourcePolicy = {
     ...resourcePolicy<WafPolicyProps>({
-    name: "azure-network-wafpolicy-configure-client-ip-rate-limit",
-    description:
-        "Every WAF policy has an enabled rate-limit rule that blocks a client IP (grouped by ClientAddr) above a threshold of at most " +
-        `maxRequestsPerClientIpPerMinute (${defaultMaxRequestsPerClientIpPerMinute} by default; a FiveMins window counts a fifth per minute). ` +
-        "Compared against: the config cap.",
-    controls: ["C4.1", "C4.4"],
-    component: "edge",
-    severity: "medium",
-    remediationSteps:
-        "Add a custom rule { ruleType: RateLimitRule, action: Block, state: Enabled, rateLimitDuration: OneMin, " +
-        "rateLimitThreshold: <n>, groupByUserSession: [{ groupByVariables: [{ variableName: ClientAddr }] }] } matching all requests.",
-    appliesTo: [edgeTypes.wafPolicy],
-    validate: (props, args, must) => {
-        const cap = args.getConfig<{ maxRequestsPerClientIpPerMinute: number }>().maxRequestsPerClientIpPerMinute;
-        const perClientIp = (props.customRules ?? []).filter(
-            (rule) =>
-                rule.ruleType === "RateLimitRule" &&
-                rule.action === "Block" &&
-                rule.state === "Enabled" &&
-                typeof rule.rateLimitThreshold === "number" &&
-                rule.rateLimitThreshold > 0 &&
-                (rule.groupByUserSession ?? []).some((g) => (g.groupByVariables ?? []).some((v) => v.variableName === "ClientAddr")),
-        );
-        if (perClientIp.length === 0) {
-            must("block a client IP above a rate limit (an enabled RateLimitRule with action Block grouped by ClientAddr)");
-            return;
-        }
-        const perMinute = perClientIp.map((r) => r.rateLimitThreshold! / (rateWindowMinutes[r.rateLimitDuration ?? "OneMin"] ?? Number.NaN));
-        if (!perMinute.some((n) => n <= cap)) {
-            must(`block a client IP above at most ${cap} requests per minute (got ${perMinute.map((n) => (Number.isNaN(n) ? "an unknown window" : Math.round(n))).join(", ")})`);
-        }
-    },
+        name: "azure-network-wafpolicy-configure-client-ip-rate-limit",
+        description:
+            "Every WAF policy has an enabled rate-limit rule that blocks a client IP (grouped by ClientAddr) above a threshold of at most " +
+            `maxRequestsPerClientIpPerMinute (${defaultMaxRequestsPerClientIpPerMinute} by default; a FiveMins window counts a fifth per minute). ` +
+            "Compared against: the config cap.",
+        controls: ["C4.1", "C4.4"],
+        component: "edge",
+        severity: "medium",
+        remediationSteps:
+            "Add a custom rule { ruleType: RateLimitRule, action: Block, state: Enabled, rateLimitDuration: OneMin, " +
+            "rateLimitThreshold: <n>, groupByUserSession: [{ groupByVariables: [{ variableName: ClientAddr }] }] } matching all requests.",
+        appliesTo: [edgeTypes.wafPolicy],
+        validate: (props, args, must) => {
+            const cap = args.getConfig<{ maxRequestsPerClientIpPerMinute: number }>().maxRequestsPerClientIpPerMinute;
+            const perClientIp = (props.customRules ?? []).filter(
+                (rule) =>
+                    rule.ruleType === "RateLimitRule" &&
+                    rule.action === "Block" &&
+                    rule.state === "Enabled" &&
+                    typeof rule.rateLimitThreshold === "number" &&
+                    rule.rateLimitThreshold > 0 &&
+                    (rule.groupByUserSession ?? []).some((g) => (g.groupByVariables ?? []).some((v) => v.variableName === "ClientAddr")),
+            );
+            if (perClientIp.length === 0) {
+                must("block a client IP above a rate limit (an enabled RateLimitRule with action Block grouped by ClientAddr)");
+                return;
+            }
+            const perMinute = perClientIp.map((r) => r.rateLimitThreshold! / (rateWindowMinutes[r.rateLimitDuration ?? "OneMin"] ?? Number.NaN));
+            if (!perMinute.some((n) => n <= cap)) {
+                must(`block a client IP above at most ${cap} requests per minute (got ${perMinute.map((n) => (Number.isNaN(n) ? "an unknown window" : Math.round(n))).join(", ")})`);
+            }
+        },
     }),
     configSchema: {
         properties: {

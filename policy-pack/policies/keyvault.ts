@@ -195,27 +195,27 @@ export const defaultMaxSecretLifetimeDays = 366;
 
 export const azureKeyvaultSecretConfigureExpiry: McpResourcePolicy = {
     ...resourcePolicy<SecretProps>({
-    name: "azure-keyvault-secret-configure-expiry",
-    description:
-        "Secrets carry an expiry date at most maxSecretLifetimeDays from now (366 by default, the platform's own one-year maximum) and a content type, so " +
-        "stale credentials surface and consumers know what they hold. Compared against: the config cap.",
-    controls: ["C2.3", "C6.3"],
-    component: "keyvault",
-    severity: "medium",
-    remediationSteps:
-        "Set properties.attributes.expires (seconds since the epoch) and properties.contentType; createVaultSecret in " +
-        "components/keyvault does both.",
-    appliesTo: [keyVaultTypes.secret],
-    validate: (props, args, must) => {
-        const expires = props.properties?.attributes?.expires;
-        const cap = args.getConfig<{ maxSecretLifetimeDays: number }>().maxSecretLifetimeDays;
-        if (typeof expires !== "number") must("expire (properties.attributes.expires)");
-        else if (expires - Date.now() / 1000 > cap * 86_400) {
-            must(`expire within ${cap} days (properties.attributes.expires is ${new Date(expires * 1000).toISOString().slice(0, 10)})`);
-        }
-        const contentType = props.properties?.contentType;
-        if (typeof contentType !== "string" || contentType.trim() === "") must("declare a content type (properties.contentType)");
-    },
+        name: "azure-keyvault-secret-configure-expiry",
+        description:
+            "Secrets carry an expiry date at most maxSecretLifetimeDays from now (366 by default, the platform's own one-year maximum) and a content type, so " +
+            "stale credentials surface and consumers know what they hold. Compared against: the config cap.",
+        controls: ["C2.3", "C6.3"],
+        component: "keyvault",
+        severity: "medium",
+        remediationSteps:
+            "Set properties.attributes.expires (seconds since the epoch) and properties.contentType; createVaultSecret in " +
+            "components/keyvault does both.",
+        appliesTo: [keyVaultTypes.secret],
+        validate: (props, args, must) => {
+            const expires = props.properties?.attributes?.expires;
+            const cap = args.getConfig<{ maxSecretLifetimeDays: number }>().maxSecretLifetimeDays;
+            if (typeof expires !== "number") must("expire (properties.attributes.expires)");
+            else if (expires - Date.now() / 1000 > cap * 86_400) {
+                must(`expire within ${cap} days (properties.attributes.expires is ${new Date(expires * 1000).toISOString().slice(0, 10)})`);
+            }
+            const contentType = props.properties?.contentType;
+            if (typeof contentType !== "string" || contentType.trim() === "") must("declare a content type (properties.contentType)");
+        },
     }),
     configSchema: {
         properties: {

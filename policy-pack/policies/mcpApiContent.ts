@@ -144,39 +144,39 @@ export const azureApimanagementApiEnablePromptShields: McpStackPolicy = {
 
 export const azureApimanagementApiEnforceManifestIntegrity: McpStackPolicy = {
     ...stackPolicy({
-    name: "azure-apimanagement-api-enforce-manifest-integrity",
-    description:
-        "Every MCP API computes the SHA-256 digest of each tools/list result in outbound and compares it with a pinned literal sha256:<hex> digest; on drift it " +
-        "blocks (5xx answer) when the platform's profile is prod or unknown, and at least records the drift (trace) in dev. The drift check compares the " +
-        "computed digest with the pinned variable. Compared against: the pinned literal digest and the declared profile.",
-    controls: ["C9.2"],
-    component: "gateway",
-    severity: "critical",
-    remediationSteps:
-        "Include the gateway's mcp-manifest-integrity fragment in the API policy's outbound section with the server's approved manifestDigest " +
-        "(npm run manifest-digest); set gateway.manifestMode \"block\" in prod.",
-    validate: (resources, args, must) => {
-        const profile = effectiveProfile(resources, args.getConfig<{ profile?: string }>());
-        forEachMcpApi(resources, must, (root) => {
-            const pinned = findAll(root, "set-variable").filter((v) => /^sha256:[0-9a-f]{64}$/.test(v.attributes.value ?? "")).map((v) => v.attributes.name ?? "");
-            if (pinned.length === 0) return "pin the approved tools/list digest as a literal sha256:<64 hex> value";
-            const checks = findAll(section(root, "outbound") ?? root, "when").filter(
-                (w) => mentions(w.attributes.condition ?? "", "tools/list") && mentions(allExpressions(w), "SHA256"),
-            );
-            if (checks.length === 0) return "compare the SHA-256 digest of every tools/list result with the approved digest in outbound";
-            // The drift decision compares the computed digest with the pinned one (not with itself or anything else).
-            const computed = checks.flatMap((w) => findAll(w, "set-variable").filter((v) => mentions(v.attributes.value ?? "", "SHA256")).map((v) => v.attributes.name ?? ""));
-            const compares = checks.some((w) =>
-                findAll(w, "when").some((d) => pinned.some((p) => readsVariable(d.attributes.condition ?? "", p)) && computed.some((c) => readsVariable(d.attributes.condition ?? "", c))),
-            );
-            if (!compares) return `compare the computed tools/list digest with the pinned digest (${pinned.join(", ")}) in the drift check`;
-            if (profile !== "dev" && !checks.some((w) => answeredStatuses(w).some((c) => c >= 500))) {
-                return `block a tools/list result whose digest drifted (5xx answer; manifestMode block) under ${profile ? `the ${profile} profile` : undeclaredProfile}`;
-            }
-            if (!checks.some((w) => findAll(w, "trace").length > 0 || answeredStatuses(w).length > 0)) return "record or block a tools/list result whose digest drifted";
-            return undefined;
-        });
-    },
+        name: "azure-apimanagement-api-enforce-manifest-integrity",
+        description:
+            "Every MCP API computes the SHA-256 digest of each tools/list result in outbound and compares it with a pinned literal sha256:<hex> digest; on drift it " +
+            "blocks (5xx answer) when the platform's profile is prod or unknown, and at least records the drift (trace) in dev. The drift check compares the " +
+            "computed digest with the pinned variable. Compared against: the pinned literal digest and the declared profile.",
+        controls: ["C9.2"],
+        component: "gateway",
+        severity: "critical",
+        remediationSteps:
+            "Include the gateway's mcp-manifest-integrity fragment in the API policy's outbound section with the server's approved manifestDigest " +
+            "(npm run manifest-digest); set gateway.manifestMode \"block\" in prod.",
+        validate: (resources, args, must) => {
+            const profile = effectiveProfile(resources, args.getConfig<{ profile?: string }>());
+            forEachMcpApi(resources, must, (root) => {
+                const pinned = findAll(root, "set-variable").filter((v) => /^sha256:[0-9a-f]{64}$/.test(v.attributes.value ?? "")).map((v) => v.attributes.name ?? "");
+                if (pinned.length === 0) return "pin the approved tools/list digest as a literal sha256:<64 hex> value";
+                const checks = findAll(section(root, "outbound") ?? root, "when").filter(
+                    (w) => mentions(w.attributes.condition ?? "", "tools/list") && mentions(allExpressions(w), "SHA256"),
+                );
+                if (checks.length === 0) return "compare the SHA-256 digest of every tools/list result with the approved digest in outbound";
+                // The drift decision compares the computed digest with the pinned one (not with itself or anything else).
+                const computed = checks.flatMap((w) => findAll(w, "set-variable").filter((v) => mentions(v.attributes.value ?? "", "SHA256")).map((v) => v.attributes.name ?? ""));
+                const compares = checks.some((w) =>
+                    findAll(w, "when").some((d) => pinned.some((p) => readsVariable(d.attributes.condition ?? "", p)) && computed.some((c) => readsVariable(d.attributes.condition ?? "", c))),
+                );
+                if (!compares) return `compare the computed tools/list digest with the pinned digest (${pinned.join(", ")}) in the drift check`;
+                if (profile !== "dev" && !checks.some((w) => answeredStatuses(w).some((c) => c >= 500))) {
+                    return `block a tools/list result whose digest drifted (5xx answer; manifestMode block) under ${profile ? `the ${profile} profile` : undeclaredProfile}`;
+                }
+                if (!checks.some((w) => findAll(w, "trace").length > 0 || answeredStatuses(w).length > 0)) return "record or block a tools/list result whose digest drifted";
+                return undefined;
+            });
+        },
     }),
     configSchema: profileConfigSchema,
 };
