@@ -1,4 +1,6 @@
+import type { KeyArgs, SecretArgs, VaultArgs } from "@pulumi/azure-native/keyvault";
 import { platformOf } from "../contract/declaration";
+import type { Inputs } from "../lib/inputs";
 import { McpResourcePolicy, resourcePolicy, stackPolicy } from "../lib/policy";
 import { exemptionsConfigSchema } from "../lib/exemptions";
 import { privateEndpointsFor } from "../lib/references";
@@ -14,21 +16,7 @@ export const keyVaultTypes = {
 /** The longest a key version may live (C2.3): Key Vault counts a year as 365 days. */
 export const maxKeyExpiryDays = 365;
 
-interface VaultProps {
-    properties?: {
-        sku?: { name?: string };
-        enablePurgeProtection?: boolean;
-        enableSoftDelete?: boolean;
-        softDeleteRetentionInDays?: number;
-        enableRbacAuthorization?: boolean;
-        enabledForDeployment?: boolean;
-        enabledForDiskEncryption?: boolean;
-        enabledForTemplateDeployment?: boolean;
-        accessPolicies?: unknown[];
-        publicNetworkAccess?: string;
-        networkAcls?: { defaultAction?: string };
-    };
-}
+type VaultProps = Inputs<VaultArgs>;
 
 const lower = (value: unknown) => (typeof value === "string" ? value.toLowerCase() : undefined);
 
@@ -121,19 +109,7 @@ export const azureKeyvaultVaultDisablePublicNetworkAccess = resourcePolicy<Vault
     },
 });
 
-interface KeyProps {
-    properties?: {
-        kty?: string;
-        keySize?: number;
-        curveName?: string;
-        attributes?: { exportable?: boolean };
-        releasePolicy?: unknown;
-        rotationPolicy?: {
-            attributes?: { expiryTime?: string };
-            lifetimeActions?: { action?: { type?: string }; trigger?: { timeBeforeExpiry?: string; timeAfterCreate?: string } }[];
-        };
-    };
-}
+type KeyProps = Inputs<KeyArgs>;
 
 export const azureKeyvaultKeyEnforceHsmKeyType = resourcePolicy<KeyProps>({
     name: "azure-keyvault-key-enforce-hsm-key-type",
@@ -186,9 +162,7 @@ export const azureKeyvaultKeyConfigureRotationPolicy = resourcePolicy<KeyProps>(
     },
 });
 
-interface SecretProps {
-    properties?: { contentType?: string; attributes?: { expires?: number } };
-}
+type SecretProps = Inputs<SecretArgs>;
 
 /** The longest a secret may stay valid from now unless the pack config says otherwise (C2.3): a year, the platform's own maximum. */
 export const defaultMaxSecretLifetimeDays = 366;
