@@ -1,3 +1,5 @@
+import type { RegistryArgs } from "@pulumi/azure-native/containerregistry";
+import type { Inputs } from "../lib/inputs";
 import { platformOf } from "../contract/declaration";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { privateEndpointsFor } from "../lib/references";
@@ -11,16 +13,7 @@ export const registryTypes = {
     pricing: "azure-native:security:Pricing",
 } as const;
 
-interface RegistryProps {
-    sku?: { name?: string };
-    adminUserEnabled?: boolean;
-    anonymousPullEnabled?: boolean;
-    publicNetworkAccess?: string;
-    networkRuleSet?: { defaultAction?: string; ipRules?: unknown[] };
-    policies?: { exportPolicy?: { status?: string } };
-    identity?: { type?: string; userAssignedIdentities?: Record<string, unknown> };
-    encryption?: { status?: string; keyVaultProperties?: { keyIdentifier?: string; identity?: string } };
-}
+type RegistryProps = Inputs<RegistryArgs>;
 
 const remediation = "Use the McpRegistry component (components/registry), which sets this by default.";
 

@@ -1,3 +1,5 @@
+import type { AccountArgs } from "@pulumi/azure-native/cognitiveservices";
+import type { Inputs } from "../lib/inputs";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { privateEndpointsFor } from "../lib/references";
 
@@ -7,16 +9,7 @@ import { privateEndpointsFor } from "../lib/references";
  */
 export const cognitiveServicesAccountType = "azure-native:cognitiveservices:Account";
 
-interface AccountProps {
-    kind?: string;
-    properties?: {
-        customSubDomainName?: string;
-        disableLocalAuth?: boolean;
-        publicNetworkAccess?: string;
-        networkAcls?: { defaultAction?: string };
-        restrictOutboundNetworkAccess?: boolean;
-    };
-}
+type AccountProps = Inputs<AccountArgs>;
 
 export const azureCognitiveServicesAccountDisableLocalAuth = resourcePolicy<AccountProps>({
     name: "azure-cognitiveservices-account-disable-local-auth",
