@@ -1,3 +1,5 @@
+import type { ApplicationGatewayArgs, WebApplicationFirewallPolicyArgs } from "@pulumi/azure-native/network";
+import type { Inputs } from "../lib/inputs";
 import type { PolicyResource } from "@pulumi/policy";
 import { McpResourcePolicy, resourcePolicy, stackPolicy } from "../lib/policy";
 import { exemptionsConfigSchema } from "../lib/exemptions";
@@ -16,11 +18,8 @@ export const edgeTypes = {
     publicIp: "azure-native:network:PublicIPAddress",
 } as const;
 
-interface SslPolicyLike {
-    policyType?: string;
-    minProtocolVersion?: string;
-    policyName?: string;
-}
+type GatewayProps = Inputs<ApplicationGatewayArgs>;
+type SslPolicyLike = NonNullable<GatewayProps["sslPolicy"]>;
 
 /** Why an SSL policy falls short of TLS 1.3 only, or undefined when it is CustomV2 + TLSv1_3. */
 function tls13Gap(policy: SslPolicyLike | undefined): string | undefined {
@@ -31,10 +30,7 @@ function tls13Gap(policy: SslPolicyLike | undefined): string | undefined {
     return undefined;
 }
 
-export const azureNetworkApplicationGatewayEnforceTls13 = resourcePolicy<{
-    sslPolicy?: SslPolicyLike;
-    sslProfiles?: { name?: string; sslPolicy?: SslPolicyLike }[];
-}>({
+export const azureNetworkApplicationGatewayEnforceTls13 = resourcePolicy<GatewayProps>({
     name: "azure-network-applicationgateway-enforce-tls13",
     description:
         "Every Application Gateway uses an SSL policy of type CustomV2 with minimum protocol TLSv1_3, and no SSL profile " +
@@ -56,14 +52,7 @@ export const azureNetworkApplicationGatewayEnforceTls13 = resourcePolicy<{
     },
 });
 
-export const azureNetworkApplicationGatewayDisallowPlainHttp = resourcePolicy<{
-    httpListeners?: { name?: string; protocol?: string }[];
-    listeners?: { name?: string; protocol?: string }[];
-    frontendPorts?: { name?: string; port?: number }[];
-    backendHttpSettingsCollection?: { name?: string; protocol?: string }[];
-    backendSettingsCollection?: { name?: string; protocol?: string }[];
-    probes?: { name?: string; protocol?: string }[];
-}>({
+export const azureNetworkApplicationGatewayDisallowPlainHttp = resourcePolicy<GatewayProps>({
     name: "azure-network-applicationgateway-disallow-plain-http",
     description:
         "Application Gateways serve HTTPS listeners only: no HTTP listener, no plain TCP listener and no frontend port 80 " +
@@ -100,9 +89,7 @@ export const azureNetworkApplicationGatewayDisallowPlainHttp = resourcePolicy<{
     },
 });
 
-export const azureNetworkApplicationGatewayConfigureKeyVaultCertificate = resourcePolicy<{
-    sslCertificates?: { name?: string; keyVaultSecretId?: string; data?: string; password?: string }[];
-}>({
+export const azureNetworkApplicationGatewayConfigureKeyVaultCertificate = resourcePolicy<GatewayProps>({
     name: "azure-network-applicationgateway-configure-keyvault-certificate",
     description:
         "Every listener certificate of an Application Gateway is read from Key Vault by a versionless secret id, so a renewed " +
@@ -151,33 +138,7 @@ export const azureNetworkApplicationGatewayEnableWafPolicy = stackPolicy({
     },
 });
 
-interface WafPolicyProps {
-    policySettings?: {
-        state?: string;
-        mode?: string;
-        requestBodyCheck?: boolean;
-        requestBodyEnforcement?: boolean;
-        maxRequestBodySizeInKb?: number;
-        logScrubbing?: { state?: string; scrubbingRules?: { matchVariable?: string; selector?: string; selectorMatchOperator?: string; state?: string }[] };
-    };
-    managedRules?: {
-        managedRuleSets?: {
-            ruleSetType?: string;
-            ruleSetVersion?: string;
-            ruleGroupOverrides?: { ruleGroupName?: string; rules?: { ruleId?: string; state?: string; action?: string }[] }[];
-        }[];
-        exclusions?: { matchVariable?: string; selector?: string; selectorMatchOperator?: string }[];
-    };
-    customRules?: {
-        name?: string;
-        ruleType?: string;
-        action?: string;
-        state?: string;
-        rateLimitThreshold?: number;
-        rateLimitDuration?: string;
-        groupByUserSession?: { groupByVariables?: { variableName?: string }[] }[];
-    }[];
-}
+type WafPolicyProps = Inputs<WebApplicationFirewallPolicyArgs>;
 
 /** Largest request body (KB) the WAF may admit unless the pack config says otherwise: the gateway's own cap, 4 MiB (C9.4). */
 export const defaultMaxWafBodyKb = 4096;

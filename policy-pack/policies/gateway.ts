@@ -86,7 +86,6 @@ export const azureApimanagementServiceEnableInternalVnet = resourcePolicy<Inputs
     },
 });
 
-
 type DiagnosticProps = Inputs<DiagnosticArgs>;
 
 /** Request headers every gateway diagnostic masks, logged or not (fail closed: a later header list must not expose them). */
