@@ -1,3 +1,5 @@
+import type { ApplicationArgs } from "@pulumi/azuread";
+import type { Inputs } from "../lib/inputs";
 import type { PolicyResource } from "@pulumi/policy";
 import { platformOf } from "../contract/declaration";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
@@ -22,16 +24,8 @@ const apiOperationType = "azure-native:apimanagement:ApiOperation";
 /** Built-in authentication strengths that require MFA: MFA, passwordless MFA, phishing-resistant MFA. */
 export const mfaAuthenticationStrengths = ["00000000-0000-0000-0000-000000000002", "00000000-0000-0000-0000-000000000003", "00000000-0000-0000-0000-000000000004"];
 
-interface ApplicationProps {
-    identifierUris?: string[];
-    api?: { requestedAccessTokenVersion?: number; oauth2PermissionScopes?: { id?: string; type?: string; value?: string; enabled?: boolean }[] };
-    appRoles?: { id?: string; value?: string; enabled?: boolean }[];
-    web?: { implicitGrant?: { accessTokenIssuanceEnabled?: boolean; idTokenIssuanceEnabled?: boolean } };
-    signInAudience?: string;
-    fallbackPublicClientEnabled?: boolean;
-    password?: unknown;
-    passwordCredentials?: unknown;
-}
+/** The application's inputs; `password`/`passwordCredentials` are read too, since an ApplicationPassword resource shares the policy. */
+type ApplicationProps = Inputs<ApplicationArgs> & { password?: unknown; passwordCredentials?: unknown };
 
 const scopesOf = (props: ApplicationProps) => props.api?.oauth2PermissionScopes ?? [];
 
