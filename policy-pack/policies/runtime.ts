@@ -1,3 +1,5 @@
+import type { ContainerAppsSessionPoolArgs, ManagedEnvironmentArgs } from "@pulumi/azure-native/app";
+import type { Inputs } from "../lib/inputs";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { containerAppsTypes as t } from "../lib/containerApps";
 import { optionalControlEnabled } from "../contract/declaration";
@@ -8,7 +10,7 @@ import { dependenciesOf } from "../lib/references";
  * traffic; apps and session pools run only in such an environment; sessions cannot reach out.
  */
 
-export const azureContainerAppsEnvironmentEnforceInternal = resourcePolicy({
+export const azureContainerAppsEnvironmentEnforceInternal = resourcePolicy<Inputs<ManagedEnvironmentArgs>>({
     name: "azure-containerapps-environment-enforce-internal",
     description:
         "A Container Apps environment is VNet-integrated with an internal load balancer only (vnetConfiguration.internal " +
@@ -29,7 +31,7 @@ export const azureContainerAppsEnvironmentEnforceInternal = resourcePolicy({
     },
 });
 
-export const azureContainerAppsEnvironmentEnablePeerEncryption = resourcePolicy({
+export const azureContainerAppsEnvironmentEnablePeerEncryption = resourcePolicy<Inputs<ManagedEnvironmentArgs>>({
     name: "azure-containerapps-environment-enable-peer-encryption",
     description: "A Container Apps environment encrypts traffic between its apps (peerTrafficConfiguration.encryption.enabled).",
     controls: ["C3.2"],
@@ -67,7 +69,7 @@ export const azureContainerAppsAppEnforceInternalEnvironment = stackPolicy({
     },
 });
 
-export const azureContainerAppsSessionPoolDisableEgress = resourcePolicy({
+export const azureContainerAppsSessionPoolDisableEgress = resourcePolicy<Inputs<ContainerAppsSessionPoolArgs>>({
     name: "azure-containerapps-sessionpool-disable-egress",
     description:
         "A dynamic sessions pool runs untrusted code with outbound network disabled (sessionNetworkConfiguration.status " +

@@ -1,3 +1,5 @@
+import type { ContainerAppArgs } from "@pulumi/azure-native/app";
+import type { Inputs } from "../lib/inputs";
 import type { PolicyConfigSchema } from "@pulumi/policy";
 import { exemptionsConfigSchema } from "../lib/exemptions";
 import { McpResourcePolicy, resourcePolicy, stackPolicy } from "../lib/policy";
@@ -25,7 +27,7 @@ import type { PolicyResource } from "@pulumi/policy";
  */
 const appsAndPools = [t.app, t.sessionPool];
 
-export const azureContainerAppsAppConfigurePrivateIngress = resourcePolicy({
+export const azureContainerAppsAppConfigurePrivateIngress = resourcePolicy<Inputs<ContainerAppArgs>>({
     name: "azure-containerapps-app-configure-private-ingress",
     description:
         "A Container App's ingress is HTTPS-only (allowInsecure false, set explicitly) and restricted by an IP allow-list " +
@@ -228,7 +230,7 @@ export const azureContainerAppsAppConfigureResourceLimits: McpResourcePolicy = {
     configSchema: limitsSchema,
 };
 
-export const azureContainerAppsAppConfigureHealthProbes = resourcePolicy({
+export const azureContainerAppsAppConfigureHealthProbes = resourcePolicy<Inputs<ContainerAppArgs>>({
     name: "azure-containerapps-app-configure-health-probes",
     description: "Every main container of a Container App has a liveness and a readiness probe (startup recommended). None is a violation.",
     controls: ["C10.4", "C4.3"],
