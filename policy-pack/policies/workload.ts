@@ -177,12 +177,16 @@ export const azureContainerAppsAppEnforceUserAssignedIdentity = resourcePolicy({
     },
 });
 
+/** Azure's own ceiling for concurrent sessions of one pool. */
+const maxConcurrentSessionsCap = 600;
+
 const limitsSchema: PolicyConfigSchema = {
     properties: {
         ...exemptionsConfigSchema.properties,
         maxCpu: { type: "number", default: 4, description: "Highest vCPU any container may request." },
         maxMemoryGi: { type: "number", default: 8, description: "Highest memory (GiB) any container may request." },
         maxReplicas: { type: "integer", default: 30, description: "Highest maxReplicas any app may scale to." },
+        maxSessionLifetimeSeconds: { type: "integer", default: 3600, description: "Longest a code-execution session may live (cooldown or max alive period), in seconds." },
     },
 };
 
@@ -191,8 +195,8 @@ export const azureContainerAppsAppConfigureResourceLimits: McpResourcePolicy = {
         name: "azure-containerapps-app-configure-resource-limits",
         description:
             "Every container states its CPU and memory within the configured caps (maxCpu 4, maxMemoryGi 8 by default); an app " +
-            "states minReplicas and maxReplicas (≤ maxReplicas cap, 30 by default); a session pool bounds concurrent sessions " +
-            "and session lifetime. Absent values are violations.",
+            "states minReplicas and maxReplicas (≤ maxReplicas cap, 30 by default); a session pool bounds concurrent sessions (≤ 600, Azure's ceiling) " +
+            "and session lifetime (≤ maxSessionLifetimeSeconds, 3600 by default). Absent values are violations. Compared against: the config caps.",
         controls: ["C4.3", "C10.1"],
         component: "workload",
         remediationSteps:
@@ -200,7 +204,7 @@ export const azureContainerAppsAppConfigureResourceLimits: McpResourcePolicy = {
             "sandbox set maxConcurrentSessions and cooldownSeconds.",
         appliesTo: appsAndPools,
         validate: (props, args, must) => {
-            const caps = args.getConfig<{ maxCpu: number; maxMemoryGi: number; maxReplicas: number }>();
+            const caps = args.getConfig<{ maxCpu: number; maxMemoryGi: number; maxReplicas: number; maxSessionLifetimeSeconds: number }>();
             for (const container of containersOf(args.type, props)) {
                 const label = container.name ?? "(unnamed)";
                 const cpu = container.resources?.cpu;
@@ -219,10 +223,16 @@ export const azureContainerAppsAppConfigureResourceLimits: McpResourcePolicy = {
                     must(`state minReplicas no higher than maxReplicas (got ${scale.minReplicas ?? "none"})`);
                 }
             } else {
-                if (typeof props.scaleConfiguration?.maxConcurrentSessions !== "number") must("bound concurrent sessions (scaleConfiguration.maxConcurrentSessions)");
+                const sessions = props.scaleConfiguration?.maxConcurrentSessions;
+                if (typeof sessions !== "number" || sessions < 1 || sessions > maxConcurrentSessionsCap) {
+                    must(`bound concurrent sessions to at most ${maxConcurrentSessionsCap} (scaleConfiguration.maxConcurrentSessions, got ${sessions ?? "none"})`);
+                }
                 const lifecycle = props.dynamicPoolConfiguration?.lifecycleConfiguration ?? {};
-                if (typeof lifecycle.cooldownPeriodInSeconds !== "number" && typeof lifecycle.maxAlivePeriodInSeconds !== "number") {
+                const lifetimes = [lifecycle.cooldownPeriodInSeconds, lifecycle.maxAlivePeriodInSeconds].filter((n): n is number => typeof n === "number");
+                if (lifetimes.length === 0) {
                     must("bound each session's lifetime (lifecycleConfiguration cooldownPeriodInSeconds or maxAlivePeriodInSeconds)");
+                } else if (lifetimes.some((n) => n <= 0 || n > caps.maxSessionLifetimeSeconds)) {
+                    must(`end each session within ${caps.maxSessionLifetimeSeconds} seconds (lifecycleConfiguration got ${lifetimes.join(", ")})`);
                 }
             }
         },
