@@ -288,12 +288,17 @@ describe("MCP API access: every weaker value is rejected", () => {
         expect(await violationsOf(azureApimanagementApiEnforceTokenValidation, [...compliant(), operationPolicy(inherits)])).toEqual([]);
     });
 
-    it("treats an API as an MCP API by what it is: one at /weather-mcp whose backend is a Container App gets every check", async () => {
-        const app = planned("azure-native:app:ContainerApp", "weather-ca", {});
+    it("treats an API as an MCP API by what it is: one at /weather-mcp whose backend is an MCP workload gets every check", async () => {
+        const app = planned("azure-native:app:ContainerApp", "weather-ca", {}, { urn: "urn:pulumi:test::mcp-platform::mcp:workload:McpWorkload$azure-native:app:ContainerApp::weather-ca" });
         const moved = { ...api, inputs: { ...api.inputs, path: "weather-mcp" }, propertyDependencies: { serviceUrl: [app.urn] } };
         const unvalidated = apiPolicy(editedPolicy(without("validate-azure-ad-token")));
         expect(await messages(azureApimanagementApiEnforceTokenValidation, [moved, app, unvalidated, ...fragments(), ...peers()])).toEqual([
             expect.stringContaining("validate every request's token"),
         ]);
+        const operation = (method: string, urlTemplate: string) => planned("azure-native:apimanagement:ApiOperation", `op-${method}`, { apiId: "mcp-docs", serviceName: "apim", method, urlTemplate });
+        const elsewhere = { ...api, inputs: { ...api.inputs, path: "weather-mcp" } };
+        expect(await messages(azureApimanagementApiEnforceTokenValidation, [elsewhere, operation("POST", "/"), operation("GET", "/.well-known/oauth-protected-resource"), unvalidated, ...fragments(), ...peers()])).toHaveLength(1);
+        // An ordinary API (no MCP backend, no MCP sign-in metadata) is not an MCP API.
+        expect(await messages(azureApimanagementApiEnforceTokenValidation, [elsewhere, operation("POST", "/"), unvalidated, ...fragments(), ...peers()])).toEqual([]);
     });
 });
