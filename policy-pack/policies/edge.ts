@@ -34,7 +34,7 @@ export const azureNetworkApplicationGatewayEnforceTls13 = resourcePolicy<Gateway
     name: "azure-network-applicationgateway-enforce-tls13",
     description:
         "Every Application Gateway uses an SSL policy of type CustomV2 with minimum protocol TLSv1_3, and no SSL profile " +
-        "lowers it for a listener. An absent SSL policy is Azure's default, which admits TLS 1.2.",
+        "lowers it for a listener. An absent SSL policy is Azure's default, which admits TLS 1.2. Compared against: the secure default, CustomV2 with TLSv1_3 (the predefined policies stop at TLS 1.2).",
     controls: ["C3.1"],
     component: "edge",
     remediationSteps:
@@ -93,7 +93,7 @@ export const azureNetworkApplicationGatewayConfigureKeyVaultCertificate = resour
     name: "azure-network-applicationgateway-configure-keyvault-certificate",
     description:
         "Every listener certificate of an Application Gateway is read from Key Vault by a versionless secret id, so a renewed " +
-        "certificate is picked up without a deployment; no certificate is uploaded inline (data/password).",
+        "certificate is picked up without a deployment; no certificate is uploaded inline (data/password). Compared against: the secure default, a versionless https Key Vault secret id.",
     controls: ["C3.3", "C6.3"],
     component: "edge",
     remediationSteps:
@@ -118,7 +118,7 @@ export const azureNetworkApplicationGatewayEnableWafPolicy = stackPolicy({
     name: "azure-network-applicationgateway-enable-waf-policy",
     description:
         "Every Application Gateway runs the WAF_v2 SKU and is associated with a WAF policy declared in this stack, so the " +
-        "policy's own checks (Prevention mode, managed and bot rule sets, body inspection) apply to it.",
+        "policy's own checks (Prevention mode, managed and bot rule sets, body inspection) apply to it. Compared against: the stack's own WAF policies (by dependency) and the WAF_v2 SKU.",
     controls: ["C1.1", "C4.1"],
     component: "edge",
     remediationSteps:
@@ -326,7 +326,7 @@ export const azureNetworkPublicIpDisallowOutsideEdge = stackPolicy({
     name: "azure-network-publicipaddress-disallow-outside-edge",
     description:
         "The Application Gateway's frontend is the platform's only public entry: every public IP address is referenced by an " +
-        "Application Gateway's frontend IP configuration (none for API Management, VMs, NAT or anything else).",
+        "Application Gateway's frontend IP configuration (none for API Management, VMs, NAT or anything else). Compared against: the stack's Application Gateways (by dependency).",
     controls: ["C10.3", "A2"],
     component: "edge",
     severity: "critical",
@@ -347,7 +347,7 @@ export const azureNetworkPublicIpEnableDdosProtection = stackPolicy({
     name: "azure-network-publicipaddress-enable-ddos-protection",
     description:
         "When the platform turns ddosProtection on, every public IP is covered: VirtualNetworkInherited (the VNet's plan, " +
-        "which azure-network-vnet-enable-ddos-protection requires) or Enabled. An absent setting counts as unprotected.",
+        "which azure-network-vnet-enable-ddos-protection requires) or Enabled. An absent setting counts as unprotected. Compared against: the declaration's optionalControls.ddosProtection.",
     controls: ["C4.4"],
     component: "edge",
     remediationSteps:

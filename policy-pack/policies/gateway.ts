@@ -72,7 +72,7 @@ export const azureApimanagementServiceEnableInternalVnet = resourcePolicy<Inputs
     name: "azure-apimanagement-service-enable-internal-vnet",
     description:
         "The gateway is injected into a VNet subnet in Internal mode: no endpoint of it is reachable from the internet; its developer and legacy portals " +
-        "are Disabled (absent is Azure's default, Enabled), since MCP clients discover the API through RFC 9728 metadata, not a portal.",
+        "are Disabled (absent is Azure's default, Enabled), since MCP clients discover the API through RFC 9728 metadata, not a portal. Compared against: the secure default, Internal mode and portals Disabled, as the platform's gateway.",
     controls: ["C10.3", "A2"],
     component: "gateway",
     remediationSteps: "Set virtualNetworkType: Internal and virtualNetworkConfiguration.subnetResourceId to the gateway subnet (Developer, Premium or PremiumV2 tier).",
@@ -97,7 +97,7 @@ export const azureApimanagementDiagnosticDisableSensitiveLogging = resourcePolic
     name: "azure-apimanagement-diagnostic-disable-sensitive-logging",
     description:
         "API Management diagnostics (service-wide and per API) log no request or response bodies (body.bytes 0 or no body settings) on the frontend and backend, " +
-        "mask the Authorization and Cookie request headers on both sides (absent masking is a violation) and log no credential header unmasked.",
+        "mask the Authorization and Cookie request headers on both sides (absent masking is a violation) and log no credential header unmasked. Compared against: the secure default, no body bytes and the credential headers masked (maskedRequestHeaders).",
     controls: ["C5.3", "A5"],
     component: "gateway",
     remediationSteps:

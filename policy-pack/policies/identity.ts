@@ -41,7 +41,7 @@ export function isApiApplication(props: ApplicationProps): boolean {
 // `https://sts.windows.net/` issuer and the identifier URI as audience; the gateway pins v2.
 export const azureadApplicationEnforceV2AccessTokens = resourcePolicy<ApplicationProps>({
     name: "azuread-application-enforce-v2-access-tokens",
-    description: "Every Entra application requests v2 access tokens (api.requestedAccessTokenVersion 2).",
+    description: "Every Entra application requests v2 access tokens (api.requestedAccessTokenVersion 2). Compared against: the secure default, version 2 (absent = v1).",
     controls: ["C2.3", "M1"],
     component: "identity",
     remediationSteps:
@@ -85,7 +85,7 @@ export const azureadApplicationMissingIdentifierUri = resourcePolicy<Application
 // pre-authorised (the config allow-list) an explicit administrator decision. Absent = `User`.
 export const azureadApplicationEnforceAdminConsentScopes = resourcePolicy<ApplicationProps>({
     name: "azuread-application-enforce-admin-consent-scopes",
-    description: "Every delegated scope of an Entra app requires admin consent (type Admin).",
+    description: "Every delegated scope of an Entra app requires admin consent (type Admin). Compared against: the secure default, every scope of type Admin (absent = User).",
     controls: ["M3", "C2.2"],
     component: "identity",
     remediationSteps:
@@ -103,7 +103,7 @@ export const azureadApplicationEnforceAdminConsentScopes = resourcePolicy<Applic
 // Absent means off (Entra's default), so the unset case is compliant here.
 export const azureadApplicationDisableImplicitGrant = resourcePolicy<ApplicationProps>({
     name: "azuread-application-disable-implicit-grant",
-    description: "No Entra app issues tokens through the OAuth implicit flow (tokens in the URL fragment, no PKCE).",
+    description: "No Entra app issues tokens through the OAuth implicit flow (tokens in the URL fragment, no PKCE). Compared against: the secure default, both implicit grants off.",
     controls: ["C2.3"],
     component: "identity",
     remediationSteps:
@@ -124,7 +124,7 @@ export const azureadApplicationDisallowPasswordCredentials = resourcePolicy<Appl
     name: "azuread-application-disallow-password-credentials",
     description:
         "No client secret exists in the stack: no ApplicationPassword or ServicePrincipalPassword resource and no " +
-        "password block on any Entra object.",
+        "password block on any Entra object. Compared against: the secure default, no password credential anywhere.",
     controls: ["C2.3", "C6.3"],
     component: "identity",
     remediationSteps:
@@ -143,7 +143,7 @@ export const azureadApplicationDisallowPasswordCredentials = resourcePolicy<Appl
 // outside app's principal (useExisting) needs an exemption with a written reason.
 export const azureadServicePrincipalEnforceAssignmentRequired = resourcePolicy<{ appRoleAssignmentRequired?: boolean }>({
     name: "azuread-service-principal-enforce-assignment-required",
-    description: "Every service principal requires an app role assignment before Entra issues a token (appRoleAssignmentRequired).",
+    description: "Every service principal requires an app role assignment before Entra issues a token (appRoleAssignmentRequired). Compared against: the secure default, assignment required (absent = anyone in the tenant).",
     controls: ["M3", "C2.2"],
     component: "identity",
     remediationSteps:
@@ -158,7 +158,7 @@ export const azureadApplicationPreAuthorizedEnforceOwnScope = stackPolicy({
     name: "azuread-application-pre-authorized-enforce-own-scope",
     description:
         "A client is pre-authorised only on an API app of this stack, only with that app's own delegated scopes, and " +
-        "only when the client is an app this stack registers (the config allow-list).",
+        "only when the client is an app this stack registers (the config allow-list). Compared against: the stack's own applications and their scope ids (by dependency).",
     controls: ["M3"],
     component: "identity",
     remediationSteps:
@@ -291,7 +291,7 @@ export function isRegistrationPath(urlTemplate: string): boolean {
 
 export const azureApimanagementOperationDisallowClientRegistration = resourcePolicy<{ urlTemplate?: string }>({
     name: "azure-apimanagement-operation-disallow-client-registration",
-    description: "No API Management operation exposes an OAuth dynamic client registration endpoint (no consent step exists for it).",
+    description: "No API Management operation exposes an OAuth dynamic client registration endpoint (no consent step exists for it). Compared against: the secure default, no registration path (the platform has no consent page for RFC 7591 clients).",
     controls: ["M3"],
     component: "gateway",
     remediationSteps:

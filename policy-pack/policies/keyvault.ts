@@ -34,7 +34,7 @@ function publicAccessProblems(properties: VaultProps["properties"]): string[] {
 
 export const azureKeyvaultVaultEnforcePremiumSku = resourcePolicy<VaultProps>({
     name: "azure-keyvault-vault-enforce-premium-sku",
-    description: "Key vaults use the Premium SKU, the only one that holds HSM-protected keys.",
+    description: "Key vaults use the Premium SKU, the only one that holds HSM-protected keys. Compared against: the secure default, premium (HSM-backed keys).",
     controls: ["C6.1"],
     component: "keyvault",
     remediationSteps: "Set properties.sku.name to premium (family A); Standard vaults hold software keys only.",
@@ -48,7 +48,7 @@ export const azureKeyvaultVaultEnforcePremiumSku = resourcePolicy<VaultProps>({
 
 export const azureKeyvaultVaultEnablePurgeProtection = resourcePolicy<VaultProps>({
     name: "azure-keyvault-vault-enable-purge-protection",
-    description: "Key vaults enable purge protection, so a deleted vault, key or secret cannot be destroyed before its retention ends.",
+    description: "Key vaults enable purge protection, so a deleted vault, key or secret cannot be destroyed before its retention ends. Compared against: the secure default, purge protection on.",
     controls: ["C6.2", "A10"],
     component: "keyvault",
     remediationSteps:
@@ -62,7 +62,7 @@ export const azureKeyvaultVaultEnablePurgeProtection = resourcePolicy<VaultProps
 
 export const azureKeyvaultVaultConfigureSoftDeleteRetention = resourcePolicy<VaultProps>({
     name: "azure-keyvault-vault-configure-soft-delete-retention",
-    description: "Key vaults keep deleted objects for the maximum 90 days, stated explicitly.",
+    description: "Key vaults keep deleted objects for the maximum 90 days, stated explicitly. Compared against: the secure default, Azure's maximum of 90 days.",
     controls: ["A10", "A9"],
     component: "keyvault",
     severity: "medium",
@@ -97,7 +97,7 @@ export const azureKeyvaultVaultEnableRbacAuthorization = resourcePolicy<VaultPro
 
 export const azureKeyvaultVaultDisablePublicNetworkAccess = resourcePolicy<VaultProps>({
     name: "azure-keyvault-vault-disable-public-network-access",
-    description: "Key vaults accept no traffic on their public endpoint: public network access disabled, network ACLs deny by default.",
+    description: "Key vaults accept no traffic on their public endpoint: public network access disabled, network ACLs deny by default. Compared against: the secure default, Disabled and Deny (absent = Enabled/Allow).",
     controls: ["C10.3", "A2"],
     component: "keyvault",
     remediationSteps:
@@ -138,7 +138,7 @@ export const azureKeyvaultKeyEnforceHsmKeyType = resourcePolicy<KeyProps>({
 
 export const azureKeyvaultKeyConfigureRotationPolicy = resourcePolicy<KeyProps>({
     name: "azure-keyvault-key-configure-rotation-policy",
-    description: "Keys carry a rotation policy: every version expires within a year, and Key Vault rotates the key before that.",
+    description: "Keys carry a rotation policy: every version expires within a year, and Key Vault rotates the key before that. Compared against: the secure default, maxKeyExpiryDays 365 and a rotate action before expiry.",
     controls: ["C6.2", "C2.3"],
     component: "keyvault",
     remediationSteps:
@@ -203,7 +203,7 @@ export const azureKeyvaultVaultEnforcePrivateEndpoint = stackPolicy({
     name: "azure-keyvault-vault-enforce-private-endpoint",
     description:
         "Every key vault and Managed HSM is reachable only through a private endpoint: one exists for it (sub-resource vault " +
-        "or managedhsm) and its public endpoint is closed.",
+        "or managedhsm) and its public endpoint is closed. Compared against: the stack's private endpoints (by dependency, sub-resource vault or managedhsm).",
     controls: ["C10.3", "A2"],
     component: "keyvault",
     remediationSteps:
@@ -224,7 +224,7 @@ export const azureKeyvaultVaultEnforcePrivateEndpoint = stackPolicy({
 // Optional control (Managed HSM needs a security-domain ceremony): enforced only when the platform declares it on.
 export const azureKeyvaultManagedHsmEnableManagedHsm = stackPolicy({
     name: "azure-keyvault-managedhsm-enable-managed-hsm",
-    description: "When the platform turns managedHsm on, the stack has a Managed HSM with purge protection.",
+    description: "When the platform turns managedHsm on, the stack has a Managed HSM with purge protection. Compared against: the declaration's optionalControls.managedHsm.",
     controls: ["C6.1"],
     component: "keyvault",
     remediationSteps:

@@ -399,7 +399,7 @@ export const azureApimanagementApiEnforceToolAuthorization = stackPolicy({
     name: "azure-apimanagement-api-enforce-tool-authorization",
     description:
         "Every MCP API checks each tools/call against the caller's app roles, read from the validated token's roles claim only (never a request header), " +
-        "unconditionally in inbound, answers a tool the caller may not use with 403, and denies (403) a tool the role map does not list.",
+        "unconditionally in inbound, answers a tool the caller may not use with 403, and denies (403) a tool the role map does not list. Compared against: the validated token's roles claim and the API's own tool-role map (secure default: an unmapped tool is denied).",
     controls: ["C2.2", "C7.3"],
     component: "gateway",
     severity: "critical",

@@ -239,7 +239,7 @@ export const azureApimanagementApiEnableAuditTrace = stackPolicy({
     name: "azure-apimanagement-api-enable-audit-trace",
     description:
         "Every MCP API emits the per-call audit event (a <trace source=\"mcp-gateway\"> whose message names mcp.audit.call) unconditionally in inbound after token " +
-        "validation, and the event never reads the request body, arguments, the Authorization header or the session id.",
+        "validation, and the event never reads the request body, arguments, the Authorization header or the session id. Compared against: the event names of contract/events.ts (secure default: every call audited, nothing sensitive in it).",
     controls: ["C5.1", "C10.4"],
     component: "gateway",
     remediationSteps: "Include the gateway's mcp-audit fragment in the API policy's inbound section after token validation (components/gateway).",

@@ -19,7 +19,7 @@ const remediation = "Use the McpRegistry component (components/registry), which 
 
 export const azureContainerregistryRegistryConfigurePremiumSku = resourcePolicy<RegistryProps>({
     name: "azure-containerregistry-registry-configure-premium-sku",
-    description: "Container registries use the Premium SKU, the only tier with private endpoints, customer-managed keys and an export policy.",
+    description: "Container registries use the Premium SKU, the only tier with private endpoints, customer-managed keys and an export policy. Compared against: the secure default, Premium (the only tier with private endpoints and customer-managed keys).",
     controls: ["C12.3", "C10.3"],
     component: "registry",
     remediationSteps: `Set sku.name to Premium. ${remediation}`,
@@ -31,7 +31,7 @@ export const azureContainerregistryRegistryConfigurePremiumSku = resourcePolicy<
 
 export const azureContainerregistryRegistryDisableAdminUser = resourcePolicy<RegistryProps>({
     name: "azure-containerregistry-registry-disable-admin-user",
-    description: "Container registries have the admin user disabled (a shared username and password with push rights).",
+    description: "Container registries have the admin user disabled (a shared username and password with push rights). Compared against: the secure default, adminUserEnabled false (absent is a violation).",
     controls: ["C12.3", "C6.3"],
     component: "registry",
     remediationSteps: `Set adminUserEnabled to false; pull with managed identities (AcrPull). ${remediation}`,
@@ -44,7 +44,7 @@ export const azureContainerregistryRegistryDisableAdminUser = resourcePolicy<Reg
 
 export const azureContainerregistryRegistryDisableAnonymousPull = resourcePolicy<RegistryProps>({
     name: "azure-containerregistry-registry-disable-anonymous-pull",
-    description: "Container registries refuse anonymous (unauthenticated) pulls.",
+    description: "Container registries refuse anonymous (unauthenticated) pulls. Compared against: the secure default, anonymousPullEnabled false.",
     controls: ["C12.3"],
     component: "registry",
     remediationSteps: `Set anonymousPullEnabled to false. ${remediation}`,
@@ -76,7 +76,7 @@ export const azureContainerregistryRegistryDisablePublicNetworkAccess = resource
 
 export const azureContainerregistryRegistryDisableExport = resourcePolicy<RegistryProps>({
     name: "azure-containerregistry-registry-disable-export",
-    description: "Container registries forbid exporting artifacts (policies.exportPolicy.status disabled).",
+    description: "Container registries forbid exporting artifacts (policies.exportPolicy.status disabled). Compared against: the secure default, exportPolicy disabled (absent = enabled).",
     controls: ["C12.3", "C12.1"],
     component: "registry",
     remediationSteps: `Set policies.exportPolicy.status to disabled (requires publicNetworkAccess Disabled). ${remediation}`,
@@ -93,7 +93,7 @@ export const azureContainerregistryRegistryEnableCmkEncryption = resourcePolicy<
     name: "azure-containerregistry-registry-enable-cmk-encryption",
     description:
         "Container registries are encrypted with a customer-managed key (encryption.status enabled, a versionless Key Vault key " +
-        "URI) read through a user-assigned identity.",
+        "URI) read through a user-assigned identity. Compared against: the secure default, a versionless Key Vault key and a user-assigned identity.",
     controls: ["C3.2", "C6.4", "C12.3"],
     component: "registry",
     remediationSteps:
@@ -121,7 +121,7 @@ export const azureContainerregistryRegistryEnableCmkEncryption = resourcePolicy<
 
 export const azureContainerregistryRegistryMissingPrivateEndpoint = stackPolicy({
     name: "azure-containerregistry-registry-missing-private-endpoint",
-    description: "Every container registry has a private endpoint for its `registry` sub-resource, its only network path.",
+    description: "Every container registry has a private endpoint for its `registry` sub-resource, its only network path. Compared against: the stack's private endpoints (by dependency, sub-resource registry).",
     controls: ["C10.3", "A2", "C12.3"],
     component: "registry",
     remediationSteps:
@@ -140,7 +140,7 @@ export const azureDefenderContainersEnablePlan = stackPolicy({
     name: "azure-defender-containers-enable-plan",
     description:
         "When the platform declares optionalControls.defenderForContainers enabled, the stack turns on the Defender for " +
-        "Containers plan (security Pricing Containers, tier Standard).",
+        "Containers plan (security Pricing Containers, tier Standard). Compared against: the declaration's optionalControls.defenderForContainers.",
     controls: ["C11.2", "C12.4"],
     component: "registry",
     remediationSteps:

@@ -46,7 +46,7 @@ export const azureAuthorizationRoleAssignmentDisallowPrivilegedRole = resourcePo
         "No role assignment grants a role that changes resources, manages keys and secrets or grants access (Owner, Contributor, User Access Administrator, " +
         "Role Based Access Control Administrator, the Key Vault Administrator/Data Access Administrator/Officer roles; see privilegedRoles) to a workload " +
         "identity (principalType ServicePrincipal, or unstated — the unset case counts as a workload identity). Grants to " +
-        "people go through groups and Privileged Identity Management, outside this stack's workloads.",
+        "people go through groups and Privileged Identity Management, outside this stack's workloads. Compared against: the privilegedRoles list (every built-in role that grants access or manages keys and secrets).",
     controls: ["C10.2", "C2.2"],
     component: "workload",
     severity: "critical",

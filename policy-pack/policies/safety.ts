@@ -15,7 +15,7 @@ export const azureCognitiveServicesAccountDisableLocalAuth = resourcePolicy<Acco
     name: "azure-cognitiveservices-account-disable-local-auth",
     description:
         "Every Azure AI services account disables local (API key) authentication, so only Entra ID tokens of principals " +
-        "granted a role on it can call it. Absent means keys work.",
+        "granted a role on it can call it. Absent means keys work. Compared against: the secure default, disableLocalAuth true (absent = keys work).",
     controls: ["C1.3", "C2.1", "C6.3"],
     component: "safety",
     severity: "high",
@@ -53,7 +53,7 @@ export const azureCognitiveServicesAccountConfigureCustomSubdomain = resourcePol
     name: "azure-cognitiveservices-account-configure-custom-subdomain",
     description:
         "Every Azure AI services account has a custom subdomain, the endpoint Entra ID token authentication and private " +
-        "endpoints need (the regional endpoint accepts keys only).",
+        "endpoints need (the regional endpoint accepts keys only). Compared against: the secure default, a non-blank subdomain.",
     controls: ["C2.1", "C10.3"],
     component: "safety",
     severity: "medium",
@@ -69,7 +69,7 @@ export const azureCognitiveServicesAccountEnforcePrivateEndpoint = stackPolicy({
     name: "azure-cognitiveservices-account-enforce-private-endpoint",
     description:
         "Every Azure AI services account is the target of a private endpoint on its `account` sub-resource in this stack, " +
-        "its only network path once public access is off.",
+        "its only network path once public access is off. Compared against: the stack's private endpoints (by dependency, sub-resource account).",
     controls: ["C1.3", "C10.3", "A2"],
     component: "safety",
     remediationSteps:

@@ -32,7 +32,7 @@ export const azureContainerAppsAppConfigurePrivateIngress = resourcePolicy<Input
     description:
         "A Container App's ingress is HTTPS-only (allowInsecure false, set explicitly) and restricted by an IP allow-list " +
         "whose every rule is Allow for a private (RFC 1918) range — Container Apps then denies every other source. " +
-        "A deny-list, a public range, or no restrictions is a violation. An app without ingress is unreachable and passes.",
+        "A deny-list, a public range, or no restrictions is a violation. An app without ingress is unreachable and passes. Compared against: the secure default, allowInsecure false and an allow-list of RFC 1918 ranges (azure-containerapps-app-enforce-gateway-ingress narrows it to the gateway subnet).",
     controls: ["C10.3", "A2", "C3.1"],
     component: "workload",
     remediationSteps:
@@ -102,7 +102,7 @@ export const azureContainerAppsAppEnforceDigestImage = resourcePolicy({
     description:
         "Every container of a Container App (init and main) and of a custom-container session pool references an Azure " +
         "Container Registry image pinned by digest: <registry>.azurecr.io/<repository>@sha256:<64 hex>. Tags, other " +
-        "registries, and a missing image are violations.",
+        "registries, and a missing image are violations. Compared against: the secure default, <acr>.azurecr.io/<repo>@sha256:<64 hex>.",
     controls: ["C12.1", "C12.3"],
     component: "workload",
     remediationSteps:
@@ -126,7 +126,7 @@ export const azureContainerAppsAppEnforcePlatformRegistry = stackPolicy({
     description:
         "Every Container App and custom-container session pool pulls its images from a registry this stack creates: the " +
         "image is computed from a Registry resource of the stack and, where the registry's name is known, its host is that " +
-        "registry's login server.",
+        "registry's login server. Compared against: the stack's own registry (by dependency) and its login server.",
     controls: ["C12.1", "C12.3"],
     component: "workload",
     remediationSteps:
@@ -153,7 +153,7 @@ export const azureContainerAppsAppEnforceUserAssignedIdentity = resourcePolicy({
     name: "azure-containerapps-app-enforce-user-assigned-identity",
     description:
         "A Container App or session pool runs as a user-assigned identity of its own (a system-assigned identity alone is " +
-        "not enough), and pulls from registries with that identity, never a password.",
+        "not enough), and pulls from registries with that identity, never a password. Compared against: the secure default, a user-assigned identity and identity-based pulls.",
     controls: ["C10.2", "C12.3"],
     component: "workload",
     remediationSteps:
@@ -242,7 +242,7 @@ export const azureContainerAppsAppConfigureResourceLimits: McpResourcePolicy = {
 
 export const azureContainerAppsAppConfigureHealthProbes = resourcePolicy<Inputs<ContainerAppArgs>>({
     name: "azure-containerapps-app-configure-health-probes",
-    description: "Every main container of a Container App has a liveness and a readiness probe (startup recommended). None is a violation.",
+    description: "Every main container of a Container App has a liveness and a readiness probe (startup recommended). None is a violation. Compared against: the secure default, Liveness and Readiness on every main container.",
     controls: ["C10.4", "C4.3"],
     component: "workload",
     severity: "medium",
@@ -264,7 +264,7 @@ export const azureContainerAppsAppDisallowLiteralSecrets = resourcePolicy({
     description:
         "Every secret of a Container App is a Key Vault reference (keyVaultUrl and identity) with no literal value, and no container env var carries a " +
         "credential in plain text (a name such as PASSWORD, SECRET, TOKEN, API_KEY, CONNECTION_STRING, or a value such as AccountKey=, a private key or a " +
-        "SAS signature); a session pool, whose secrets can only be literal values, has none.",
+        "SAS signature); a session pool, whose secrets can only be literal values, has none. Compared against: the secure default, Key Vault references only and the credential patterns credentialEnvName/credentialEnvValue.",
     controls: ["C6.3"],
     component: "workload",
     remediationSteps:
