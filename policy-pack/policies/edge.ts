@@ -89,11 +89,14 @@ export const azureNetworkApplicationGatewayDisallowPlainHttp = resourcePolicy<Ga
     },
 });
 
+/** Key Vault's data-plane host suffixes (public, China and US Government clouds). */
+const keyVaultHosts = [".vault.azure.net", ".vault.azure.cn", ".vault.usgovcloudapi.net"];
+
 export const azureNetworkApplicationGatewayConfigureKeyVaultCertificate = resourcePolicy<GatewayProps>({
     name: "azure-network-applicationgateway-configure-keyvault-certificate",
     description:
         "Every listener certificate of an Application Gateway is read from Key Vault by a versionless secret id, so a renewed " +
-        "certificate is picked up without a deployment; no certificate is uploaded inline (data/password). Compared against: the secure default, a versionless https Key Vault secret id.",
+        "certificate is picked up without a deployment; no certificate is uploaded inline (data/password). Compared against: the secure default, a versionless https secret id on a Key Vault host (*.vault.azure.net or a sovereign-cloud twin).",
     controls: ["C3.3", "C6.3"],
     component: "edge",
     remediationSteps:
@@ -109,6 +112,8 @@ export const azureNetworkApplicationGatewayConfigureKeyVaultCertificate = resour
                 must(`read certificate ${name} from Key Vault by keyVaultSecretId`);
             } else if (!/^https:\/\/[^/]+\/secrets\/[A-Za-z0-9-]+\/?$/.test(id)) {
                 must(`reference certificate ${name} by a versionless Key Vault secret id (got ${id})`);
+            } else if (!keyVaultHosts.some((suffix) => new URL(id).hostname.toLowerCase().endsWith(suffix))) {
+                must(`read certificate ${name} from a Key Vault (a *.vault.azure.net host or its sovereign-cloud twin; got ${new URL(id).hostname})`);
             }
         }
     },

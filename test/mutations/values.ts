@@ -249,6 +249,18 @@ export const valueMutations: Mutation[] = [
     { controls: ["C4.4"], description: "prod turns DDoS protection off without a reason", stacks: ["prod"], apply: editInputs("mcp:platform:McpPlatform", (i) => (i.optionalControls.ddosProtection = { ...i.optionalControls.ddosProtection, enabled: false })) },
     { controls: ["C11.2"], description: "prod turns Defender for Containers off with the dev default reason", stacks: ["prod"], apply: editInputs("mcp:platform:McpPlatform", (i) => (i.optionalControls.defenderForContainers = { ...i.optionalControls.defenderForContainers, enabled: false, reason: "dev profile: Defender for Containers bills per vCore" })) },
     { controls: ["C6.1"], description: "an optional control is off with a placeholder reason", apply: editInputs("mcp:platform:McpPlatform", (i) => (i.optionalControls.managedHsm.reason = "TODO")) },
+    // --- Logging, SIEM, response (C5.x, A4, A8, C4.2; policies of monitoring.ts) ---
+    { controls: ["C5.3", "A9"], description: "prod log retention drops to 31 days", stacks: ["prod"], apply: setInput("azure-native:operationalinsights:Workspace", "retentionInDays", 31) },
+    { controls: ["C5.3", "C10.3"], description: "the workspace accepts ingestion from the internet", apply: setInput("azure-native:operationalinsights:Workspace", "publicNetworkAccessForIngestion", "Enabled") },
+    { controls: ["C5.3", "C6.3"], description: "the workspace's local auth is unset (shared keys work)", apply: setInput("azure-native:operationalinsights:Workspace", "features.disableLocalAuth", undefined) },
+    { controls: ["C5.2", "C5.4", "A4"], description: "the tool-manifest drift rule stops creating incidents", apply: setInput("azure-native:securityinsights:ScheduledAlertRule", "incidentConfiguration.createIncident", false, nameEndsWith("mcp-tool-manifest-drift")) },
+    { controls: ["C5.2", "C5.4", "A4"], description: "the prompt-attack rule is disabled", apply: setInput("azure-native:securityinsights:ScheduledAlertRule", "enabled", false, nameEndsWith("mcp-prompt-attack")) },
+    { controls: ["C11.2", "C12.4"], description: "prod's Defender for Containers drops to the Free tier", stacks: ["prod"], apply: setInput("azure-native:security:Pricing", "pricingTier", "Free") },
+    { controls: ["C4.4"], description: "prod's edge public IP turns DDoS protection off", stacks: ["prod"], apply: setInput(t.pip, "ddosSettings.protectionMode", "Disabled") },
+    // --- Input, certificates, supply chain (C1.2, C3.3, C12.1) ---
+    { controls: ["C1.2", "C1.1"], description: "the envelope check accepts JSON-RPC 1.0", apply: fragmentXml("envelope", /&quot;2\.0&quot;/g, "&quot;1.0&quot;") },
+    { controls: ["C3.3", "C6.3"], description: "the edge certificate is read from a host that is no Key Vault", apply: editInputs(t.agw, (i) => (i.sslCertificates[0].keyVaultSecretId = i.sslCertificates[0].keyVaultSecretId.replace(/^https:\/\/[^/]+/, "https://certs.example.com"))) },
+    { controls: ["C12.1", "C12.3"], description: "a container image comes from another Azure registry", apply: container((c) => (c.image = c.image.replace(/^[^/]+/, "contosoother.azurecr.io"))) },
     // --- Classification (C6.4) ---
     { controls: ["C6.4"], description: "the resource group's classification is not on the scale", apply: setInput(t.rg, "tags.data-classification", "secret-ish") },
     { controls: ["C6.4"], description: "the resource group's owner tag is blank", apply: setInput(t.rg, "tags.owner", "") },
