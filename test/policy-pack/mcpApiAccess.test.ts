@@ -302,3 +302,38 @@ describe("MCP API access: every weaker value is rejected", () => {
         expect(await messages(azureApimanagementApiEnforceTokenValidation, [elsewhere, operation("POST", "/"), unvalidated, ...fragments(), ...peers()])).toEqual([]);
     });
 });
+
+/** The same checks on the other validation element, validate-jwt: one case per way of weakening it. */
+describe("validate-jwt: every weaker value is rejected", () => {
+    const issuer = `https://login.microsoftonline.com/${server.tenantId}/v2.0`;
+    const jwt = (attributes: string, body: string) =>
+        `<validate-jwt header-name="Authorization" failed-validation-httpcode="401" output-token-variable-name="mcpJwt"${attributes}>` +
+        `<openid-config url="https://login.microsoftonline.com/${server.tenantId}/v2.0/.well-known/openid-configuration"/>` +
+        body +
+        "</validate-jwt>";
+    const audiences = `<audiences><audience>${server.apiAppClientId}</audience><audience>${server.apiIdentifierUri}</audience></audiences>`;
+    const issuers = (value = issuer) => `<issuers><issuer>${value}</issuer></issuers>`;
+    const claims = (apps = server.clientApplicationIds) =>
+        `<required-claims><claim name="scp" match="any" separator=" "><value>mcp.access</value></claim>` +
+        (apps.length > 0 ? `<claim name="azp" match="any">${apps.map((a) => `<value>${a}</value>`).join("")}</claim>` : "") +
+        "</required-claims>";
+    const withJwt = (element: string) => withPolicy(/<validate-azure-ad-token[\s\S]*?<\/validate-azure-ad-token>/, element);
+    const compliantJwt = jwt(' require-signed-tokens="true" require-expiration-time="true" clock-skew="60"', audiences + issuers() + claims());
+
+    it("accepts a validate-jwt with the tenant's issuer, the server's audiences, signed tokens, a short skew and an azp allow-list", async () => {
+        expect(await messages(azureApimanagementApiEnforceTokenValidation, withJwt(compliantJwt))).toEqual([]);
+    });
+    it.each<[string, string, string]>([
+        ["unsigned tokens", jwt(' require-signed-tokens="false"', audiences + issuers() + claims()), "require signed tokens"],
+        ["no expiry required", jwt(' require-expiration-time="false"', audiences + issuers() + claims()), "require an expiry"],
+        ["an hour of clock skew", jwt(' clock-skew="3600"', audiences + issuers() + claims()), "at most 300 seconds"],
+        ["a computed clock skew", jwt(' clock-skew="@(60)"', audiences + issuers() + claims()), "fails closed"],
+        ["the multi-tenant issuer", jwt("", audiences + issuers("https://login.microsoftonline.com/common/v2.0") + claims()), "accept only issuers of the platform's tenant"],
+        ["no client allow-list", jwt("", audiences + issuers() + claims([])), "a required azp or appid claim"],
+        ["a wildcard client", jwt("", audiences + issuers() + claims(["*"])), "literal allow-list of application ids"],
+        ["a foreign audience", jwt("", `<audiences><audience>https://management.azure.com</audience></audiences>` + issuers() + claims()), "accept only the server app's own audiences"],
+        ["a token from a query parameter", jwt(' query-parameter-name="token"', audiences + issuers() + claims()), "Authorization header only"],
+    ])("rejects %s", async (_what, element, expected) => {
+        expect(await messages(azureApimanagementApiEnforceTokenValidation, withJwt(element))).toEqual([expect.stringContaining(expected)]);
+    });
+});
