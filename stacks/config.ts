@@ -1,34 +1,16 @@
 import { carveSubnets, parseCidr, rangesOverlap, smallestPrefixFor, CidrRange } from "../components/network/cidr";
-import { subnetRequests, SubnetTier } from "../components/network/layout";
-import { FeatureName, featureNames, ProfileDefaults, ProfileName, profiles } from "./profiles";
-import { ClientAppConfig, McpServerConfig, ProtocolVersion, stackConfigSchema, StackConfig, structuredKeys } from "./schema";
+import { subnetRequests } from "../components/network/layout";
+import type { McpPlatformConfig } from "../components/platform/config";
+import { FeatureName, featureNames, profiles } from "./profiles";
+import { preflight } from "./preflight";
+import { describeIssue, type ConfigIssue } from "./configMessages";
+import { ClientAppConfig, McpServerConfig, stackConfigSchema, structuredKeys } from "./schema";
 
-/** The fully resolved platform config: profile defaults applied, every value validated. */
-export interface PlatformConfig {
-    readonly project: string;
-    readonly stack: string;
-    readonly profile: ProfileName;
-    readonly location: string;
-    readonly tenantId: string;
-    readonly owner: string;
-    readonly workload: string;
-    readonly dataClassification: StackConfig["dataClassification"];
-    readonly addressSpace: string[];
-    readonly subnets: Record<SubnetTier, string | undefined>;
-    readonly protocolVersions: ProtocolVersion[];
-    readonly servers: McpServerConfig[];
-    readonly clientApps: ClientAppConfig[];
-    readonly features: Record<FeatureName, boolean>;
-    /** Why each optional control that is off is off (shown by the plan and the control matrix). */
-    readonly featureReasons: Partial<Record<FeatureName, string>>;
-    readonly gateway: ProfileDefaults["gateway"] & { publisherEmail: string; publisherName: string };
-    readonly edge: ProfileDefaults["edge"] & { hostname: string; certificateSecretId?: string };
-    readonly monitoring: ProfileDefaults["monitoring"];
-    readonly runtime: ProfileDefaults["runtime"];
-    readonly conditionalAccessState: ProfileDefaults["conditionalAccessState"];
-    /** `protect: true` on stateful resources that hold audit data or keys. */
-    readonly protectStatefulResources: boolean;
-}
+/**
+ * The fully resolved platform config: profile defaults applied, every value validated. Its shape
+ * is the platform component's own (`McpPlatformConfig`); this module only maps stack config onto it.
+ */
+export type PlatformConfig = McpPlatformConfig;
 
 /** Thrown for invalid config; `problems` holds one line per problem, each naming its key. */
 export class ConfigError extends Error {
@@ -48,7 +30,7 @@ export function resolvePlatformConfig(project: string, stack: string, configMap:
     const parsed = stackConfigSchema.safeParse(raw.values);
     const problems = [...raw.problems];
     if (!parsed.success) {
-        for (const issue of parsed.error.issues) problems.push(...describeIssue(project, raw.values, issue));
+        for (const issue of parsed.error.issues) problems.push(...describeIssue(project, raw.values, issue as ConfigIssue));
         // Report the cross-field problems of the parts that parsed too: one run shows every problem.
         const { addressSpace, servers } = raw.values as { addressSpace?: unknown; servers?: unknown };
         if (Array.isArray(addressSpace) && addressSpace.every((c) => typeof c === "string")) {
@@ -77,7 +59,7 @@ export function resolvePlatformConfig(project: string, stack: string, configMap:
 
     const key = (k: string) => `${project}:${k}`;
     problems.push(...checkAddressSpace(key("addressSpace"), config.addressSpace));
-    const requests = subnetRequests({ sandbox: features.dynamicSessions });
+    const requests = subnetRequests({ sandbox: features.dynamicSessions, firewall: features.egressFirewall });
     const carved = problems.length === 0 ? carveSubnets(config.addressSpace, requests) : undefined;
     if (problems.length === 0 && !carved) {
         problems.push(
@@ -86,6 +68,7 @@ export function resolvePlatformConfig(project: string, stack: string, configMap:
         );
     }
     problems.push(...checkServers(key("servers"), config.servers));
+    problems.push(...checkServerEgress(key("servers"), config.servers, features.egressFirewall));
     problems.push(...checkClientApps(key("clientApps"), config.clientApps, config.servers));
     if (config.profile === "prod") {
         if (gateway.sku === "Developer") {
@@ -105,7 +88,7 @@ export function resolvePlatformConfig(project: string, stack: string, configMap:
     }
     if (problems.length > 0) throw new ConfigError(problems);
 
-    return {
+    const resolved: PlatformConfig = {
         project,
         stack,
         profile: config.profile,
@@ -128,6 +111,10 @@ export function resolvePlatformConfig(project: string, stack: string, configMap:
         conditionalAccessState: profile.conditionalAccessState,
         protectStatefulResources: profile.protectStatefulResources,
     };
+    // What Azure would reject at deploy time, found now (names, sizes, combinations).
+    const rejected = preflight(resolved);
+    if (rejected.length > 0) throw new ConfigError(rejected);
+    return resolved;
 }
 
 /** Picks this project's keys out of the engine's config map; structured values arrive as JSON. */
@@ -153,34 +140,6 @@ function readProjectKeys(project: string, configMap: Record<string, string>) {
 function splitKey(fullKey: string): [string, string] {
     const i = fullKey.indexOf(":");
     return i < 0 ? ["", fullKey] : [fullKey.slice(0, i), fullKey.slice(i + 1).replace(/^config:/, "")];
-}
-
-interface ZodIssueLike {
-    code: string;
-    path: PropertyKey[];
-    message: string;
-    keys?: string[];
-}
-
-function describeIssue(project: string, input: Record<string, unknown>, issue: ZodIssueLike): string[] {
-    if (issue.code === "unrecognized_keys" && issue.keys) {
-        return issue.keys.map((k) => `${formatPath(project, [...issue.path, k])}: unknown key, expected ${issue.message}`);
-    }
-    const value = valueAt(input, issue.path);
-    const got = value === undefined ? "nothing" : JSON.stringify(value);
-    return [`${formatPath(project, issue.path)}: got ${got}, expected ${issue.message}`];
-}
-
-function formatPath(project: string, path: PropertyKey[]): string {
-    let out = `${project}:${String(path[0] ?? "")}`;
-    for (const part of path.slice(1)) out += typeof part === "number" ? `[${part}]` : `.${String(part)}`;
-    return out;
-}
-
-function valueAt(input: unknown, path: PropertyKey[]): unknown {
-    let cur: any = input;
-    for (const part of path) cur = cur == null ? undefined : cur[part as any];
-    return cur;
 }
 
 function checkAddressSpace(key: string, cidrs: string[]): string[] {
@@ -216,6 +175,22 @@ function checkServers(key: string, servers: McpServerConfig[]): string[] {
         }
     });
     return problems;
+}
+
+/**
+ * Declared egress needs the egress firewall (C10.3, A2): without it the NSGs deny Internet outbound
+ * and nothing would enforce the list, so the entry would be a promise the platform cannot keep.
+ */
+function checkServerEgress(key: string, servers: McpServerConfig[], firewall: boolean): string[] {
+    if (firewall) return [];
+    return servers.flatMap((server, i) =>
+        server.egress.length === 0
+            ? []
+            : [
+                  `${key}[${i}].egress: got ${JSON.stringify(server.egress.map((e) => `${e.host}:${e.port}`))}, expected none because ` +
+                      `features.egressFirewall is off — turn it on (only the firewall can allow named hosts) or remove the entries`,
+              ],
+    );
 }
 
 function checkClientApps(key: string, clients: ClientAppConfig[], servers: McpServerConfig[]): string[] {

@@ -3,49 +3,24 @@
  * are the defaults in both; the profiles differ only in cost, scale and in how hard a drift blocks.
  * An optional control that is off carries a reason, which the plan and docs/controls.md show.
  */
-import type { SandboxConfig } from "./schema";
+import { featureNames, type FeatureName } from "../policy-pack/contract/features";
+import type { McpPlatformConfig } from "../components/platform/config";
 
 export const profileNames = ["dev", "prod"] as const;
 export type ProfileName = (typeof profileNames)[number];
 
-export const featureNames = [
-    "ddosProtection",
-    "conditionalAccess",
-    "managedHsm",
-    "dynamicSessions",
-    "defenderForContainers",
-    "vnetFlowLogs",
-] as const;
-export type FeatureName = (typeof featureNames)[number];
-
-/** Which control of CONTROLS.md each optional feature carries (for reports). */
-export const featureControls: Record<FeatureName, string[]> = {
-    ddosProtection: ["C4.4"],
-    conditionalAccess: ["C2.4", "A3", "C7.4"],
-    managedHsm: ["C6.1"],
-    dynamicSessions: ["C10.1"],
-    defenderForContainers: ["C11.2", "C12.4"],
-    vnetFlowLogs: ["C4.4"],
-};
+// The feature table (which flag carries which control) has one home, in the pack's contract.
+export { featureNames, type FeatureName };
 
 export interface ProfileDefaults {
     features: Record<FeatureName, boolean>;
     featureReasons: Partial<Record<FeatureName, string>>;
-    gateway: {
-        sku: "Developer" | "Premium" | "PremiumV2";
-        capacity: number;
-        promptShieldsFailureMode: "closed" | "open";
-        manifestMode: "block" | "detect";
-        maxRequestBytes: number;
-        sessionIdleMinutes: number;
-        sessionAbsoluteMinutes: number;
-        allowedOrigins: string[];
-    };
-    edge: { zones: string[]; minCapacity: number; maxCapacity: number };
-    monitoring: { retentionDays: number };
+    gateway: Omit<McpPlatformConfig["gateway"], "publisherEmail" | "publisherName">;
+    edge: Omit<McpPlatformConfig["edge"], "hostname" | "certificateSecretId">;
+    monitoring: McpPlatformConfig["monitoring"];
     /** `sandbox` has no profile default (it needs an image); it comes from the stack config only. */
-    runtime: { zoneRedundant: boolean; sandbox?: SandboxConfig };
-    conditionalAccessState: "enabled" | "enabledForReportingButNotEnforced";
+    runtime: McpPlatformConfig["runtime"];
+    conditionalAccessState: McpPlatformConfig["conditionalAccessState"];
     protectStatefulResources: boolean;
 }
 
@@ -62,6 +37,7 @@ export const profiles: Record<ProfileName, ProfileDefaults> = {
             dynamicSessions: false,
             defenderForContainers: false,
             vnetFlowLogs: false,
+            egressFirewall: false,
         },
         featureReasons: {
             ddosProtection: "dev profile: a DDoS Network Protection plan bills per month per plan; the WAF and its per-IP rate rule still apply",
@@ -70,10 +46,14 @@ export const profiles: Record<ProfileName, ProfileDefaults> = {
             dynamicSessions: "no code-executing tools are configured; every tool runs in its own limited container",
             defenderForContainers: "dev profile: Defender for Containers bills per vCore; enable it on the subscription used for prod",
             vnetFlowLogs: "dev profile: flow logs need a storage account and Traffic Analytics cost; NSG diagnostics still go to the workspace",
+            egressFirewall:
+                "dev profile: Azure Firewall Standard bills about 900 USD a month; every MCP tier's NSG still denies Internet outbound, " +
+                "so no server may declare egress in dev",
         },
         gateway: {
             sku: "Developer",
             capacity: 1,
+            zones: [],
             promptShieldsFailureMode: "closed",
             manifestMode: "detect",
             maxRequestBytes: 1_048_576,
@@ -95,6 +75,7 @@ export const profiles: Record<ProfileName, ProfileDefaults> = {
             dynamicSessions: false,
             defenderForContainers: true,
             vnetFlowLogs: true,
+            egressFirewall: true,
         },
         featureReasons: {
             managedHsm: managedHsmReason,
@@ -103,6 +84,8 @@ export const profiles: Record<ProfileName, ProfileDefaults> = {
         gateway: {
             sku: "Premium",
             capacity: 1,
+            // One unit cannot span zones; raise capacity to 3 and set zones [1, 2, 3] for a zonal gateway.
+            zones: [],
             promptShieldsFailureMode: "closed",
             manifestMode: "block",
             maxRequestBytes: 1_048_576,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { featureNames, profileNames } from "./profiles";
 import { clientKinds } from "../components/identity/clientPresets";
+import { egressHostExpectation, isValidEgressHost } from "../components/firewall/hostName";
 import { supportedProtocolVersions, type ProtocolVersion } from "../policy-pack/contract/revisions";
 export { supportedProtocolVersions, type ProtocolVersion };
 
@@ -52,6 +53,14 @@ const rateLimitsSchema = strictObject({
     perUserDailyQuota: positiveInt("calls per user per day"),
 });
 
+/** One destination a server may call (C10.3, A2): enforced by the egress firewall, which must be on. */
+const egressSchema = strictObject({
+    host: z.string({ error: egressHostExpectation }).refine(isValidEgressHost, { error: egressHostExpectation }),
+    port: z.number({ error: "a TCP port between 1 and 65535" }).int({ error: "a TCP port between 1 and 65535" }).min(1, {
+        error: "a TCP port between 1 and 65535",
+    }).max(65535, { error: "a TCP port between 1 and 65535" }).default(443),
+});
+
 export const serverSchema = strictObject({
     name: z.string({ error: "a DNS-safe name" }).regex(dnsLabelPattern, {
         error: "a DNS-safe name: lowercase letters, digits and '-', starting with a letter, at most 32 characters",
@@ -77,6 +86,8 @@ export const serverSchema = strictObject({
     }),
     secrets: z.array(z.string().regex(/^[a-z][a-z0-9-]{0,126}$/, { error: "Key Vault secret names (lowercase, digits, '-')" })).default([]),
     env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.string()).default({}),
+    // Default none: a server reaches nothing outside the VNet (the NSGs deny Internet outbound).
+    egress: z.array(egressSchema, { error: "a list of { host, port } the server may call" }).default([]),
 });
 
 const clientAppSchema = strictObject({
@@ -116,6 +127,8 @@ const gatewaySchema = strictObject({
         })
         .optional(),
     capacity: positiveInt("gateway units").optional(),
+    // The gateway's own zones (Premium only); separate from the edge's so neither is silently dropped.
+    zones: z.array(z.enum(["1", "2", "3"], { error: "a zone: 1, 2 or 3" })).optional(),
     publisherEmail: z.email({ error: "an email address" }).optional(),
     publisherName: z.string().min(1).optional(),
     promptShieldsFailureMode: z.enum(["closed", "open"], { error: "closed or open" }).optional(),
@@ -196,6 +209,7 @@ export type StackConfig = z.output<typeof stackConfigSchema>;
 export type McpServerConfig = z.output<typeof serverSchema>;
 export type ClientAppConfig = z.output<typeof clientAppSchema>;
 export type SandboxConfig = z.output<typeof sandboxSchema>;
+export type EgressConfig = z.output<typeof egressSchema>;
 
 /** Keys whose Pulumi config value is structured (JSON in the engine's config map). */
 export const structuredKeys = new Set([

@@ -45,11 +45,34 @@ console.log("|---|---:|---:|---:|");
 for (const r of results) console.log(`| ${r.label} | ${r.resources || "—"} | ${r.seconds.toFixed(2)} | ${(r.seconds / floor).toFixed(2)} |`);
 
 const [, dev, one, ten, fifty] = results;
+
+// The pre-flight (stacks/preflight) runs inside every plan and `pulumi up`; its own cost, in process,
+// for the dev stack and for 50 servers, as a share of the dev plan (issue: under 10 %).
+function preflightSeconds(servers?: number): number {
+    const { readStackFiles } = require("./offline/stack-files") as typeof import("./offline/stack-files");
+    const { resolvePlatformConfig } = require("../stacks/config") as typeof import("../stacks/config");
+    const { preflight } = require("../stacks/preflight") as typeof import("../stacks/preflight");
+    const { generatedServers } = require("./bench-case") as typeof import("./bench-case");
+    const files = readStackFiles(root, "dev");
+    const config = resolvePlatformConfig(files.project, "dev", {
+        ...files.config,
+        ...(servers ? { "mcp-platform:servers": JSON.stringify(generatedServers(servers)), "mcp-platform:clientApps": "[]" } : {}),
+    });
+    const iterations = 200;
+    const started = performance.now();
+    for (let i = 0; i < iterations; i++) preflight(config);
+    return (performance.now() - started) / 1000 / iterations;
+}
+const preflightDev = preflightSeconds();
+const preflight50 = preflightSeconds(50);
+console.log(`| pre-flight alone, dev stack (in process) | — | ${preflightDev.toFixed(4)} | ${(preflightDev / floor).toFixed(3)} |`);
+console.log(`| pre-flight alone, 50 servers (in process) | — | ${preflight50.toFixed(4)} | ${(preflight50 / floor).toFixed(3)} |`);
 const perServerLow = (ten.seconds - one.seconds) / 9;
 const perServerHigh = (fifty.seconds - ten.seconds) / 40;
 const checks = [
     [`dev stack within 3× the floor`, dev.seconds <= 3 * floor, `${(dev.seconds / floor).toFixed(2)}×`],
     [`50 servers within 10 s`, fifty.seconds <= 10, `${fifty.seconds.toFixed(2)} s`],
+    [`pre-flight under 10 % of the dev plan`, preflightDev <= 0.1 * dev.seconds, `${((preflightDev / dev.seconds) * 100).toFixed(2)} %`],
     [
         `growth no worse than linear (marginal cost per server 10→50 ≤ 1.5 × 1→10)`,
         perServerHigh <= Math.max(perServerLow * 1.5, 0.01),

@@ -45,18 +45,22 @@ export interface SelfSignedPfxArgs {
 
 const cache = new Map<string, string>();
 
-/** Forgets memoised certificates (tests use it to prove generation itself is deterministic). */
-export function clearSelfSignedCache(): void {
-    cache.clear();
-}
-
-/** Base64 PKCS#12 (key + certificate, empty password, as Key Vault stores certificates). */
+/**
+ * Base64 PKCS#12 (key + certificate, empty password, as Key Vault stores certificates), memoised:
+ * the deterministic RSA key search costs ~0.1 s and a program (or a test run) asks again per stack.
+ */
 export function selfSignedPfx(args: SelfSignedPfxArgs): string {
-    if (args.seed.length < 32) throw new Error(`seed: got ${args.seed.length} characters, expected at least 32`);
     const cacheKey = [args.seed, args.hostname, args.notBefore.toISOString(), args.notAfter.toISOString()].join("|");
     const cached = cache.get(cacheKey);
     if (cached) return cached;
+    const pfx = generateSelfSignedPfx(args);
+    cache.set(cacheKey, pfx);
+    return pfx;
+}
 
+/** The same PKCS#12, computed every time: a pure function of seed, host name and validity. */
+export function generateSelfSignedPfx(args: SelfSignedPfxArgs): string {
+    if (args.seed.length < 32) throw new Error(`seed: got ${args.seed.length} characters, expected at least 32`);
     const keys = deterministicRsaKeyPair(seededBytes(args.seed, "rsa-key"));
     const cert = forge.pki.createCertificate();
     cert.publicKey = keys.publicKey;
@@ -90,37 +94,7 @@ export function selfSignedPfx(args: SelfSignedPfxArgs): string {
             )
             .getBytes(),
     );
-    const pfx = forge.util.encode64(pfxDer);
-    cache.set(cacheKey, pfx);
-    return pfx;
-}
-
-/** Reads a base64 PFX back: the certificate's subject CN, SANs, validity and key size (for tests and checks). */
-export function describePfx(pfxBase64: string): {
-    commonName: string;
-    altNames: string[];
-    notBefore: Date;
-    notAfter: Date;
-    keyBits: number;
-    serial: string;
-    /** The private key signs what the certificate's public key verifies, and the certificate verifies itself. */
-    keyMatchesCertificate: boolean;
-} {
-    const p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(forge.util.decode64(pfxBase64)), "");
-    const certBag = p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag]?.[0];
-    const keyBag = p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag]?.[0];
-    if (!certBag?.cert || !keyBag?.key) throw new Error("PFX must hold one certificate and its private key");
-    const cert = certBag.cert;
-    const san = cert.getExtension("subjectAltName") as { altNames?: { value: string }[] } | undefined;
-    return {
-        commonName: String(cert.subject.getField("CN")?.value),
-        altNames: (san?.altNames ?? []).map((n) => n.value),
-        notBefore: cert.validity.notBefore,
-        notAfter: cert.validity.notAfter,
-        keyBits: (keyBag.key as forge.pki.rsa.PrivateKey).n.bitLength(),
-        serial: cert.serialNumber,
-        keyMatchesCertificate: signsFor(keyBag.key as forge.pki.rsa.PrivateKey, cert),
-    };
+    return forge.util.encode64(pfxDer);
 }
 
 const publicExponent = 65537n;
@@ -167,12 +141,6 @@ function modInverse(a: bigint, m: bigint): bigint {
     }
     if (oldR !== 1n) throw new Error("modInverse: arguments are not coprime");
     return ((oldS % m) + m) % m;
-}
-
-function signsFor(key: forge.pki.rsa.PrivateKey, cert: forge.pki.Certificate): boolean {
-    const digest = forge.md.sha256.create().update("edge listener key check");
-    const publicKey = cert.publicKey as forge.pki.rsa.PublicKey;
-    return publicKey.verify(digest.digest().bytes(), key.sign(digest)) && cert.verify(cert);
 }
 
 /** HMAC-SHA256 in counter mode over the seed: a deterministic byte stream per purpose. */

@@ -14,12 +14,21 @@ export const managedRuleSets = [
 
 /** Azure's bounds for body inspection with CRS 3.2+/DRS 2.1 (2 MB body, 128 KB inspected by default). */
 export const maxRequestBodyKbLimit = 2000;
+export const minRequestBodyKb = 8;
+
+/**
+ * The WAF body limit that admits what the gateway's own size check admits (the gateway decides
+ * precisely, C1.1), within Azure's bounds.
+ */
+export function wafBodyLimitKbFor(gatewayMaxRequestBytes: number): number {
+    return Math.min(maxRequestBodyKbLimit, Math.max(minRequestBodyKb, Math.ceil(gatewayMaxRequestBytes / 1024)));
+}
 
 /** Validates and resolves the body limit: the WAF rejects larger bodies before they reach the gateway (C1.1, C9.4). */
 export function resolveMaxRequestBodyKb(kb: number | undefined): number {
     const value = kb ?? 1024;
-    if (!Number.isInteger(value) || value < 8 || value > maxRequestBodyKbLimit) {
-        throw new Error(`maxRequestBodyKb: got ${value}, expected a whole number from 8 to ${maxRequestBodyKbLimit} (Application Gateway's limit with DRS 2.1)`);
+    if (!Number.isInteger(value) || value < minRequestBodyKb || value > maxRequestBodyKbLimit) {
+        throw new Error(`maxRequestBodyKb: got ${value}, expected a whole number from ${minRequestBodyKb} to ${maxRequestBodyKbLimit} (Application Gateway's limit with DRS 2.1)`);
     }
     return value;
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { assertAllowedClients, assertUniqueNames } from "../shared/invariants";
 import * as apimanagement from "@pulumi/azure-native/apimanagement";
 import { DiagnosticsArgs, PlacementArgs } from "../shared/inputs";
 import { createDiagnosticSetting } from "../shared/diagnostics";
@@ -239,6 +240,7 @@ export class McpGateway extends pulumi.ComponentResource {
                             publicBaseUrl: args.publicBaseUrl,
                             rateLimits: server.rateLimits,
                             fragmentIdPrefix: name,
+                            gatewaySku: args.sku,
                         }),
                     ),
                 );
@@ -282,12 +284,6 @@ export const mcpOperations = [
 
 /** Throws before any child exists when two servers share a name or a server has no allowed client. */
 export function validateServers(servers: readonly McpGatewayServerArgs[]): void {
-    const seen = new Set<string>();
-    for (const server of servers) {
-        if (seen.has(server.name)) throw new Error(`servers: got "${server.name}" twice, expected unique server names`);
-        seen.add(server.name);
-        if (server.clientApplicationIds.length === 0) {
-            throw new Error(`servers.${server.name}.clientApplicationIds: got none, expected at least one allowed client app (allowedClientAppIds or a clientApp listing the server)`);
-        }
-    }
+    assertUniqueNames("servers", servers.map((s) => s.name), "server names");
+    for (const server of servers) assertAllowedClients(server.name, server.clientApplicationIds);
 }

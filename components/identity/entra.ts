@@ -1,3 +1,4 @@
+import { assertUniqueNames } from "../shared/invariants";
 import { v5 as uuidv5 } from "uuid";
 
 /**
@@ -21,9 +22,6 @@ export const gatewayInvokeRole = "Gateway.Invoke";
  * policy change.
  */
 export const mfaAuthenticationStrengthId = "/policies/authenticationStrengthPolicies/00000000-0000-0000-0000-000000000002";
-
-/** The default app role id Entra uses for "assigned, no specific role" (assignment-required clients). */
-export const defaultAccessRoleId = "00000000-0000-0000-0000-000000000000";
 
 /**
  * A GUID that stays the same for the same server and value on every run, so an app role or scope
@@ -139,11 +137,8 @@ export function validateIdentityArgs(
     clients: readonly { name: string }[],
     requiredScope: string,
 ): void {
-    const duplicate = (names: string[]) => names.find((n, i) => names.indexOf(n) !== i);
-    const server = duplicate(servers.map((s) => s.name));
-    if (server) throw new Error(`servers: got "${server}" twice, expected unique server names`);
-    const client = duplicate(clients.map((c) => c.name));
-    if (client) throw new Error(`clientApps: got "${client}" twice, expected unique client app names`);
+    assertUniqueNames("servers", servers.map((s) => s.name), "server names");
+    assertUniqueNames("clientApps", clients.map((c) => c.name), "client app names");
     for (const s of servers) {
         if (getRoleValues(s.tools).includes(requiredScope)) {
             throw new Error(

@@ -16,7 +16,9 @@ const automationNamespace = "8a0f3c55-1d2e-4b6a-9f07-3c5e7a9b1d42";
 export const highSeverityLabels = ["mcp-platform", "mcp-high-severity"] as const;
 
 /**
- * Automated first response for high-severity incidents (C5.4, A8): the incident is set Active,
+ * Automated first response for high-severity incidents of the platform's own analytics rules
+ * (C5.4, A8), scoped by rule resource id so unrelated incidents of a shared workspace are left
+ * alone: the incident is set Active,
  * labelled for the MCP queue, and gets the containment task of the runbook, so no high-severity
  * incident waits unseen in New. No playbook runs: containment (disabling a client app, revoking a
  * session, blocking an address at the WAF) stays a human decision until a playbook is built and
@@ -26,8 +28,15 @@ export const highSeverityLabels = ["mcp-platform", "mcp-high-severity"] as const
 export function createAutomationRules(
     parent: pulumi.Resource,
     name: string,
-    target: { resourceGroupName: pulumi.Input<string>; workspaceName: pulumi.Input<string>; dependsOn: pulumi.Resource[] },
+    target: {
+        resourceGroupName: pulumi.Input<string>;
+        workspaceName: pulumi.Input<string>;
+        dependsOn: pulumi.Resource[];
+        /** ARM ids of the platform's scheduled rules: the automation acts only on their incidents. */
+        analyticsRuleIds: readonly pulumi.Input<string>[];
+    },
 ): securityinsights.AutomationRule[] {
+    if (target.analyticsRuleIds.length === 0) throw new Error("createAutomationRules: expected the ids of at least one analytics rule to scope the automation to");
     return [
         new securityinsights.AutomationRule(
             `${name}-automation-high-severity`,
@@ -42,6 +51,14 @@ export function createAutomationRules(
                     triggersOn: TriggersOn.Incidents,
                     triggersWhen: TriggersWhen.Created,
                     conditions: [
+                        {
+                            conditionType: "Property",
+                            conditionProperties: {
+                                propertyName: AutomationRulePropertyConditionSupportedProperty.IncidentRelatedAnalyticRuleIds,
+                                operator: AutomationRulePropertyConditionSupportedOperator.Contains,
+                                propertyValues: [...target.analyticsRuleIds],
+                            },
+                        },
                         {
                             conditionType: "Property",
                             conditionProperties: {

@@ -4,7 +4,7 @@ import * as securityinsights from "@pulumi/azure-native/securityinsights";
 import { DiagnosticsArgs, PlacementArgs } from "../shared/inputs";
 import { createDiagnosticSetting } from "../shared/diagnostics";
 import { resourceName } from "../shared/naming";
-import { AnalyticsRule, mcpAnalyticsRules } from "./rules";
+import { AnalyticsRule, analyticsRulesFor, RuleContext } from "./rules";
 import { createAutomationRules } from "./automation";
 import { scheduledRuleArgs } from "./scheduledRule";
 
@@ -16,8 +16,14 @@ export interface McpMonitoringArgs {
     /** `protect: true` on the workspace (audit data; prod). Defaults to false. */
     readonly protect?: boolean;
     /**
-     * Scheduled analytics rules to create. Defaults to every MCP detection of `./rules`
-     * (`mcpAnalyticsRules`); the policy pack requires each of them, so pass extra rules, not fewer.
+     * What the stack declares that the detections read: the servers (name, image, declared egress)
+     * and, when the egress firewall is deployed, the runtime subnet's ranges (adds mcp-egress-denied).
+     * Defaults to no servers and no firewall.
+     */
+    readonly context?: RuleContext;
+    /**
+     * Scheduled analytics rules to create. Defaults to every MCP detection for `context`
+     * (`analyticsRulesFor`); the policy pack requires each of them, so pass extra rules, not fewer.
      */
     readonly analyticsRules?: readonly AnalyticsRule[];
     /**
@@ -46,7 +52,7 @@ export class McpMonitoring extends pulumi.ComponentResource {
     constructor(name: string, args: McpMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mcp:monitoring:McpMonitoring", name, {}, opts);
         const { placement } = args;
-        const rules = args.analyticsRules ?? mcpAnalyticsRules;
+        const rules = args.analyticsRules ?? analyticsRulesFor(args.context ?? { servers: [] });
         validateRetention(args.retentionDays);
 
         const workspace = new operationalinsights.Workspace(
@@ -86,18 +92,20 @@ export class McpMonitoring extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        for (const rule of rules) {
-            new securityinsights.ScheduledAlertRule(
+        const deployed = rules.map(
+            (rule) =>
+                new securityinsights.ScheduledAlertRule(
                 `${name}-rule-${rule.id}`,
                 scheduledRuleArgs(rule, { resourceGroupName: placement.resourceGroupName, workspaceName: workspace.name }),
                 // The workspace must be onboarded before Sentinel accepts any rule.
                 { parent: this, dependsOn: [this.sentinel] },
-            );
-        }
+                ),
+        );
         createAutomationRules(this, name, {
             resourceGroupName: placement.resourceGroupName,
             workspaceName: workspace.name,
             dependsOn: [this.sentinel],
+            analyticsRuleIds: deployed.map((r) => r.id),
         });
 
         this.registerOutputs({

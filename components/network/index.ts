@@ -5,7 +5,8 @@ import { DiagnosticsArgs, PlacementArgs } from "../shared/inputs";
 import { createDiagnosticSetting } from "../shared/diagnostics";
 import { resourceName } from "../shared/naming";
 import { SubnetTier } from "./layout";
-import { NsgRule, securityRulesFor, TierCidrs } from "./nsgRules";
+import { NsgRule, NsgTier, securityRulesFor, TierCidrs } from "./nsgRules";
+import { egressPorts, McpEgressFirewall, ServerEgress } from "../firewall";
 import { createLinkedPrivateZone, managedHsmZoneName, PrivateDnsZoneKey, privateDnsZoneNames } from "./dns";
 import { createVnetFlowLog, VnetFlowLogArgs } from "./flowLogs";
 
@@ -19,7 +20,7 @@ export interface McpNetworkArgs {
     /** VNet address prefixes (validated and non-overlapping, see stacks/config.ts). */
     readonly addressSpace: readonly string[];
     /** The carved CIDR of each tier (stacks/config.ts `subnets`); the sandbox subnet exists only when set. */
-    readonly subnets: Readonly<Record<SubnetTier, string | undefined>>;
+    readonly subnets: Readonly<Partial<Record<SubnetTier, string | undefined>>>;
     /** Attach a DDoS Network Protection plan to the VNet (C4.4). Defaults to false (the plan bills monthly). */
     readonly ddosProtection?: boolean;
     /** VNet flow logs to a locked-down storage account (C4.4). Defaults to no flow logs. */
@@ -33,12 +34,38 @@ export interface McpNetworkArgs {
      * Microsoft.Web/hostingEnvironments; the classic tiers need it undelegated. Defaults to a classic tier.
      */
     readonly gatewaySku?: GatewaySubnetSku;
+    /**
+     * The egress firewall (C10.3, A2; optional control `egressFirewall`): Azure Firewall in the
+     * firewall tier's subnet, and a route table sending the runtime (and sandbox) subnets' 0.0.0.0/0
+     * to it. Needs `subnets.firewall`. Defaults to none: the NSGs deny Internet outbound outright.
+     */
+    readonly egressFirewall?: EgressFirewallArgs;
 }
+
+export interface EgressFirewallArgs {
+    /** Each MCP server's declared egress (`servers[].egress`); one application rule collection per server that has any. */
+    readonly servers: readonly ServerEgress[];
+    /** Availability zones of the firewall and its public IP. Defaults to none. */
+    readonly zones?: readonly string[];
+}
+
+/** Azure accepts a firewall only in a subnet with exactly this name. */
+export const firewallSubnetName = "AzureFirewallSubnet";
+
+/** Tiers whose 0.0.0.0/0 goes to the egress firewall when it exists: where MCP server and session code runs. */
+export const routedTiers: readonly SubnetTier[] = ["runtime", "sandbox"];
 
 /** API Management tiers the gateway subnet can host (internal VNet injection). */
 export type GatewaySubnetSku = "Developer" | "Premium" | "PremiumV2";
 
-export type SubnetIds = { edge: pulumi.Output<string>; gateway: pulumi.Output<string>; runtime: pulumi.Output<string>; privateEndpoints: pulumi.Output<string>; sandbox?: pulumi.Output<string> };
+export type SubnetIds = {
+    edge: pulumi.Output<string>;
+    gateway: pulumi.Output<string>;
+    runtime: pulumi.Output<string>;
+    privateEndpoints: pulumi.Output<string>;
+    sandbox?: pulumi.Output<string>;
+    firewall?: pulumi.Output<string>;
+};
 
 /**
  * The platform's private network (C10.3, A2, C4.4): one VNet, one subnet per tier each with its
@@ -51,11 +78,16 @@ export class McpNetwork extends pulumi.ComponentResource {
     public readonly subnetIds: SubnetIds;
     public readonly privateDnsZoneIds: Record<PrivateDnsZoneKey, pulumi.Output<string>> & { managedHsm?: pulumi.Output<string> };
     public readonly ddosPlanId?: pulumi.Output<string>;
+    /** The egress firewall's private address (the runtime route's next hop), when the firewall exists. */
+    public readonly firewallPrivateIp?: pulumi.Output<string>;
 
     constructor(name: string, args: McpNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mcp:network:McpNetwork", name, {}, opts);
         const { placement, diagnostics } = args;
         const cidrs = validateTierCidrs(args.subnets);
+        if (args.egressFirewall && !cidrs.firewall) {
+            throw new Error("McpNetwork: egressFirewall needs subnets.firewall, a carved /26 (stacks/config.ts carves it when features.egressFirewall is on)");
+        }
         const tiers = subnetTiersPresent(cidrs);
 
         const ddosPlan = args.ddosProtection
@@ -90,6 +122,47 @@ export class McpNetwork extends pulumi.ComponentResource {
         // Azure serialises subnet operations on one VNet and answers concurrent ones with
         // AnotherOperationInProgress, so each subnet waits for the previous one.
         let previous: pulumi.Resource | undefined;
+        const chain = () => ({ parent: this, dependsOn: previous ? [previous] : [] });
+
+        // The firewall comes first: the runtime subnets' route needs its private address.
+        let firewall: McpEgressFirewall | undefined;
+        if (args.egressFirewall && cidrs.firewall) {
+            const firewallSubnet = new network.Subnet(
+                `${name}-snet-firewall`,
+                {
+                    // No NSG: Azure rejects one on AzureFirewallSubnet; the firewall itself denies by default.
+                    subnetName: firewallSubnetName,
+                    virtualNetworkName: vnet.name,
+                    resourceGroupName: placement.resourceGroupName,
+                    addressPrefix: cidrs.firewall,
+                    defaultOutboundAccess: false,
+                },
+                chain(),
+            );
+            subnetIds.firewall = firewallSubnet.id;
+            previous = firewallSubnet;
+            // Container Apps share their environment's addresses: the source is the whole subnet (see components/firewall/rules.ts).
+            const routed = [cidrs.runtime, ...(cidrs.sandbox ? [cidrs.sandbox] : [])];
+            firewall = new McpEgressFirewall(
+                `${name}-egress`,
+                {
+                    placement,
+                    diagnostics,
+                    subnetId: firewallSubnet.id,
+                    sourceCidrs: routed,
+                    serverSourceCidrs: [cidrs.runtime],
+                    servers: args.egressFirewall.servers,
+                    zones: args.egressFirewall.zones,
+                    ddosProtection: args.ddosProtection ?? false,
+                },
+                { parent: this },
+            );
+        }
+        // The runtime's NSG lets through what the firewall filters: 443 and each declared port. The
+        // sandbox needs only the platform's dependencies (443); its sessions run with egress disabled.
+        const viaFirewallPorts = (tier: NsgTier) =>
+            !args.egressFirewall ? undefined : tier === "runtime" ? egressPorts(args.egressFirewall.servers) : tier === "sandbox" ? [443] : undefined;
+
         for (const tier of tiers) {
             const nsg = new network.NetworkSecurityGroup(
                 `${name}-nsg-${tier}`,
@@ -98,12 +171,13 @@ export class McpNetwork extends pulumi.ComponentResource {
                     resourceGroupName: placement.resourceGroupName,
                     location: placement.location,
                     tags: placement.tags,
-                    securityRules: securityRulesFor(tier, cidrs).map(toSecurityRuleArgs),
+                    securityRules: securityRulesFor(tier, cidrs, { internetViaFirewallPorts: viaFirewallPorts(tier) }).map(toSecurityRuleArgs),
                 },
                 { parent: this },
             );
             // NSGs have no platform metrics; their event and rule-counter logs go to the workspace.
             createDiagnosticSetting(this, `${name}-nsg-${tier}`, nsg.id, diagnostics, { metrics: false });
+            const routeTable = firewall && routedTiers.includes(tier) ? { routeTable: { id: firewall.routeTableId } } : {};
             const subnet = new network.Subnet(
                 `${name}-snet-${tier}`,
                 {
@@ -112,9 +186,10 @@ export class McpNetwork extends pulumi.ComponentResource {
                     resourceGroupName: placement.resourceGroupName,
                     addressPrefix: tier === "sandbox" ? cidrs.sandbox : cidrs[tier],
                     networkSecurityGroup: { id: nsg.id },
+                    ...routeTable,
                     ...subnetSettings(tier, args.gatewaySku),
                 },
-                { parent: this, dependsOn: previous ? [previous] : [] },
+                chain(),
             );
             subnetIds[tier] = subnet.id;
             previous = subnet;
@@ -137,6 +212,7 @@ export class McpNetwork extends pulumi.ComponentResource {
         this.subnetIds = subnetIds as SubnetIds;
         this.privateDnsZoneIds = zoneIds;
         this.ddosPlanId = ddosPlan?.id;
+        this.firewallPrivateIp = firewall?.privateIp;
         this.registerOutputs({
             vnetId: this.vnetId,
             vnetName: this.vnetName,
@@ -147,8 +223,8 @@ export class McpNetwork extends pulumi.ComponentResource {
     }
 }
 
-/** The required tiers must have a CIDR; the sandbox is optional. Throws before any child exists. */
-export function validateTierCidrs(subnets: Readonly<Record<SubnetTier, string | undefined>>): TierCidrs {
+/** The required tiers must have a CIDR; the sandbox and firewall tiers are optional. Throws before any child exists. */
+export function validateTierCidrs(subnets: Readonly<Partial<Record<SubnetTier, string | undefined>>>): TierCidrs {
     const missing = (["edge", "gateway", "runtime", "privateEndpoints"] as const).filter((tier) => !subnets[tier]);
     if (missing.length > 0) {
         throw new Error(`McpNetwork: subnets.${missing.join(", subnets.")} missing, expected a carved CIDR for every tier (stacks/config.ts)`);
@@ -156,13 +232,23 @@ export function validateTierCidrs(subnets: Readonly<Record<SubnetTier, string | 
     return subnets as TierCidrs;
 }
 
-/** The tiers to create, in a stable order. */
-export function subnetTiersPresent(cidrs: TierCidrs): SubnetTier[] {
+/** The tiers that get an NSG and a subnet in the loop, in a stable order (the firewall's subnet is created apart). */
+export function subnetTiersPresent(cidrs: TierCidrs): NsgTier[] {
     return ["edge", "gateway", "runtime", "privateEndpoints", ...(cidrs.sandbox ? (["sandbox"] as const) : [])];
 }
 
-/** Per-tier subnet settings beyond the prefix and NSG. */
-export function subnetSettings(tier: SubnetTier, gatewaySku?: GatewaySubnetSku): Partial<network.SubnetArgs> {
+/**
+ * Per-tier subnet settings beyond the prefix and NSG. Every subnet is private
+ * (`defaultOutboundAccess: false`): nothing gets Azure's implicit outbound address
+ * (learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access). Whatever must
+ * leave does so explicitly: the edge and the firewall through their own public IPs, API Management
+ * through its platform-managed address, the runtime through the egress firewall (C10.3, A2).
+ */
+export function subnetSettings(tier: NsgTier, gatewaySku?: GatewaySubnetSku): Partial<network.SubnetArgs> {
+    return { ...tierSubnetSettings(tier, gatewaySku), defaultOutboundAccess: false };
+}
+
+function tierSubnetSettings(tier: NsgTier, gatewaySku?: GatewaySubnetSku): Partial<network.SubnetArgs> {
     switch (tier) {
         case "runtime":
             // A workload-profiles Container Apps environment needs its subnet delegated.
@@ -173,12 +259,8 @@ export function subnetSettings(tier: SubnetTier, gatewaySku?: GatewaySubnetSku):
             // outbound-only VNet integration). Classic Developer/Premium injection requires no delegation.
             return gatewaySku === "PremiumV2" ? { delegations: [{ name: "apim-v2-injection", serviceName: "Microsoft.Web/hostingEnvironments" }] } : {};
         case "privateEndpoints":
-            // Without network policies, private endpoints bypass the subnet's NSG (A2). No compute
-            // lives here, so no default outbound access either.
-            return {
-                privateEndpointNetworkPolicies: network.VirtualNetworkPrivateEndpointNetworkPolicies.Enabled,
-                defaultOutboundAccess: false,
-            };
+            // Without network policies, private endpoints bypass the subnet's NSG (A2).
+            return { privateEndpointNetworkPolicies: network.VirtualNetworkPrivateEndpointNetworkPolicies.Enabled };
         default:
             return {};
     }

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
-import type { PlatformConfig } from "../../stacks/config";
-import { featureControls, featureNames } from "../../stacks/profiles";
+import { controlsOf, featureNames } from "../../policy-pack/contract/features";
+import type { McpPlatformConfig } from "./config";
 import { createNaming, Naming, resourceName } from "../shared/naming";
 import { platformTags } from "../shared/tags";
 import { PlacementArgs } from "../shared/inputs";
@@ -15,12 +15,13 @@ import { McpRuntime } from "../runtime";
 import { McpWorkload } from "../workload";
 import { McpContentSafety } from "../safety";
 import { McpEdge } from "../edge";
+import { wafBodyLimitKbFor } from "../edge/settings";
 import { McpGateway } from "../gateway";
 import { builtInRoles } from "../shared/roles";
 
 export interface McpPlatformArgs {
-    /** The validated, profile-resolved stack config (see `stacks/config.ts`). */
-    readonly config: PlatformConfig;
+    /** The validated, profile-resolved config (`stacks/config.ts` builds it from a stack's config). */
+    readonly config: McpPlatformConfig;
 }
 
 /**
@@ -70,7 +71,17 @@ export class McpPlatform extends pulumi.ComponentResource {
         // --- monitoring (MON: workspace, Sentinel, analytics and automation rules) ---
         const monitoring = new McpMonitoring(
             `${name}-monitoring`,
-            { placement, retentionDays: config.monitoring.retentionDays, protect: config.protectStatefulResources },
+            {
+                placement,
+                retentionDays: config.monitoring.retentionDays,
+                protect: config.protectStatefulResources,
+                // What the detections need to name servers: their images (manifest drift) and declared egress
+                // (mcp-egress-denied, only with the firewall; Container Apps share the runtime subnet's addresses).
+                context: {
+                    servers: config.servers.map((s) => ({ name: s.name, image: s.image, egress: s.egress })),
+                    egressFirewall: config.features.egressFirewall && config.subnets.runtime ? { runtimeCidrs: [config.subnets.runtime] } : undefined,
+                },
+            },
             { parent: this },
         );
         // --- network (NET: VNet, subnets, NSGs, private DNS zones, DDoS plan) ---
@@ -86,6 +97,10 @@ export class McpPlatform extends pulumi.ComponentResource {
                 managedHsmZone: config.features.managedHsm,
                 gatewaySku: config.gateway.sku,
                 protectStatefulResources: config.protectStatefulResources,
+                // Each server's declared hosts; stacks/config.ts rejects egress without the firewall.
+                egressFirewall: config.features.egressFirewall
+                    ? { servers: config.servers.map((s) => ({ name: s.name, egress: s.egress })), zones: config.edge.zones }
+                    : undefined,
             },
             { parent: this },
         );
@@ -206,7 +221,7 @@ export class McpPlatform extends pulumi.ComponentResource {
                 diagnostics: monitoring.diagnostics,
                 sku: config.gateway.sku,
                 capacity: config.gateway.capacity,
-                zones: config.edge.zones,
+                zones: config.gateway.zones,
                 publisherEmail: config.gateway.publisherEmail,
                 publisherName: config.gateway.publisherName,
                 subnetId: network.subnetIds.gateway,
@@ -264,8 +279,7 @@ export class McpPlatform extends pulumi.ComponentResource {
                 certificateSecretId: config.edge.certificateSecretId,
                 zones: config.edge.zones,
                 capacity: { min: config.edge.minCapacity, max: config.edge.maxCapacity },
-                // The WAF admits what the gateway's own size check admits, so the gateway decides precisely (C1.1).
-                maxRequestBodyKb: Math.min(2000, Math.max(8, Math.ceil(config.gateway.maxRequestBytes / 1024))),
+                maxRequestBodyKb: wafBodyLimitKbFor(config.gateway.maxRequestBytes),
             },
             { parent: this },
         );
@@ -290,7 +304,7 @@ export class McpPlatform extends pulumi.ComponentResource {
 }
 
 /** What the platform declares about itself to the policy pack (inputs of the component resource). */
-export function platformDeclaration(config: PlatformConfig) {
+export function platformDeclaration(config: McpPlatformConfig) {
     return {
         profile: config.profile,
         protocolVersions: config.protocolVersions,
@@ -300,7 +314,7 @@ export function platformDeclaration(config: PlatformConfig) {
                 feature,
                 {
                     enabled: config.features[feature],
-                    controls: featureControls[feature],
+                    controls: controlsOf(feature),
                     ...(config.features[feature] ? {} : { reason: config.featureReasons[feature] }),
                 },
             ]),

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { nameProblem, nameRules, type NameRule } from "./nameRules";
 
 /**
  * Cloud Adoption Framework abbreviations and the naming rule every component uses:
@@ -30,6 +31,9 @@ export const abbreviations = {
     actionGroup: "ag",
     virtualNetworkLink: "vnl",
     flowLog: "fl",
+    azureFirewall: "afw",
+    firewallPolicy: "afwp",
+    routeTable: "rt",
     // Entra ID objects have no CAF abbreviation; these keep their display names in the same shape.
     entraApplication: "app",
     entraGroup: "grp",
@@ -38,17 +42,8 @@ export const abbreviations = {
 
 export type ResourceKind = keyof typeof abbreviations;
 
-/** Azure's length limits for the kinds whose names are short or global. */
-const maxLength: Partial<Record<ResourceKind, number>> = {
-    keyVault: 24,
-    managedHsm: 24,
-    containerRegistry: 50,
-    storageAccount: 24,
-    contentSafety: 64,
-    apiManagement: 50,
-    containerApp: 32,
-    containerAppsEnvironment: 60,
-};
+/** Every kind has Azure's rule for its name (length, characters, scope) in one table: nameRules.ts. */
+const rules: Record<ResourceKind, NameRule> = nameRules;
 
 /** Kinds whose names allow only lowercase letters and digits. */
 const alphanumericOnly = new Set<ResourceKind>(["containerRegistry", "storageAccount"]);
@@ -68,20 +63,35 @@ export function createNaming(input: { project: string; stack: string; tenantId: 
     return { workload: input.workload, environment, suffix };
 }
 
-/** The Azure name of a resource of `kind`, optionally qualified (e.g. the MCP server name). */
+/**
+ * The Azure name of a resource of `kind`, optionally qualified (e.g. the MCP server name). When the
+ * name is too long for Azure, the qualifier is shortened and ends with a hash of the whole
+ * qualifier, so two long qualifiers that share a prefix (`customer-support-europe`,
+ * `customer-support-america`) still get distinct names; the stack suffix is never shortened.
+ * Throws when the result still breaks Azure's rule for the kind (the pre-flight reports it first,
+ * naming the config key).
+ */
 export function resourceName(naming: Naming, kind: ResourceKind, qualifier?: string): string {
-    const abbr = abbreviations[kind];
-    const parts = [abbr, naming.workload, naming.environment, qualifier, naming.suffix].filter(Boolean) as string[];
-    const limit = maxLength[kind] ?? 80;
-    const separator = alphanumericOnly.has(kind) ? "" : "-";
-    let name = parts.join(separator).toLowerCase();
-    if (alphanumericOnly.has(kind)) name = name.replace(/[^a-z0-9]/g, "");
-    if (name.length > limit) {
-        // Shorten the qualifier, never the suffix: the suffix is what keeps global names unique.
-        const fixed = [abbr, naming.workload, naming.environment, naming.suffix].join(separator).length + separator.length;
-        const room = Math.max(1, limit - fixed);
-        const short = (qualifier ?? "").slice(0, room).replace(/-+$/, "");
-        name = [abbr, naming.workload, naming.environment, short, naming.suffix].filter(Boolean).join(separator).toLowerCase();
-    }
+    const name = composeName(naming, kind, qualifier);
+    const problem = nameProblem(rules[kind], name);
+    if (problem) throw new Error(`resourceName: ${kind} name "${name}" is invalid: ${problem}`);
     return name;
+}
+
+/** The name as composed, without the rule check (the pre-flight checks it and names the config key). */
+export function composeName(naming: Naming, kind: ResourceKind, qualifier?: string): string {
+    const abbr = abbreviations[kind];
+    const separator = alphanumericOnly.has(kind) ? "" : "-";
+    const join = (q: string | undefined) => {
+        const name = [abbr, naming.workload, naming.environment, q, naming.suffix].filter(Boolean).join(separator).toLowerCase();
+        return alphanumericOnly.has(kind) ? name.replace(/[^a-z0-9]/g, "") : name;
+    };
+    const name = join(qualifier);
+    const limit = rules[kind].max;
+    if (name.length <= limit || !qualifier) return name;
+    const digest = createHash("sha256").update(`${kind}/${qualifier}`).digest("hex").slice(0, 4);
+    const room = limit - join("").length - separator.length;
+    const keep = Math.max(0, room - digest.length - separator.length);
+    const head = qualifier.slice(0, keep).replace(/-+$/, "");
+    return join(head ? `${head}${separator}${digest}` : digest);
 }

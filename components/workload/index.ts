@@ -3,7 +3,6 @@ import * as app from "@pulumi/azure-native/app";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as random from "@pulumi/random";
 import { createManagedIdentity } from "../shared/managedIdentity";
-import type { McpServerConfig } from "../../stacks/schema";
 import { createHsmKey, createVaultSecret } from "../keyvault";
 import { resourceName } from "../shared/naming";
 import { createDiagnosticSetting } from "../shared/diagnostics";
@@ -12,13 +11,32 @@ import { assignRoles } from "../shared/roleAssignments";
 import { builtInRoles } from "../shared/roles";
 import { gatewayOnlyRestrictions, identityEnv, probes, secretEnvName, secretUrl, validateEnv, vaultSecretName } from "./settings";
 
+/** The MCP server this component runs: image, limits, replicas, port, secrets, environment. */
+export interface McpWorkloadServer {
+    /** DNS-safe server name; names the app, its identity, key and secrets. */
+    readonly name: string;
+    /** `<repository>@sha256:<digest>` in the platform registry (C12.1): never a tag. */
+    readonly image: string;
+    /** vCPU and memory (`0.5Gi`) of the container: the resource limits of C10.1. */
+    readonly cpu: number;
+    readonly memory: string;
+    readonly minReplicas: number;
+    readonly maxReplicas: number;
+    /** Port the server listens on inside the container. */
+    readonly port: number;
+    /** Key Vault secret names the server reads (as Key Vault references, C6.3). */
+    readonly secrets: readonly string[];
+    /** Plain environment variables (never secrets: those go in `secrets`). */
+    readonly env: Readonly<Record<string, string>>;
+}
+
 export interface McpWorkloadArgs {
     /** Resource group, region, tags and naming of every child. */
     readonly placement: PlacementArgs;
     /** The platform workspace: the app's metrics go there (its logs flow through the environment) (C5.1). */
     readonly diagnostics: DiagnosticsArgs;
     /** The MCP server as configured (`mcp-platform:servers[]`): image, limits, replicas, port, secrets, env. */
-    readonly server: Pick<McpServerConfig, "name" | "image" | "cpu" | "memory" | "minReplicas" | "maxReplicas" | "port" | "secrets" | "env">;
+    readonly server: McpWorkloadServer;
     /** The internal Container Apps environment the app runs in (`McpRuntime.environmentId`). */
     readonly environmentId: pulumi.Input<string>;
     /** Workload profile of the environment. Defaults to `Consumption`. */

@@ -1,4 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
+import type { FeatureName } from "./features";
 import { supportedProtocolVersions } from "./revisions";
 
 /**
@@ -15,7 +16,7 @@ export function platformOf(resources: readonly PolicyResource[]): PolicyResource
 }
 
 /** Whether the platform declares the optional control on (off when there is no platform component). */
-export function optionalControlEnabled(resources: readonly PolicyResource[], feature: string): boolean {
+export function optionalControlEnabled(resources: readonly PolicyResource[], feature: FeatureName): boolean {
     return platformOf(resources)?.props?.optionalControls?.[feature]?.enabled === true;
 }
 

@@ -6,3 +6,5 @@
 export * from "./revisions";
 export * from "./events";
 export * from "./declaration";
+export * from "./features";
+export * from "./detections";

@@ -59,7 +59,6 @@ export function sessionProblem(root: PolicyElement, idleCap: number, lifetimeCap
     return undefined;
 }
 
-
 /** Caps on the gateway's limits when the declaration states none (calls per minute, quota per day) (C4.1). */
 export const defaultRateLimitCaps = { perUserPerMinute: 600, perSessionPerMinute: 300, perUserToolPerMinute: 300, perUserDailyQuota: 100_000 } as const;
 export type RateLimitCaps = { -readonly [K in keyof typeof defaultRateLimitCaps]: number };
@@ -78,7 +77,8 @@ export function rateLimitProblem(root: PolicyElement, caps: RateLimitCaps): stri
     const oidVariables = claimVariables(root, "oid");
     const sessionVariables = [...variables(root).entries()].filter(([name]) => mentions(name, "session")).map(([name]) => name);
     const key = (e: PolicyElement) => e.attributes["counter-key"] ?? "";
-    const onUser = (e: PolicyElement) => oidVariables.some((v) => readsVariable(key(e), v)) && !readsRequest(key(e));
+    const keyedOnUser = (k: string) => oidVariables.some((v) => readsVariable(k, v)) && !readsRequest(k);
+    const onUser = (e: PolicyElement) => keyedOnUser(key(e));
     const onSession = (e: PolicyElement) => sessionVariables.some((v) => readsVariable(key(e), v)) && !readsRequest(key(e));
     const onTool = (e: PolicyElement) => onUser(e) && mentions(key(e), "tool");
     const limits = findAll(inbound, "rate-limit-by-key");
@@ -86,7 +86,12 @@ export function rateLimitProblem(root: PolicyElement, caps: RateLimitCaps): stri
         ["per user (rate-limit-by-key on the validated oid, in inbound outside any condition)", direct(inbound, "rate-limit-by-key").filter((e) => onUser(e) && !onTool(e) && !onSession(e)), caps.perUserPerMinute, 60],
         ["per session (rate-limit-by-key on the session)", limits.filter(onSession), caps.perSessionPerMinute, 60],
         ["per user and tool (rate-limit-by-key on the validated oid and the tool name)", limits.filter(onTool), caps.perUserToolPerMinute, 60],
-        ["with a daily quota per user (quota-by-key on the validated oid, outside any condition)", direct(inbound, "quota-by-key").filter(onUser), caps.perUserDailyQuota, 86_400],
+        [
+            "with a daily quota per user (quota-by-key on the validated oid, or a per-UTC-day cache counter refused with 429, outside any condition)",
+            [...direct(inbound, "quota-by-key").filter(onUser), ...cacheDailyQuotas(inbound, keyedOnUser)],
+            caps.perUserDailyQuota,
+            86_400,
+        ],
     ];
     for (const [what, found, cap, window] of checks) {
         if (found.length === 0) return `rate-limit every caller ${what}`;
@@ -98,3 +103,21 @@ export function rateLimitProblem(root: PolicyElement, caps: RateLimitCaps): stri
     return undefined;
 }
 
+
+/**
+ * The daily quota where quota-by-key does not exist (the v2 tiers): a per-user counter in the cache
+ * keyed by the UTC day, looked up and stored unconditionally in inbound, with a guard that refuses
+ * at a literal limit with 429. Returned as the equivalent quota-by-key (calls per 86400 seconds).
+ */
+function cacheDailyQuotas(inbound: PolicyElement, keyedOnUser: (key: string) => boolean): PolicyElement[] {
+    const stored = new Set(direct(inbound, "cache-store-value").map((e) => e.attributes.key ?? ""));
+    return direct(inbound, "cache-lookup-value")
+        .filter((l) => keyedOnUser(l.attributes.key ?? "") && (l.attributes.key ?? "").includes("yyyy-MM-dd") && stored.has(l.attributes.key ?? ""))
+        .flatMap((l) => {
+            const counter = l.attributes["variable-name"] ?? "";
+            return findAll(inbound, "when")
+                .filter((w) => readsVariable(w.attributes.condition ?? "", counter) && answeredStatuses(w).includes(429))
+                .flatMap((w) => [...(w.attributes.condition ?? "").matchAll(/>=\s*(\d+)/g)].map((m) => m[1]))
+                .map((calls) => ({ name: "quota-by-key", attributes: { calls, "renewal-period": "86400", "counter-key": l.attributes.key ?? "" }, children: [], text: "" }));
+        });
+}

@@ -6,6 +6,7 @@ import { exemptionsConfigSchema } from "../lib/exemptions";
 import { networkTypes } from "../lib/nsg";
 import { optionalControlEnabled } from "../contract/declaration";
 import { dependsVia } from "../lib/references";
+import { isEgressFirewallAddress } from "./firewall";
 
 /**
  * The public edge: Application Gateway WAF_v2, its WAF policy and the platform's only public IP.
@@ -331,7 +332,9 @@ export const azureNetworkPublicIpDisallowOutsideEdge = stackPolicy({
     name: "azure-network-publicipaddress-disallow-outside-edge",
     description:
         "The Application Gateway's frontend is the platform's only public entry: every public IP address is referenced by an " +
-        "Application Gateway's frontend IP configuration (none for API Management, VMs, NAT or anything else). Compared against: the stack's Application Gateways (by dependency).",
+        "Application Gateway's frontend IP configuration (none for API Management, VMs, NAT or anything else), or is the " +
+        "SNAT address of the egress Azure Firewall in a stack without DNAT rules (outbound only). Compared against: the stack's Application Gateways " +
+        "and egress firewall (by dependency).",
     controls: ["C10.3", "A2"],
     component: "edge",
     severity: "critical",
@@ -340,7 +343,8 @@ export const azureNetworkPublicIpDisallowOutsideEdge = stackPolicy({
         "private endpoint. Operators reach the VNet through a private path, never through a public IP on a workload.",
     validate: (resources, _args, must) => {
         for (const ip of resources.filter((r) => r.type === edgeTypes.publicIp)) {
-            if (!isEdgeFrontend(ip, resources)) {
+            // The egress firewall's SNAT address accepts nothing inbound (no DNAT): see policies/firewall.ts.
+            if (!isEdgeFrontend(ip, resources) && !isEgressFirewallAddress(ip, resources)) {
                 must(ip, "be the frontend of the edge's Application Gateway (no other public IP is allowed)");
             }
         }

@@ -1,5 +1,6 @@
 import { McpPolicy } from "../lib/policy";
 import * as edge from "./edge";
+import * as firewall from "./firewall";
 import * as gateway from "./gateway";
 import * as identity from "./identity";
 import * as keyvault from "./keyvault";
@@ -21,7 +22,7 @@ import * as workload from "./workload";
  * because a module's export order differs between CommonJS (the engine, tsx) and ES module
  * namespaces (vitest), and reports and docs/controls.md must not depend on which one loaded it.
  */
-export const policies: McpPolicy[] = collect(edge, gateway, identity, keyvault, mcpApiAccess, mcpApiContent, mcpApiSignIn, monitoring, network, protection, registry, roleAssignments, runtime, safety, tags, workload);
+export const policies: McpPolicy[] = collect(edge, firewall, gateway, identity, keyvault, mcpApiAccess, mcpApiContent, mcpApiSignIn, monitoring, network, protection, registry, roleAssignments, runtime, safety, tags, workload);
 
 function collect(...modules: Record<string, unknown>[]): McpPolicy[] {
     return modules.flatMap((m) => Object.values(m).filter(isPolicy)).sort((a, b) => a.name.localeCompare(b.name));

@@ -35,22 +35,41 @@ export const diagnosticsCapableTypes: readonly string[] = [
     "azure-native:storage:StorageAccount",
 ];
 
+import { requiredEgressDetection, requiredMcpDetections } from "../contract/detections";
+// The required detection ids live in the contract; re-exported for the pack's own users.
+export { requiredEgressDetection, requiredMcpDetections } from "../contract/detections";
+
+/** The egress firewall's type token: its presence makes the denied-egress detection mandatory. */
+export const firewallType = "azure-native:network:AzureFirewall";
+
+/** Minutes of an ISO 8601 duration of days/hours/minutes; undefined when it is not one (fails closed). */
+export function durationMinutes(duration: unknown): number | undefined {
+    if (typeof duration !== "string") return undefined;
+    const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/.exec(duration);
+    if (!m || duration === "P" || duration.endsWith("T")) return undefined;
+    return Number(m[1] ?? 0) * 1440 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+}
+
 /**
- * The analytics rules each MCP platform workspace must run, by stable id: a rule counts when its
- * display name starts with `<id>:` (components/monitoring/rules keeps the same ids).
+ * Why a live MCP rule's schedule would leave a blind spot, or undefined when it does not:
+ * suppression on (a suppressed rule does not run, so a second attack in the window is never
+ * evaluated: learn.microsoft.com/azure/sentinel/scheduled-rules-overview), or a look-back not
+ * longer than the run interval (late rows fall between runs: learn.microsoft.com/azure/sentinel/ingestion-delay).
  */
-export const requiredMcpDetections = [
-    "mcp-token-failures-one-source",
-    "mcp-token-audience-mismatch",
-    "mcp-session-binding-violation",
-    "mcp-rate-limit-abuse",
-    "mcp-prompt-attack",
-    "mcp-tool-manifest-drift",
-    "mcp-call-volume-anomaly",
-    "mcp-keyvault-access-denied",
-    "mcp-keyvault-purge-attempt",
-    "mcp-waf-block-spike",
-] as const;
+function scheduleBlindSpot(props: Record<string, any>): string | undefined {
+    if (props.suppressionEnabled !== false) {
+        return `turn suppression off (suppressionEnabled false, got ${props.suppressionEnabled ?? "nothing"}): a suppressed rule does not run, so another attack in the window goes unevaluated; group incidents by entity instead`;
+    }
+    const frequency = durationMinutes(props.queryFrequency);
+    const period = durationMinutes(props.queryPeriod);
+    if (frequency === undefined || period === undefined) {
+        return `have ISO 8601 queryFrequency and queryPeriod (got ${props.queryFrequency ?? "nothing"} and ${props.queryPeriod ?? "nothing"}; cannot evaluate the ingestion-delay margin)`;
+    }
+    if (period <= frequency) {
+        return `look back further than it runs (queryPeriod ${props.queryPeriod} must exceed queryFrequency ${props.queryFrequency}): rows that arrive late would be missed (ingestion delay)`;
+    }
+    return undefined;
+}
 
 /** Minimum interactive retention in the prod profile (A9 forensic readiness). */
 export const prodMinimumRetentionDays = 90;
@@ -154,14 +173,18 @@ export const azureSentinelWorkspaceEnableMcpAnalytics = stackPolicy({
     name: "azure-sentinel-workspace-enable-mcp-analytics",
     description:
         "The stack creates a Log Analytics workspace with Microsoft Sentinel onboarded and, on it, an enabled scheduled " +
-        `analytics rule that creates incidents for each MCP detection (${requiredMcpDetections.join(", ")}); every ` +
-        "Sentinel rule depends on the onboarding state.",
+        `analytics rule that creates incidents for each MCP detection (${requiredMcpDetections.join(", ")}; ` +
+        `${requiredEgressDetection} when the stack has an Azure Firewall), with suppression off and a look-back longer ` +
+        "than its run interval; every Sentinel rule depends on the onboarding state.",
     controls: ["C5.2", "C5.4", "A4", "A8", "C4.2"],
     component: "monitoring",
     remediationSteps:
         "Create the platform's McpMonitoring component (components/monitoring): it onboards Sentinel and deploys every MCP " +
-        "analytics rule with incident creation; do not disable or rename the rules (their display names start with the rule id).",
+        "analytics rule with incident creation; do not disable or rename the rules (their display names start with the rule id). " +
+        "Keep suppressionEnabled false (incident grouping deduplicates) and queryPeriod above queryFrequency; pass the " +
+        "egress context to McpMonitoring when the egress firewall is deployed.",
     validate: (resources, _args, must) => {
+        const required: string[] = [...requiredMcpDetections, ...(resources.some((r) => r.type === firewallType) ? [requiredEgressDetection] : [])];
         const workspaces = resources.filter((r) => r.type === monitoringTypes.workspace);
         if (workspaces.length === 0) {
             must(undefined, "create a Log Analytics workspace with Microsoft Sentinel and the MCP analytics rules");
@@ -181,13 +204,17 @@ export const azureSentinelWorkspaceEnableMcpAnalytics = stackPolicy({
                     must(rule, "depend on the workspace's Sentinel onboarding state (dependsOn), or Sentinel refuses it");
                 }
             }
-            for (const id of requiredMcpDetections) {
+            for (const id of required) {
                 const matches = onWorkspace.filter(
                     (r) => r.type === monitoringTypes.scheduledRule && String(r.props.displayName ?? "").startsWith(`${id}:`),
                 );
                 const live = matches.filter((r) => r.props.enabled === true && r.props.incidentConfiguration?.createIncident === true);
                 if (matches.length === 0) must(workspace, `run the MCP analytics rule ${id} (a scheduled rule whose display name starts with "${id}:")`);
                 else if (live.length === 0) must(matches[0], `be enabled and create incidents (enabled true, incidentConfiguration.createIncident true) for ${id}`);
+                else {
+                    const blind = live.map((r) => [r, scheduleBlindSpot(r.props)] as const).filter(([, why]) => why !== undefined);
+                    if (blind.length === live.length) must(blind[0][0], `${blind[0][1]} for ${id}`);
+                }
             }
             // A8: every high-severity incident gets an automated first response.
             const automation = onWorkspace.filter((r) => r.type === monitoringTypes.automationRule && handlesHighSeverity(r.props));

@@ -3,13 +3,19 @@ import { resourcePolicy, stackPolicy } from "../lib/policy";
 import {
     allowsInternetInbound,
     edgeNsgs,
+    isAllow,
     isDenyAllInbound,
     isHttpsListener,
+    isInbound,
+    isOpenPrefix,
     networkTypes,
+    portsOf,
+    RuleLike,
     rulesOfNsg,
 } from "../lib/nsg";
 import { optionalControlEnabled } from "../contract/declaration";
 import { dependsVia } from "../lib/references";
+import { allPortRanges, egressTypes, gatewaySubnets, isInternetDestination, routesToFirewall, runtimeSubnets } from "./firewall";
 
 /**
  * Subnets Azure reserves for its own gateways and firewalls, where an NSG is rejected or
@@ -163,3 +169,166 @@ export const azureNetworkVnetEnableFlowLogs = stackPolicy({
         }
     },
 });
+
+interface OutboundSubnetProps {
+    name?: string;
+    subnetName?: string;
+    defaultOutboundAccess?: boolean;
+}
+
+export const azureNetworkSubnetDisableDefaultOutboundAccess = resourcePolicy<OutboundSubnetProps & { subnets?: OutboundSubnetProps[] }>({
+    name: "azure-network-subnet-disable-default-outbound-access",
+    description:
+        "Every subnet (separate or inline in a VNet) is private: defaultOutboundAccess false, so nothing in it gets Azure's " +
+        "implicit outbound address. An absent setting counts as Azure's older default, true.",
+    controls: ["C10.3", "A2"],
+    component: "network",
+    severity: "medium",
+    remediationSteps:
+        "Set defaultOutboundAccess: false on the subnet (components/network does on every tier). Whatever must leave does so " +
+        "explicitly: the edge and the egress firewall through their own public IPs, the runtime through the firewall " +
+        "(learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access).",
+    appliesTo: [networkTypes.subnet, networkTypes.virtualNetwork],
+    validate: (props, args, must) => {
+        const state = (s: OutboundSubnetProps) => (s.defaultOutboundAccess === undefined ? "nothing, i.e. true" : String(s.defaultOutboundAccess));
+        if (args.type === networkTypes.subnet) {
+            if (props.defaultOutboundAccess !== false) must(`disable default outbound access (defaultOutboundAccess false, got ${state(props)})`);
+            return;
+        }
+        for (const subnet of props.subnets ?? []) {
+            if (subnet.defaultOutboundAccess !== false) {
+                must(`disable default outbound access on its inline subnet ${subnet.name ?? "(unnamed)"} (defaultOutboundAccess false, got ${state(subnet)})`);
+            }
+        }
+    },
+});
+
+// ---------------------------------------------------------------------------------------------
+// Outbound (C10.3, A2; MCP05, MCP06, MCP10): the MCP runtime and gateway tiers deny the Internet.
+
+function destinationsOf(rule: RuleLike): string[] {
+    const prefixes = [...(rule.destinationAddressPrefix ? [rule.destinationAddressPrefix] : []), ...(rule.destinationAddressPrefixes ?? [])];
+    return prefixes.length === 0 ? ["*"] : prefixes;
+}
+
+/** A catch-all outbound deny of the Internet: every protocol and port, destination Internet (or `*`). */
+export function isDenyInternetOutbound(rule: RuleLike): boolean {
+    return (
+        !isInbound(rule) &&
+        rule.access?.toLowerCase() === "deny" &&
+        (rule.protocol ?? "") === "*" &&
+        destinationsOf(rule).some((d) => isOpenPrefix(d)) &&
+        portsOf(rule).every((p) => allPortRanges.has(p.trim()))
+    );
+}
+
+/** An outbound allow to an Internet destination. */
+export function allowsInternetOutbound(rule: RuleLike): boolean {
+    return !isInbound(rule) && isAllow(rule) && destinationsOf(rule).some(isInternetDestination);
+}
+
+/**
+ * Learn's one required Internet row for API Management in a VNet: TCP 80 for certificate validation
+ * (learn.microsoft.com/azure/api-management/virtual-network-reference#required-ports, in bold).
+ */
+function isApimCertificateValidation(rule: RuleLike): boolean {
+    const ports = portsOf(rule);
+    return (rule.protocol ?? "*").toLowerCase() === "tcp" && ports.length === 1 && ports[0].trim() === "80";
+}
+
+/** NSGs associated with the given subnets. */
+function nsgsOf(subnets: readonly PolicyResource[], resources: readonly PolicyResource[]): PolicyResource[] {
+    return resources.filter((n) => n.type === networkTypes.nsg && subnets.some((s) => dependsVia(s, "networkSecurityGroup", n)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// NSG: deny Internet outbound on every MCP runtime and gateway subnet
+
+export const azureNetworkNsgEnforceDenyInternetOutbound = stackPolicy({
+    name: "azure-network-nsg-enforce-deny-internet-outbound",
+    description:
+        "The NSG of every MCP runtime subnet (a Container Apps environment's) and gateway subnet (API Management's) ends its " +
+        "outbound rules with a deny of Internet (protocol *, ports *), and allows no Internet destination (Internet, *, " +
+        "0.0.0.0/0, AzureCloud) above it: except TCP 80 on the gateway (certificate validation, required by Learn) and, on a " +
+        "runtime subnet whose 0.0.0.0/0 goes to the stack's Azure Firewall, the ports the firewall filters. A subnet without an NSG, " +
+        "or an environment or gateway outside a subnet of the stack, fails (it cannot be checked).",
+    controls: ["C10.3", "A2"],
+    component: "network",
+    severity: "critical",
+    remediationSteps:
+        "Keep components/network's outbound rules: explicit service-tag allows, then DenyInternetOutbound at priority 4096. " +
+        "A server that must call a host declares it in servers[].egress (the egress firewall allows exactly those hosts); " +
+        "never open Internet outbound on the NSG, or any tool can send data anywhere.",
+    validate: (resources, _args, must) => {
+        // An environment or gateway whose subnet is not a Subnet of this stack cannot be judged: fail closed.
+        const users: [string, string, "runtime" | "gateway"][] = [
+            [egressTypes.managedEnvironment, "vnetConfiguration", "runtime"],
+            [egressTypes.apiManagement, "virtualNetworkConfiguration", "gateway"],
+        ];
+        for (const [type, property, tier] of users) {
+            for (const user of resources.filter((r) => r.type === type)) {
+                if (!resources.some((s) => s.type === networkTypes.subnet && dependsVia(user, property, s))) {
+                    must(user, `sit in a subnet of this stack (${property}), so the MCP ${tier} tier's outbound rules can be checked; none was found`);
+                }
+            }
+        }
+        const tiers: { subnet: PolicyResource; tier: "runtime" | "gateway" }[] = [
+            ...runtimeSubnets(resources).map((subnet) => ({ subnet, tier: "runtime" as const })),
+            ...gatewaySubnets(resources).map((subnet) => ({ subnet, tier: "gateway" as const })),
+        ];
+        for (const { subnet, tier } of tiers) {
+            const nsgs = nsgsOf([subnet], resources);
+            if (nsgs.length === 0) {
+                must(subnet, `have an NSG that denies Internet outbound (the MCP ${tier} subnet has none, so Azure's AllowInternetOutBound applies)`);
+                continue;
+            }
+            for (const nsg of nsgs) {
+                const outbound = rulesOfNsg(nsg, resources).filter(({ rule }) => !isInbound(rule));
+                const denies = outbound.filter(({ rule }) => isDenyInternetOutbound(rule));
+                if (denies.length === 0) {
+                    must(nsg, `end its outbound rules with a deny of Internet (protocol *, ports *) on the MCP ${tier} subnet; without it Azure's AllowInternetOutBound applies`);
+                    continue;
+                }
+                const denyPriority = Math.min(...denies.map(({ rule }) => rule.priority ?? 4096));
+                const viaFirewall = tier === "runtime" && routesToFirewall(subnet, resources);
+                for (const { rule, resource } of outbound) {
+                    if (!allowsInternetOutbound(rule)) continue;
+                    // A missing priority cannot be placed: read it as above the deny.
+                    if (typeof rule.priority === "number" && rule.priority > denyPriority) continue;
+                    if (tier === "gateway" && isApimCertificateValidation(rule)) continue;
+                    if (viaFirewall) continue;
+                    must(
+                        resource,
+                        `not allow Internet outbound above the deny on the MCP ${tier} subnet (rule ${rule.name ?? "(unnamed)"} to ` +
+                            `${destinationsOf(rule).join(", ")}${tier === "runtime" ? "; only a subnet routed through the egress firewall may" : "; the gateway may reach TCP 80 only"})`,
+                    );
+                }
+            }
+        }
+    },
+});
+
+// ---------------------------------------------------------------------------------------------
+// Route: the runtime subnets' 0.0.0.0/0 to the firewall (optional control egressFirewall)
+
+export const azureNetworkSubnetEnforceEgressRouteToFirewall = stackPolicy({
+    name: "azure-network-subnet-enforce-egress-route-to-firewall",
+    description:
+        "When the platform turns egressFirewall on, every MCP runtime subnet (a Container Apps environment's) has a route " +
+        "table whose 0.0.0.0/0 route goes to a VirtualAppliance at the private address of an Azure Firewall of the stack.",
+    controls: ["C10.3", "A2"],
+    component: "network",
+    severity: "critical",
+    remediationSteps:
+        "Keep features.egressFirewall on so components/network associates the firewall's route table (0.0.0.0/0 → " +
+        "VirtualAppliance at the firewall's private IP) with the runtime subnets, or turn the feature off with a reason.",
+    validate: (resources, _args, must) => {
+        if (!optionalControlEnabled(resources, "egressFirewall")) return;
+        for (const subnet of runtimeSubnets(resources)) {
+            if (!routesToFirewall(subnet, resources)) {
+                must(subnet, "route 0.0.0.0/0 to the stack's Azure Firewall (a route table with a VirtualAppliance route at its private IP), since optionalControls.egressFirewall is enabled");
+            }
+        }
+    },
+});
+

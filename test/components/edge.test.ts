@@ -1,6 +1,8 @@
+import { testPlacement } from "../helpers/placement";
 import { describe, expect, it } from "vitest";
 import { apimHealthPath, McpEdge, McpEdgeArgs, resolveCapacity } from "../../components/edge";
-import { certificateValidity, clearSelfSignedCache, describePfx, issueDate, selfSignedPfx } from "../../components/edge/selfSigned";
+import { certificateValidity, generateSelfSignedPfx, issueDate, selfSignedPfx } from "../../components/edge/selfSigned";
+import { describePfx } from "../helpers/pfx";
 import {
     clientIpRateLimitRule,
     parseVersionlessSecretId,
@@ -18,13 +20,7 @@ import { ofType, single } from "../helpers/resources";
 const naming = createNaming({ project: "mcp-platform", stack: "test", tenantId: "t", location: "swedencentral", workload: "mcp" });
 const rg = "rg-mcp-test";
 const subscriptionId = "00000000-0000-0000-0000-000000000001";
-const placement = {
-    resourceGroupName: rg,
-    location: "swedencentral",
-    tags: { workload: "mcp", environment: "test", "data-classification": "confidential", owner: "team@contoso.com" },
-    naming,
-    subscriptionId,
-};
+const placement = { ...testPlacement({ tenantId: "t", subscriptionId }), resourceGroupName: rg, naming };
 const vaultId = `/subscriptions/${subscriptionId}/resourceGroups/${rg}/providers/Microsoft.KeyVault/vaults/kv-mcp-test-1234`;
 const vault = { id: vaultId, name: "kv-mcp-test-1234", resourceGroupName: rg, uri: "https://kv-mcp-test-1234.vault.azure.net/" };
 const subnetId = `/subscriptions/${subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-edge`;
@@ -172,17 +168,15 @@ describe("self-signed certificate generation", () => {
     const args = { seed: "p".repeat(48), hostname: "mcp-dev.example.com", ...certificateValidity("2026-01-10", 364) };
 
     it("is a pure function of seed, host name and validity (no churn between runs)", () => {
-        const first = selfSignedPfx(args);
-        clearSelfSignedCache();
+        const first = generateSelfSignedPfx(args);
+        expect(generateSelfSignedPfx(args)).toBe(first);
         expect(selfSignedPfx(args)).toBe(first);
-        clearSelfSignedCache();
-        expect(selfSignedPfx({ ...args, seed: "b".repeat(48) })).not.toBe(first);
+        expect(generateSelfSignedPfx({ ...args, seed: "b".repeat(48) })).not.toBe(first);
     });
 
     it("stays fast enough for the offline plan (typically ~0.1 s; fails above 1.5 s)", () => {
-        clearSelfSignedCache();
         const started = Date.now();
-        selfSignedPfx({ ...args, seed: "q".repeat(48) });
+        generateSelfSignedPfx({ ...args, seed: "q".repeat(48) });
         expect(Date.now() - started).toBeLessThan(1500);
     });
 

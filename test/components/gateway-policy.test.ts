@@ -189,7 +189,7 @@ describe("policy fragments", () => {
         for (const rule of ["batch requests are not accepted", 'jsonrpc must be \\"2.0\\"', "method must be a non-empty string", "tools/call needs params.name"]) {
             expect(text).toContain(rule);
         }
-        expect(findAll(frag(fragmentIds.envelope), "set-status").map((s) => s.attributes.code).sort()).toEqual(["400", "413", "413", "415"]);
+        expect(findAll(frag(fragmentIds.envelope), "set-status").map((s) => s.attributes.code).sort()).toEqual(["400", "400", "413", "413", "415"]);
     });
 
     it("checks both revisions' version carriers and answers a header/body mismatch with 400 and -32020 (C3.4)", () => {
@@ -308,5 +308,17 @@ describe("policy fragments", () => {
         const only2026 = fragmentsOf({ ...settings, protocolVersions: ["2026-07-28"] }).get(fragmentIds.protocolVersion)!;
         expect(expressions(only2026)).toContain('new string[] { "2026-07-28" }');
         expect(findAll(only2026, "set-status").map((s) => s.attributes.code)).toContain("405");
+    });
+});
+
+describe("tier-specific policy elements", () => {
+    it("uses quota-by-key on the classic tiers only; PremiumV2 counts the daily quota in the internal cache", () => {
+        const classic = roundTrip(buildApiPolicy({ ...server, gatewaySku: "Premium" }));
+        expect(findAll(classic, "quota-by-key")).toHaveLength(1);
+        const v2 = roundTrip(buildApiPolicy({ ...server, gatewaySku: "PremiumV2" }));
+        expect(findAll(v2, "quota-by-key")).toHaveLength(0);
+        const quotaKeys = findAll(v2, "cache-store-value").map((e) => e.attributes.key);
+        expect(quotaKeys.some((k) => k.includes('"mcp-quota:"') && k.includes('DateTime.UtcNow.ToString("yyyy-MM-dd")'))).toBe(true);
+        expect(findAll(v2, "rate-limit-by-key").every((e) => Number(e.attributes["renewal-period"]) <= 300)).toBe(true);
     });
 });

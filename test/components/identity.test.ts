@@ -1,3 +1,4 @@
+import { testPlacement } from "../helpers/placement";
 import { describe, expect, it } from "vitest";
 import { McpIdentity, McpIdentityArgs, McpIdentityServerArgs } from "../../components/identity";
 import {
@@ -20,13 +21,7 @@ import { ofType, planned, single } from "../helpers/resources";
 const tenantId = "11111111-2222-3333-4444-555555555555";
 const publicBaseUrl = "https://mcp.contoso.com";
 const naming = createNaming({ project: "mcp-platform", stack: "test", tenantId, location: "swedencentral", workload: "mcp" });
-const placement = {
-    resourceGroupName: "rg-mcp-test",
-    location: "swedencentral",
-    tags: { workload: "mcp", environment: "test", "data-classification": "confidential", owner: "team@contoso.com" },
-    naming,
-    subscriptionId: "sub",
-};
+const placement = { ...testPlacement({ tenantId, subscriptionId: "sub" }), naming };
 const servers: McpIdentityServerArgs[] = [
     { name: "docs", tools: { search_docs: "Docs.Read", get_page: "Docs.Read", update_page: "Docs.Write" } },
     { name: "tickets", tools: { list_tickets: "Tickets.Read" } },

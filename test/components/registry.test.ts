@@ -1,3 +1,4 @@
+import { testPlacement } from "../helpers/placement";
 import { describe, expect, it } from "vitest";
 import { McpRegistry, McpRegistryArgs } from "../../components/registry";
 import { decideNetworkBypass, validateRetentionDays } from "../../components/registry/settings";
@@ -10,13 +11,7 @@ const naming = createNaming({ project: "mcp-platform", stack: "test", tenantId: 
 const rg = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-mcp-test";
 const keyId = `${rg}/providers/Microsoft.KeyVault/vaults/kv-mcp-test/keys/registry-cmk`;
 const args = (extra: Partial<McpRegistryArgs> = {}): McpRegistryArgs => ({
-    placement: {
-        resourceGroupName: "rg-mcp-test",
-        location: "swedencentral",
-        tags: { workload: "mcp", environment: "test", "data-classification": "confidential", owner: "team@contoso.com" },
-        naming,
-        subscriptionId: "00000000-0000-0000-0000-000000000001",
-    },
+    placement: { ...testPlacement({ tenantId: "t", subscriptionId: "00000000-0000-0000-0000-000000000001" }), naming },
     diagnostics: { workspaceId: `${rg}/providers/Microsoft.OperationalInsights/workspaces/log-mcp-test` },
     privateEndpoint: {
         subnetId: `${rg}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-pep`,

@@ -1,20 +1,14 @@
+import { testPlacement } from "../helpers/placement";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { McpRuntime, McpRuntimeArgs, resolveWorkloadProfiles } from "../../components/runtime";
-import { createNaming } from "../../components/shared/naming";
 import { PlacementArgs } from "../../components/shared/inputs";
 import { builtInRoles } from "../../components/shared/roles";
 import { runUnderMocks } from "../../tools/offline/synthesize";
 import { ofType, single } from "../helpers/resources";
 
 const rg = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-mcp-test";
-const placement = (): PlacementArgs => ({
-    resourceGroupName: "rg-mcp-test",
-    location: "swedencentral",
-    tags: { workload: "mcp", environment: "test", "data-classification": "confidential", owner: "team@contoso.com" },
-    naming: createNaming({ project: "mcp-platform", stack: "test", tenantId: "t", location: "swedencentral", workload: "mcp" }),
-    subscriptionId: "00000000-0000-0000-0000-000000000001",
-});
+const placement = (): PlacementArgs => testPlacement({ tenantId: "t", subscriptionId: "00000000-0000-0000-0000-000000000001" });
 const baseArgs = (): McpRuntimeArgs => ({
     placement: placement(),
     diagnostics: { workspaceId: `${rg}/providers/Microsoft.OperationalInsights/workspaces/log-mcp-test` },

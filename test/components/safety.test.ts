@@ -1,3 +1,4 @@
+import { testPlacement } from "../helpers/placement";
 import { describe, expect, it } from "vitest";
 import { McpContentSafety, McpContentSafetyArgs } from "../../components/safety";
 import { createNaming } from "../../components/shared/naming";
@@ -7,13 +8,7 @@ import type { PlannedResource } from "../../tools/offline/types";
 import { ofType, single } from "../helpers/resources";
 
 const naming = createNaming({ project: "mcp-platform", stack: "test", tenantId: "t", location: "swedencentral", workload: "mcp" });
-const placement = {
-    resourceGroupName: "rg-mcp-test",
-    location: "swedencentral",
-    tags: { workload: "mcp", environment: "test", "data-classification": "confidential", owner: "team@contoso.com" },
-    naming,
-    subscriptionId: "00000000-0000-0000-0000-000000000001",
-};
+const placement = { ...testPlacement({ tenantId: "t", subscriptionId: "00000000-0000-0000-0000-000000000001" }), naming };
 const peSubnet = "/subscriptions/s/resourceGroups/rg-mcp-test/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-pe";
 const zone = "/subscriptions/s/resourceGroups/rg-mcp-test/providers/Microsoft.Network/privateDnsZones/privatelink.cognitiveservices.azure.com";
 const workspaceId = "/subscriptions/s/resourceGroups/rg-mcp-test/providers/Microsoft.OperationalInsights/workspaces/log";

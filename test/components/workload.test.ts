@@ -1,8 +1,8 @@
+import { testPlacement } from "../helpers/placement";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { McpWorkload, McpWorkloadArgs } from "../../components/workload";
 import { acceptedIssuers, probes, secretEnvName, secretUrl, validateEnv, vaultSecretName } from "../../components/workload/settings";
-import { createNaming } from "../../components/shared/naming";
 import { builtInRoles } from "../../components/shared/roles";
 import { runUnderMocks } from "../../tools/offline/synthesize";
 import { ofType, single } from "../helpers/resources";
@@ -14,13 +14,7 @@ const image = `mcp/docs-server@sha256:${"b".repeat(64)}`;
 const registryId = `${rg}/providers/Microsoft.ContainerRegistry/registries/crmcptest`;
 
 const args = (overrides: Partial<McpWorkloadArgs["server"]> = {}): McpWorkloadArgs => ({
-    placement: {
-        resourceGroupName: "rg-mcp-test",
-        location: "swedencentral",
-        tags: { workload: "mcp", environment: "test", "data-classification": "confidential", owner: "team@contoso.com" },
-        naming: createNaming({ project: "mcp-platform", stack: "test", tenantId: tenant, location: "swedencentral", workload: "mcp" }),
-        subscriptionId: sub,
-    },
+    placement: testPlacement({ tenantId: tenant, subscriptionId: sub }),
     diagnostics: { workspaceId: `${rg}/providers/Microsoft.OperationalInsights/workspaces/log` },
     server: { name: "docs", image, cpu: 0.5, memory: "1Gi", minReplicas: 1, maxReplicas: 3, port: 8080, secrets: ["upstream-token"], env: { LOG_LEVEL: "info" }, ...overrides },
     environmentId: `${rg}/providers/Microsoft.App/managedEnvironments/cae-mcp-test`,

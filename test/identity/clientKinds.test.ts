@@ -1,21 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, resolvePlatformConfig } from "../../stacks/config";
 import { clientPresets, redirectUrisOf } from "../../components/identity/clientPresets";
+import { server } from "../helpers/config";
 
 // Issue 17: clients are pre-registered (Entra has no DCR or CIMD), so config knows what each sends.
-const server = {
-    name: "docs",
-    image: `mcp/docs@sha256:${"a".repeat(64)}`,
-    cpu: 0.5,
-    memory: "1Gi",
-    minReplicas: 1,
-    maxReplicas: 3,
-    tools: { search: "Docs.Read" },
-    rateLimits: { perUserPerMinute: 60, perSessionPerMinute: 30, perUserToolPerMinute: 20, perUserDailyQuota: 5000 },
-    allowedClientAppIds: ["aebc6443-996d-45c2-90f0-388ff96faa56"],
-    manifestDigest: `sha256:${"b".repeat(64)}`,
-};
-
 function resolve(clientApps: unknown[]) {
     return resolvePlatformConfig("mcp-platform", "dev", {
         "mcp-platform:profile": "dev",
@@ -24,6 +12,7 @@ function resolve(clientApps: unknown[]) {
         "mcp-platform:owner": "team@contoso.com",
         "mcp-platform:servers": JSON.stringify([server]),
         "mcp-platform:clientApps": JSON.stringify(clientApps),
+        "mcp-platform:edge": JSON.stringify({ hostname: "mcp-dev.contoso.com" }),
     });
 }
 const problems = (clientApps: unknown[]) => {

@@ -255,7 +255,7 @@ describe("MCP API access: every weaker value is rejected", () => {
         ["a per-session limit on a constant", azureApimanagementApiEnableUserRateLimit, withPolicy(/(id="mcp-limit-session" [^>]*counter-key=")[^"]+"/, `$1@(${q}all${q})"`), "rate-limit every caller per session"],
         ["a per-tool limit that ignores the tool", azureApimanagementApiEnableUserRateLimit, withPolicy(/(id="mcp-limit-user-tool" [^>]*counter-key=")[^"]+"/, `$1@(context.Variables.GetValueOrDefault&lt;string&gt;(${q}mcpOid${q}, ${q}${q}))"`), "rate-limit every caller per user and tool"],
         ["a hundredfold per-tool limit", azureApimanagementApiEnableUserRateLimit, withPolicy(/(id="mcp-limit-user-tool" calls=")\d+"/, '$12000"'), "per user and tool (rate-limit-by-key on the validated oid and the tool name) to at most 300"],
-        ["a thousandfold daily quota", azureApimanagementApiEnableUserRateLimit, withPolicy(/(id="mcp-quota-user" calls=")\d+"/, '$15000000"'), "daily quota per user (quota-by-key on the validated oid, outside any condition) to at most 100000"],
+        ["a thousandfold daily quota", azureApimanagementApiEnableUserRateLimit, withPolicy(/(id="mcp-quota-user" calls=")\d+"/, '$15000000"'), "to at most 100000 calls per day (got 5000000)"],
         ["an hourly quota", azureApimanagementApiEnableUserRateLimit, withPolicy(/(id="mcp-quota-user" calls="\d+" renewal-period=")\d+"/, '$13600"'), "to at most 100000 calls per day (got 120000)"],
         ["a computed limit", azureApimanagementApiEnableUserRateLimit, withPolicy(/(id="mcp-limit-user" calls=")\d+"/, '$1@(60)"'), "fails closed"],
         ["roles from a header", azureApimanagementApiEnforceToolAuthorization, withFragment("mcp-identity", /(<set-variable name="mcpRoles" value=")[^"]+"/, `$1${header("X-Roles")}"`), "validated token's roles claim"],
@@ -335,5 +335,19 @@ describe("validate-jwt: every weaker value is rejected", () => {
         ["a token from a query parameter", jwt(' query-parameter-name="token"', audiences + issuers() + claims()), "Authorization header only"],
     ])("rejects %s", async (_what, element, expected) => {
         expect(await messages(azureApimanagementApiEnforceTokenValidation, withJwt(element))).toEqual([expect.stringContaining(expected)]);
+    });
+});
+
+describe("the daily quota on the v2 tiers (no quota-by-key: a per-UTC-day cache counter)", () => {
+    const v2 = serialize(buildApiPolicy({ ...server, gatewaySku: "PremiumV2" }));
+    it("accepts the gateway's cache-based quota", async () => {
+        expect(await violationsOf(azureApimanagementApiEnableUserRateLimit, withFragments(fragments(), v2))).toEqual([]);
+    });
+    it.each<[string, RegExp, string, string]>([
+        ["a thousandfold limit", /&gt;= 5000\)/, "&gt;= 5000000)", "to at most 100000 calls per day (got 5000000)"],
+        ["a counter that is never stored", /<cache-store-value key="@\(&quot;mcp-quota:[^>]*\/>/, "", "rate-limit every caller with a daily quota per user"],
+        ["a counter keyed on the client address", /&quot;:user:&quot; \+ context\.Variables\.GetValueOrDefault&lt;string&gt;\(&quot;mcpOid&quot;, &quot;&quot;\) \+ &quot;:&quot; \+ DateTime/g, "&quot;:user:&quot; + context.Request.IpAddress + &quot;:&quot; + DateTime", "rate-limit every caller with a daily quota per user"],
+    ])("rejects %s", async (_what, pattern, replacement, expected) => {
+        expect(await messages(azureApimanagementApiEnableUserRateLimit, withFragments(fragments(), replaced(v2, pattern, replacement)))).toEqual([expect.stringContaining(expected)]);
     });
 });

@@ -5,6 +5,7 @@ import {
     azureLoganalyticsWorkspaceDisablePublicIngestion,
     azureResourceMissingDiagnosticSetting,
     azureSentinelWorkspaceEnableMcpAnalytics,
+    requiredEgressDetection,
     requiredMcpDetections,
 } from "../../policy-pack/policies/monitoring";
 import type { PlannedResource } from "../../tools/offline/types";
@@ -118,6 +119,9 @@ describe("azure-sentinel-workspace-enable-mcp-analytics (C5.2, C5.4, A4, A8, C4.
             displayName: `${id}: a detection`,
             enabled: true,
             incidentConfiguration: { createIncident: true },
+            suppressionEnabled: false,
+            queryFrequency: "PT5M",
+            queryPeriod: "PT15M",
             ...inputs,
         }, {
             propertyDependencies: { workspaceName: [log.urn] },
@@ -188,5 +192,51 @@ describe("azure-sentinel-workspace-enable-mcp-analytics (C5.2, C5.4, A4, A8, C4.
     it("rejects a Sentinel rule that does not depend on the onboarding state", async () => {
         const rules = allRules().map((r) => (r.name === "rule-mcp-rate-limit-abuse" ? rule("mcp-rate-limit-abuse", {}, false) : r));
         expect((await messages(policy, [log, onboarding, ...rules]))[0]).toContain("must depend on the workspace's Sentinel onboarding state");
+    });
+
+    describe("schedules without blind spots (issue 14)", () => {
+        const replace = (id: string, inputs: Record<string, any>) =>
+            allRules().map((r) => (r.name === `rule-${id}` ? rule(id, inputs) : r));
+        it("rejects an MCP rule with suppression on", async () => {
+            expect(await messages(policy, [log, onboarding, ...replace("mcp-token-audience-mismatch", { suppressionEnabled: true })])).toEqual([
+                "ScheduledAlertRule rule-mcp-token-audience-mismatch must turn suppression off (suppressionEnabled false, got true): a suppressed rule does not run, so another attack in the window goes unevaluated; group incidents by entity instead for mcp-token-audience-mismatch (C5.2, C5.4, A4, A8, C4.2).",
+            ]);
+        });
+        it("rejects an MCP rule that leaves suppression unset (the unset case fails closed)", async () => {
+            expect(await violationsOf(policy, [log, onboarding, ...replace("mcp-prompt-attack", { suppressionEnabled: undefined })])).toHaveLength(1);
+        });
+        it("rejects a look-back equal to the run interval", async () => {
+            expect((await messages(policy, [log, onboarding, ...replace("mcp-waf-block-spike", { queryFrequency: "PT15M", queryPeriod: "PT15M" })]))[0]).toContain(
+                "must look back further than it runs (queryPeriod PT15M must exceed queryFrequency PT15M)",
+            );
+        });
+        it("rejects a look-back shorter than the run interval", async () => {
+            expect(await violationsOf(policy, [log, onboarding, ...replace("mcp-waf-block-spike", { queryFrequency: "PT1H", queryPeriod: "PT10M" })])).toHaveLength(1);
+        });
+        it("rejects a schedule it cannot read, saying so", async () => {
+            expect((await messages(policy, [log, onboarding, ...replace("mcp-waf-block-spike", { queryPeriod: "15m" })]))[0]).toContain("cannot evaluate the ingestion-delay margin");
+        });
+        it("accepts a baseline rule that reads days and runs hourly", async () => {
+            expect(await violationsOf(policy, [log, onboarding, ...replace("mcp-call-volume-anomaly", { queryFrequency: "PT1H", queryPeriod: "P14D" })])).toEqual([]);
+        });
+    });
+
+    describe("the denied-egress detection when the stack has the egress firewall (C10.3, A2)", () => {
+        const firewall = planned("azure-native:network:AzureFirewall", "fw", {});
+        it("accepts a firewall stack that runs the egress rule", async () => {
+            expect(await violationsOf(policy, [log, onboarding, firewall, ...allRules(), rule(requiredEgressDetection)])).toEqual([]);
+        });
+        it("rejects a firewall stack without it", async () => {
+            expect(await messages(policy, [log, onboarding, firewall, ...allRules()])).toEqual([
+                `Workspace log must run the MCP analytics rule ${requiredEgressDetection} (a scheduled rule whose display name starts with "${requiredEgressDetection}:") (C5.2, C5.4, A4, A8, C4.2).`,
+            ]);
+        });
+        it("rejects a disabled or suppressed egress rule", async () => {
+            expect(await violationsOf(policy, [log, onboarding, firewall, ...allRules(), rule(requiredEgressDetection, { enabled: false })])).toHaveLength(1);
+            expect(await violationsOf(policy, [log, onboarding, firewall, ...allRules(), rule(requiredEgressDetection, { suppressionEnabled: true })])).toHaveLength(1);
+        });
+        it("does not require it without a firewall", async () => {
+            expect(await violationsOf(policy, [log, onboarding, ...allRules()])).toEqual([]);
+        });
     });
 });

@@ -1,6 +1,20 @@
 import type { McpPolicy } from "../../policy-pack/lib/policy";
 import { catalog, CatalogControl } from "./catalog";
+import { featuresCarrying, platformFeatures } from "../../policy-pack/contract/features";
+import { componentLocations, policyLocation, SourceLocation, testsOf } from "./locations";
+import { owaspMcpTop10 } from "./owasp";
 import { declaredStatus, StatusDeclaration } from "./status";
+
+/** An optional control's status comes from the feature table: the features that carry it and why. */
+function optionalStatus(controlId: string): StatusDeclaration | undefined {
+    const features = featuresCarrying(controlId);
+    if (features.length === 0) return undefined;
+    return {
+        status: "optional",
+        why: features.map((f) => platformFeatures[f].why).join(" "),
+        carriedBy: features.map((f) => `\`features.${f}\``).join(", "),
+    };
+}
 
 export type ControlStatus = "enforced" | StatusDeclaration["status"];
 
@@ -24,12 +38,16 @@ export function buildMatrix(policies: readonly McpPolicy[]): MatrixRow[] {
         const naming = policies.filter((p) => p.controls.includes(control.id));
         const mandatory = naming.filter((p) => (p.enforcementLevel ?? "mandatory") === "mandatory");
         const components = [...new Set(mandatory.map((p) => p.component))].sort();
-        const declared = declaredStatus[control.id];
+        const optional = optionalStatus(control.id);
+        if (optional && declaredStatus[control.id]) problems.push(`${control.id} is both carried by a feature flag and declared ${declaredStatus[control.id].status} in status.ts`);
+        const declared = optional ?? declaredStatus[control.id];
         if (declared) {
             if (declared.status === "optional" && mandatory.length === 0) {
                 problems.push(`${control.id} is declared optional but no mandatory policy enforces it when its flag is on`);
             }
-            return { control, status: declared.status, policies: naming, components, why: declared.why, carriedBy: declared.carriedBy };
+            // An optional control is carried by the components its policies check, behind its flag(s).
+            const carriedBy = optional ? [...components.map((c) => `\`${c}\``), `behind ${optional.carriedBy}`].join(", ") : declared.carriedBy;
+            return { control, status: declared.status, policies: naming, components, why: declared.why, carriedBy };
         }
         if (mandatory.length === 0) problems.push(`${control.id} has no mandatory policy and no declared status (tools/controls/status.ts)`);
         return { control, status: "enforced", policies: mandatory, components };
@@ -63,10 +81,53 @@ export function renderMatrix(rows: readonly MatrixRow[]): string {
                 row.status === "enforced"
                     ? row.policies.map((p) => `\`${p.name}\``).join(", ")
                     : [row.why, row.policies.length ? `Policies: ${row.policies.map((p) => `\`${p.name}\``).join(", ")}.` : ""].filter(Boolean).join(" ");
-            lines.push(`| ${row.control.id} | ${escape(row.control.requirement)} | ${row.status} | ${carriedBy} | ${escape(detail)} |`);
+            lines.push(`| [${row.control.id}](#${anchorOf(row.control.id)}) | ${escape(row.control.requirement)} | ${row.status} | ${carriedBy} | ${escape(detail)} |`);
         }
     }
+    lines.push(...renderOwasp(rows), ...renderWhere(rows));
     return lines.join("\n") + "\n";
+}
+
+/** Per OWASP MCP risk, the controls that mitigate it and their status. */
+function renderOwasp(rows: readonly MatrixRow[]): string[] {
+    const statusOf = new Map(rows.map((r) => [r.control.id, r.status]));
+    return [
+        "",
+        "## OWASP MCP Top 10",
+        "",
+        "The controls that mitigate each risk (cross-reference of CONTROLS.md) and the status the code backs. SARIF results carry the risk ids as tags.",
+        "",
+        "| risk | controls |",
+        "|---|---|",
+        ...owaspMcpTop10.map(
+            (r) => `| ${r.id} ${escape(r.risk)} | ${r.controls.map((c) => `[${c}](#${anchorOf(c)}) ${statusOf.get(c) ?? "unknown"}`).join(", ")} |`,
+        ),
+    ];
+}
+
+/** One hop from a control to the lines that carry it: the policy definitions, the component code, the tests. */
+function renderWhere(rows: readonly MatrixRow[]): string[] {
+    const link = (loc: SourceLocation) => `[${loc.file}:${loc.line}](../${loc.file}#L${loc.line})`;
+    const out = ["", "## Where each control lives", "", "Generated from the sources: the line that defines each policy, component lines whose comments name the control, and the test files that exercise each policy."];
+    for (const row of rows) {
+        out.push("", `### ${row.control.id}`, "");
+        const policyLinks = row.policies.map((p) => {
+            const loc = policyLocation(p.name);
+            return loc ? `[\`${p.name}\`](../${loc.file}#L${loc.line})` : `\`${p.name}\``;
+        });
+        const tests = [...new Set(row.policies.flatMap((p) => testsOf(p.name)))].sort();
+        const components = [...new Set(row.policies.map((p) => p.component))].sort().flatMap((c) => componentLocations(c, row.control.id));
+        if (policyLinks.length) out.push(`- policies: ${policyLinks.join(", ")}`);
+        if (components.length) out.push(`- components: ${components.map(link).join(", ")}`);
+        if (tests.length) out.push(`- tests: ${tests.map((t) => `[${t}](../${t})`).join(", ")}`);
+        if (!policyLinks.length) out.push(`- ${row.status}: ${row.carriedBy ?? ""}`);
+    }
+    return out;
+}
+
+/** GitHub's heading anchor for `### C10.3` (lowercase, dots dropped). */
+function anchorOf(controlId: string): string {
+    return controlId.toLowerCase().replace(/[^a-z0-9-]/g, "");
 }
 
 function escape(text: string): string {

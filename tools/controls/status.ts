@@ -1,8 +1,9 @@
 /**
- * Controls that no mandatory policy enforces on every stack, each with its status and one sentence
- * on why. Every other control of the catalogue must be named by at least one mandatory policy
- * (status "enforced"); `tools/controls/matrix.ts` fails when a control has neither, and when an
- * "optional" control has no policy to enforce it once its flag is on.
+ * Controls that live outside any stack (in the MCP server process, or outside a deployment), each
+ * with its status and one sentence on why. Optional controls are not declared here: their one home
+ * is the feature table of the pack's contract (policy-pack/contract/features.ts). Every other control
+ * must be named by at least one mandatory policy (status "enforced"); `tools/controls/matrix.ts`
+ * fails when a control has none of these.
  */
 export type DeclaredStatus = "optional" | "application" | "out of scope";
 
@@ -17,27 +18,6 @@ const repositoryCi =
     "A property of the repository's CI, not of a stack, so no stack policy can see it; the template ships it and test/ci/template.test.ts checks it is there.";
 
 export const declaredStatus: Record<string, StatusDeclaration> = {
-    // Optional: behind a config flag (stacks/profiles.ts), default on in prod; enforced when on.
-    "C2.4": {
-        status: "optional",
-        why: "Conditional Access needs Entra ID P1: `features.conditionalAccess` (prod on; dev off, or report-only when on).",
-        carriedBy: "`identity`",
-    },
-    A3: {
-        status: "optional",
-        why: "Risk-based Conditional Access needs Entra ID P1: `features.conditionalAccess` (prod on).",
-        carriedBy: "`identity`",
-    },
-    "C4.4": {
-        status: "optional",
-        why: "The DDoS Network Protection plan and VNet flow logs bill per month: `features.ddosProtection` and `features.vnetFlowLogs` (prod on); the WAF and its per-IP rate rule are enforced on every stack.",
-        carriedBy: "`network`, `edge`",
-    },
-    "C11.2": {
-        status: "optional",
-        why: "Defender for Containers bills per vCore: `features.defenderForContainers` (prod on); the dependency audit runs in the template's CI on every change.",
-        carriedBy: "`registry`, `.github/workflows/mcp-platform.yml`",
-    },
     // Application: inside the MCP server process; the platform provides the hook.
     "C1.4": {
         status: "application",

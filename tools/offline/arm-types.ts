@@ -1,4 +1,15 @@
-import type { MockCloud } from "./mock-cloud";
+/**
+ * What an ARM type's id and output functions may ask of the mock cloud (the MockCloud class of mock-cloud.ts satisfies
+ * it). Declared here, not imported, so the two modules do not import each other.
+ */
+export interface MockCloudState {
+    readonly subscriptionId: string;
+    readonly tenantId: string;
+    guid(seed: string): string;
+    allocatePrivateIp(subnetId: string | undefined): string;
+    lookup(id: string | undefined): Record<string, any> | undefined;
+    resourceGroupId(inputs: Record<string, any>): string;
+}
 
 /**
  * How the mock cloud names and answers each Azure resource type the program uses: which input is
@@ -7,8 +18,8 @@ import type { MockCloud } from "./mock-cloud";
  */
 export interface ArmTypeSpec {
     readonly nameInput: string;
-    readonly id: (inputs: Record<string, any>, azureName: string, cloud: MockCloud) => string;
-    readonly outputs?: (inputs: Record<string, any>, azureName: string, id: string, cloud: MockCloud) => Record<string, any>;
+    readonly id: (inputs: Record<string, any>, azureName: string, cloud: MockCloudState) => string;
+    readonly outputs?: (inputs: Record<string, any>, azureName: string, id: string, cloud: MockCloudState) => Record<string, any>;
 }
 
 /** A resource directly under a resource group: `<rg>/providers/<providerType>/<name>`. */
@@ -132,6 +143,19 @@ export const armResourceTypes: Record<string, ArmTypeSpec> = {
         provisioningState: "Succeeded",
     })),
     "azure-native:network:NetworkSecurityGroup": inGroup("networkSecurityGroupName", "Microsoft.Network/networkSecurityGroups"),
+    // Egress firewall (components/firewall): the private address the runtime route points at, in AzureFirewallSubnet.
+    "azure-native:network:AzureFirewall": inGroup("azureFirewallName", "Microsoft.Network/azureFirewalls", (inputs, _name, _id, cloud) => ({
+        ipConfigurations: (inputs.ipConfigurations ?? []).map((c: Record<string, any>) => ({ ...c, privateIPAddress: cloud.allocatePrivateIp(c.subnet?.id) })),
+        provisioningState: "Succeeded",
+    })),
+    "azure-native:network:FirewallPolicy": inGroup("firewallPolicyName", "Microsoft.Network/firewallPolicies"),
+    "azure-native:network:FirewallPolicyRuleCollectionGroup": childOf(
+        "firewallPolicyName",
+        "Microsoft.Network/firewallPolicies",
+        "ruleCollectionGroupName",
+        "ruleCollectionGroups",
+    ),
+    "azure-native:network:RouteTable": inGroup("routeTableName", "Microsoft.Network/routeTables"),
     "azure-native:network:DdosProtectionPlan": inGroup("ddosProtectionPlanName", "Microsoft.Network/ddosProtectionPlans"),
     "azure-native:network:FlowLog": childOf("networkWatcherName", "Microsoft.Network/networkWatchers", "flowLogName", "flowLogs"),
     "azure-native:privatedns:PrivateZone": inGroup("privateZoneName", "Microsoft.Network/privateDnsZones"),
@@ -228,12 +252,12 @@ export const armResourceTypes: Record<string, ArmTypeSpec> = {
 };
 
 /** `<adjective><noun>-<8 hex>.<region>.azurecontainerapps.io`, the shape Azure generates, stable per name. */
-function containerAppsDomain(cloud: MockCloud, name: string, location: string | undefined): string {
+function containerAppsDomain(cloud: MockCloudState, name: string, location: string | undefined): string {
     const words = ["happyhill", "bluesky", "calmriver", "greenfield", "proudwave", "kindstone"];
     const hash = cloud.guid(`cae/${name}`).replace(/-/g, "");
     return `${words[parseInt(hash.slice(0, 2), 16) % words.length]}-${hash.slice(2, 10)}.${location ?? "swedencentral"}.azurecontainerapps.io`;
 }
 
-function environmentDomain(cloud: MockCloud, environmentId: string | undefined, location: string | undefined): string {
+function environmentDomain(cloud: MockCloudState, environmentId: string | undefined, location: string | undefined): string {
     return cloud.lookup(environmentId)?.defaultDomain ?? `unknown-environment.${location ?? "swedencentral"}.azurecontainerapps.io`;
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
+import { parse, YAMLParseError } from "yaml";
 
 /**
  * Reads `Pulumi.yaml` and `Pulumi.<stack>.yaml` the way the Pulumi CLI does and produces the
@@ -34,14 +34,14 @@ interface ConfigDeclaration {
 export function readStackFiles(cwd: string, stack: string, configFile?: string): StackFiles {
     const projectFile = path.join(cwd, "Pulumi.yaml");
     if (!existsSync(projectFile)) throw new StackFileError(`${projectFile} not found: --program must point at a Pulumi project`);
-    const project = parseYaml(readFileSync(projectFile, "utf8")) ?? {};
+    const project = parseYaml(projectFile) ?? {};
     const projectName: string = project.name;
     const stackDir = path.join(cwd, project.stackConfigDir ?? "");
     const stackFile = configFile ? path.resolve(configFile) : path.join(stackDir, `Pulumi.${stack}.yaml`);
     if (!existsSync(stackFile)) {
         throw new StackFileError(`stack "${stack}": ${path.relative(process.cwd(), stackFile) || stackFile} not found (create it with \`pulumi stack init ${stack}\`)`);
     }
-    const stackDoc = parseYaml(readFileSync(stackFile, "utf8")) ?? {};
+    const stackDoc = parseYaml(stackFile) ?? {};
 
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
@@ -71,6 +71,27 @@ export function readStackFiles(cwd: string, stack: string, configFile?: string):
     return { project: projectName, main, config, secretKeys, stackFile };
 }
 
+/** Parses a YAML file; a syntax error names the file, line and column (the yaml library gives the position). */
+function parseYaml(file: string): any {
+    try {
+        return parse(readFileSync(file, "utf8"));
+    } catch (err) {
+        if (err instanceof YAMLParseError) {
+            const at = err.linePos?.[0];
+            const where = at ? `${at.line}:${at.col}` : "?";
+            throw new StackFileError(`${path.relative(process.cwd(), file) || file}:${where}: invalid YAML: ${err.message.split("\n")[0]}`);
+        }
+        throw err;
+    }
+}
+
+/**
+ * A `secure:` value as Pulumi writes it: a non-empty ciphertext (`v1:<nonce>:<data>` for
+ * passphrase and cloud secrets managers, base64 for the Pulumi Cloud one). Anything else (an
+ * empty string, a number, a map) real Pulumi cannot decrypt, so it is rejected here, naming the key.
+ */
+const ciphertextPattern = /^(v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+|[A-Za-z0-9+/]+={0,2})$/;
+
 function namespaced(project: string, key: string): string {
     return key.includes(":") ? key : `${project}:${key}`;
 }
@@ -92,6 +113,11 @@ function replaceSecrets(key: string, value: unknown): { value: unknown; secret: 
         if (v && typeof v === "object") {
             const entries = Object.entries(v);
             if (entries.length === 1 && entries[0][0] === "secure") {
+                const ciphertext = entries[0][1];
+                if (typeof ciphertext !== "string" || !ciphertextPattern.test(ciphertext)) {
+                    const got = typeof ciphertext === "string" ? (ciphertext === "" ? "an empty secure value" : "a secure value that is not a ciphertext") : `a secure ${typeof ciphertext}`;
+                    throw new StackFileError(`${at}: got ${got}, expected the ciphertext \`pulumi config set --secret ${at.split(":").pop()} <value>\` writes — set it again with that command`);
+                }
                 secret = true;
                 return `[secret:${at}]`;
             }

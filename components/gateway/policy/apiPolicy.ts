@@ -1,6 +1,8 @@
-import { str, vars, when } from "./expressions";
+import { assertAllowedClients } from "../../shared/invariants";
+import { reject, rpcCodes, securityEvents, str, vars, when } from "./expressions";
 import { fragmentId, fragmentIds } from "./fragments";
 import { el, XmlElement } from "./xml";
+import { GatewaySku } from "../service";
 
 /** Everything one MCP server's API policy needs, as plain values. */
 export interface ServerPolicyInput {
@@ -31,6 +33,8 @@ export interface ServerPolicyInput {
     readonly publicBaseUrl: string;
     /** Prefix of the deployed fragment ids (the gateway component's name); "" for bare ids. */
     readonly fragmentIdPrefix?: string;
+    /** Tier of the gateway: decides which policy elements exist (quota-by-key is classic-only). Defaults to Developer. */
+    readonly gatewaySku?: GatewaySku;
     readonly rateLimits: {
         readonly perUserPerMinute: number;
         readonly perSessionPerMinute: number;
@@ -61,8 +65,8 @@ function scopeOf(input: ServerPolicyInput): string {
 
 /** Checks that would otherwise produce a policy API Management rejects or one that admits nobody. */
 export function validateServerPolicyInput(input: ServerPolicyInput): void {
+    assertAllowedClients(input.server, input.clientApplicationIds);
     const problems: string[] = [];
-    if (input.clientApplicationIds.length === 0) problems.push("clientApplicationIds: got none, expected at least one allowed client app (validate-azure-ad-token requires one)");
     if (input.appRoleValues.length === 0) problems.push("appRoleValues: got none, expected the server's app roles");
     for (const [tool, role] of Object.entries(input.tools)) {
         if (/[;=]/.test(tool) || /[;=]/.test(role)) problems.push(`tools.${tool}: got "${role}", expected names without ';' or '='`);
@@ -146,7 +150,7 @@ export function buildApiPolicy(input: ServerPolicyInput): XmlElement {
                     "retry-after-variable-name": vars.retryAfter,
                 }),
             ]),
-            el("quota-by-key", { id: "mcp-quota-user", calls: limits.perUserDailyQuota, "renewal-period": 86400, "counter-key": `@(${user})` }),
+            dailyQuota(input, user),
             include(fragmentIds.toolAuthorization),
             include(fragmentIds.promptShields),
             include(fragmentIds.audit),
@@ -160,4 +164,43 @@ export function buildApiPolicy(input: ServerPolicyInput): XmlElement {
         el("outbound", {}, el("base"), include(fragmentIds.manifestIntegrity), include(fragmentIds.sessionBind), include(fragmentIds.securityHeaders)),
         el("on-error", {}, el("base"), include(fragmentIds.onError)),
     );
+}
+
+/** quota-by-key exists on the classic tiers and self-hosted gateways only (Learn, quota-by-key: "Gateways"). */
+export function supportsQuotaByKey(sku: GatewaySku | undefined): boolean {
+    return sku !== "PremiumV2";
+}
+
+/**
+ * The per-user daily call quota (C4.1). Classic tiers: `quota-by-key` (24-hour renewal). PremiumV2
+ * has no quota-by-key and rate-limit-by-key allows at most a 300-second window (Learn), so there the
+ * quota is a per-user, per-UTC-day counter in the internal cache: read, refuse at the limit with 429
+ * and the seconds to midnight, else store count+1. It is approximate like any APIM quota (two
+ * concurrent calls may both read the same count; the internal cache is per region).
+ */
+function dailyQuota(input: ServerPolicyInput, user: string): XmlElement | XmlElement[] {
+    const calls = input.rateLimits.perUserDailyQuota;
+    if (supportsQuotaByKey(input.gatewaySku)) {
+        return el("quota-by-key", { id: "mcp-quota-user", calls, "renewal-period": 86400, "counter-key": `@(${user})` });
+    }
+    const key = `@("mcp-quota:" + ${str(vars.server)} + ":user:" + ${str(vars.oid)} + ":" + DateTime.UtcNow.ToString("yyyy-MM-dd"))`;
+    const used = `int.Parse(${str(vars.quotaUsed)})`;
+    return [
+        el("cache-lookup-value", { key, "variable-name": vars.quotaUsed, "default-value": "0", "caching-type": "internal" }),
+        when(
+            `${used} >= ${calls}`,
+            reject(
+                securityEvents.rateLimited,
+                {
+                    status: 429,
+                    reason: "Too Many Requests",
+                    code: rpcCodes.tooManyRequests,
+                    message: "Rate limit exceeded.",
+                    headers: { "Retry-After": "((int)DateTime.UtcNow.Date.AddDays(1).Subtract(DateTime.UtcNow).TotalSeconds + 1).ToString()" },
+                },
+                `"QuotaExceeded mcp-quota-user"`,
+            ),
+        ),
+        el("cache-store-value", { key, value: `@((${used} + 1).ToString())`, duration: 86400, "caching-type": "internal" }),
+    ];
 }

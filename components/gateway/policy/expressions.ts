@@ -39,6 +39,7 @@ export const vars = {
     shieldVerdict: "mcpShieldVerdict",
     manifestActual: "mcpManifestActual",
     retryAfter: "mcpRetryAfter",
+    quotaUsed: "mcpQuotaUsed",
 } as const;
 
 /**

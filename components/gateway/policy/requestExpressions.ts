@@ -9,6 +9,9 @@ import { firstStatelessRevision } from "./settings";
 
 const fmt = "Newtonsoft.Json.Formatting.None";
 
+/** The JSON-RPC methods a gateway check branches on (exact names; case variants are refused). */
+export const checkedMethods = ["initialize", "tools/call", "tools/list", "prompts/get", "resources/read"] as const;
+
 /**
  * Envelope summary of a POST body: `{ error, id, method, tool, mcpName, metaVersion, initVersion, kind }`.
  * `error` is "" for a valid single JSON-RPC 2.0 request, notification or (2025-11-25) response.
@@ -18,8 +21,20 @@ export function envelopeExpression(bodyExpression: string): string {
     return [
         "@{",
         "var result = new JObject();",
+        `var checkedMethods = new string[] { ${checkedMethods.map(csString).join(", ")} };`,
+        `var text = ${bodyExpression};`,
+        `if (text == "") ${fail("body is empty")}`,
+        // Json.NET also reads comments, single quotes, NaN and bare names; a strict server reads
+        // none of them. Refusing them outside string literals keeps one reading of every body.
+        "var inString = false;",
+        "var escaped = false;",
+        "foreach (var c in text) {",
+        String.raw`if (inString) { if (escaped) { escaped = false; } else if (c == '\\') { escaped = true; } else if (c == '"') { inString = false; } continue; }`,
+        String.raw`if (c == '"') { inString = true; continue; }`,
+        String.raw`if ("{}[],: \t\r\n-+.0123456789eEtrufalsn".IndexOf(c) < 0) ` + fail("body is not strict JSON"),
+        "}",
         "JToken root;",
-        `try { root = JToken.Parse(${bodyExpression}); } catch (Exception) ${fail("body is not JSON")}`,
+        `try { root = JToken.Parse(text); } catch (Exception) ${fail("body is not JSON")}`,
         `if (root.Type == JTokenType.Array) ${fail("batch requests are not accepted")}`,
         "var o = root as JObject;",
         `if (o == null) ${fail("body is not a JSON-RPC object")}`,
@@ -35,6 +50,9 @@ export function envelopeExpression(bodyExpression: string): string {
         "} else {",
         `if (method.Type != JTokenType.String || ((string)method).Length == 0 || ((string)method).Length > 128) ${fail("method must be a non-empty string")}`,
         'var name = (string)method;',
+        // JSON-RPC method names are exact: a case variant of a method the gateway checks would skip
+        // the check (tool authorisation, Prompt Shields, manifest) and reach a lenient server.
+        `if (checkedMethods.Any(m => m != name && string.Equals(m, name, StringComparison.OrdinalIgnoreCase))) ${fail("method names are case-sensitive")}`,
         'result["kind"] = id == null ? "notification" : "request";',
         'result["method"] = name;',
         'var p = o["params"];',

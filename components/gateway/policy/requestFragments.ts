@@ -58,6 +58,15 @@ export const envelopeFragment = fragment(
                     message: "Content-Type must be application/json.",
                 }),
             ),
+            // A Content-Length that is not 1–15 digits would make long.Parse throw (500, no event).
+            when(
+                `!Regex.IsMatch(context.Request.Headers.GetValueOrDefault("Content-Length", "0"), "^[0-9]{1,15}$")`,
+                reject(
+                    securityEvents.envelopeRejected,
+                    { status: 400, reason: "Bad Request", code: rpcCodes.invalidRequest, message: "Invalid JSON-RPC request." },
+                    csString("Content-Length is not a number"),
+                ),
+            ),
             when(
                 `long.Parse(context.Request.Headers.GetValueOrDefault("Content-Length", "0")) > ${settings.maxRequestBytes}`,
                 reject(securityEvents.envelopeRejected, {
@@ -67,7 +76,8 @@ export const envelopeFragment = fragment(
                     message: "Request body too large.",
                 }),
             ),
-            el("set-variable", { name: vars.body, value: `@(context.Request.Body.As<string>(preserveContent: true) ?? "")` }),
+            // Learn: context.Request.Body is null when the request has no body (the envelope then reports "body is empty").
+            el("set-variable", { name: vars.body, value: `@(context.Request.Body == null ? "" : (context.Request.Body.As<string>(preserveContent: true) ?? ""))` }),
             when(
                 `Encoding.UTF8.GetByteCount(${str(vars.body)}) > ${settings.maxRequestBytes}`,
                 reject(securityEvents.envelopeRejected, {

@@ -1,5 +1,5 @@
 import { securityEvents } from "../../../policy-pack/contract/events";
-import { bearerChallenge, csString, errorResponse, reject, rpcCodes, rpcMethod, securityHeaderElements, vars, when } from "./expressions";
+import { bearerChallenge, csString, errorResponse, reject, rpcCodes, rpcMethod, securityHeaderElements, str, vars, when } from "./expressions";
 import { el } from "./xml";
 import { fragment } from "./settings";
 
@@ -8,7 +8,13 @@ import { fragment } from "./settings";
  * and header removal (C8.4, C1.4), and the on-error answers without internals.
  */
 
-/** Streams responses (SSE) except tools/list, which the manifest check must read whole (C4.3 timeout). */
+/**
+ * Streams responses (SSE) except tools/list, which the manifest check must read whole (C4.3 timeout).
+ * A streamed tools/list answer is buffered too: it is one JSON-RPC response, and a server ends the
+ * POST's stream once it has answered (MCP Streamable HTTP), so buffering costs one answer's size.
+ * `timeout` bounds only the wait for response headers (Learn, forward-request): a server that keeps
+ * a tools/list stream open holds that request until the gateway's own limits, never other traffic.
+ */
 export const forwardFragment = fragment(
     "mcp-forward",
     "Forwards to the backend with a header timeout; buffers only tools/list responses so SSE streams flow.",
@@ -30,6 +36,32 @@ export const securityHeadersFragment = fragment(
     return [...securityHeaderElements()];
 });
 
+/**
+ * Variable and C# block of the audience/issuer-failure detail: a JSON object with the rejected
+ * token's own `aud`, `iss`, `appid`/`azp`, `oid` and `tid` claims, read without validation
+ * (`AsJwt()` only decodes) and marked `"unverified": true`, each capped at 256 characters. The
+ * Sentinel rule mcp-token-audience-mismatch reads it (components/monitoring/rules/gateway.ts).
+ */
+const unverifiedTokenVar = "mcpUnverifiedToken";
+const unverifiedTokenExpression =
+    "@{\n" +
+    'var jwt = context.Request.Headers.GetValueOrDefault("Authorization", "").Split(' + "' '" + ').Last().AsJwt();\n' +
+    "var e = new JObject();\n" +
+    'e["unverified"] = true;\n' +
+    'e["reason"] = context.LastError.Reason ?? "";\n' +
+    'var aud = jwt == null ? "" : string.Join(" ", jwt.Audiences);\n' +
+    'var iss = jwt == null ? "" : (jwt.Issuer ?? "");\n' +
+    'var appid = jwt == null ? "" : jwt.Claims.GetValueOrDefault("azp", jwt.Claims.GetValueOrDefault("appid", ""));\n' +
+    'var oid = jwt == null ? "" : jwt.Claims.GetValueOrDefault("oid", "");\n' +
+    'var tid = jwt == null ? "" : jwt.Claims.GetValueOrDefault("tid", "");\n' +
+    'e["aud"] = aud.Length > 256 ? aud.Substring(0, 256) : aud;\n' +
+    'e["iss"] = iss.Length > 256 ? iss.Substring(0, 256) : iss;\n' +
+    'e["appid"] = appid.Length > 256 ? appid.Substring(0, 256) : appid;\n' +
+    'e["oid"] = oid.Length > 256 ? oid.Substring(0, 256) : oid;\n' +
+    'e["tid"] = tid.Length > 256 ? tid.Substring(0, 256) : tid;\n' +
+    "return e.ToString(Newtonsoft.Json.Formatting.None);\n" +
+    "}";
+
 /** on-error: token failures become RFC 6750/9728 challenges, limits become 429, anything else a bare JSON-RPC error. */
 export const onErrorFragment = fragment(
     "mcp-on-error",
@@ -49,11 +81,14 @@ export const onErrorFragment = fragment(
             {},
             el(
                 "when",
-                { condition: `@((${isToken}) && ${reason}.Contains("Audience"))` },
+                // Audience and issuer failures (another API's token, another tenant's token): M1, C7.2.
+                { condition: `@((${isToken}) && (${reason}.Contains("Audience") || ${reason}.Contains("Issuer")))` },
+                // Identity has not run yet (oid/appid are empty): record the token's own claims, unverified.
+                el("set-variable", { name: unverifiedTokenVar, value: unverifiedTokenExpression }),
                 reject(
                     securityEvents.audienceMismatch,
                     { status: 401, reason: "Unauthorized", code: rpcCodes.unauthorized, message: "Invalid token.", headers: challenge("invalid_token") },
-                    reason,
+                    str(unverifiedTokenVar),
                 ),
             ),
             el(

@@ -4,19 +4,19 @@ import { SecurityEventName, securityEventFields, traceSource } from "../../../po
  * The gateway's security events as rows: API Management writes each `<trace source="mcp-gateway">`
  * record into `ApiManagementGatewayLogs.TraceRecords` (a dynamic array of `{ source, severity,
  * message, timestamp, metadata }`); the message is the JSON event with `securityEventFields`.
- * Every gateway rule starts from this, so the parsing lives in one place.
+ * Every gateway rule's query continues from these stages (./builder.ts puts the table and the time
+ * window in front), so the parsing lives in one place.
  */
-export function gatewayEvents(events: readonly SecurityEventName[]): string {
-    if (events.length === 0) throw new Error("gatewayEvents: expected at least one security event name");
+export function gatewayEventStages(events: readonly SecurityEventName[]): string[] {
+    if (events.length === 0) throw new Error("gatewayEventStages: expected at least one security event name");
     const names = events.map((e) => `"${e}"`).join(", ");
     return [
-        "ApiManagementGatewayLogs",
         "| mv-expand Trace = TraceRecords",
         `| where tostring(Trace.source) == "${traceSource}"`,
         "| extend Event = parse_json(tostring(Trace.message))",
         `| extend ${eventColumns.map(([column, field]) => `${column} = tostring(Event.${field})`).join(", ")}`,
         `| where EventName in (${names})`,
-    ].join("\n");
+    ];
 }
 
 /** Result column ← event field (every field of `securityEventFields`, renamed for readability). */
@@ -31,3 +31,6 @@ export const eventColumns: readonly (readonly [string, (typeof securityEventFiel
     ["SessionHash", "sessionHash"],
     ["Detail", "detail"],
 ];
+
+/** The table the gateway's diagnostics write (resource-specific, `logAnalyticsDestinationType: Dedicated`). */
+export const gatewayTable = "ApiManagementGatewayLogs";
