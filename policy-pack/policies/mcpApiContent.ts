@@ -4,6 +4,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { allExpressions, findAll, isExpression, PolicyElement, section } from "../lib/apimXml";
 import { answeredStatuses, direct, forEachMcpApi, guards, headerActions, mentions, readsVariable, topLevelBranches, variables } from "../lib/mcpApis";
 import { effectiveProfile, profileConfigSchema, undeclaredProfile } from "../lib/profile";
+import { declaredNumber, stricter } from "../lib/declared";
 
 /**
  * API Management, per MCP API: what may pass. Request validation, Prompt Shields screening,
@@ -20,14 +21,15 @@ export const azureApimanagementApiEnforceRequestValidation: McpStackPolicy = {
         description:
             "Every MCP API checks, in inbound, the JSON media type (415), the request body size against a literal limit no larger than maxRequestBytes " +
             `(${defaultMaxRequestBytes} by default; 413) measured on the body itself (not only Content-Length), with no size check above it, the JSON-RPC 2.0 ` +
-            "envelope (400), and a present Origin header against an allow-list without wildcard (403). Compared against: the config cap maxRequestBytes.",
+            "envelope (400), and a present Origin header against an allow-list without wildcard (403). Compared against: the declaration's maxRequestBytes, " +
+            "bounded by the config cap maxRequestBytes.",
         controls: ["C1.1", "C1.2", "C9.4"],
         component: "gateway",
         remediationSteps:
             "Include the gateway's mcp-origin and mcp-envelope fragments (components/gateway) in the API policy's inbound section; " +
             "config gateway.maxRequestBytes sets the size limit, gateway.allowedOrigins the Origin allow-list (no wildcard).",
         validate: (resources, args, must) => {
-            const cap = args.getConfig<{ maxRequestBytes: number }>().maxRequestBytes;
+            const cap = stricter(declaredNumber(resources, "maxRequestBytes"), args.getConfig<{ maxRequestBytes: number }>().maxRequestBytes);
             forEachMcpApi(resources, must, (root) => {
                 const inbound = section(root, "inbound") ?? root;
                 const isMediaType = (c: string) => mentions(c, "Content-Type") && mentions(c, "application/json");

@@ -7,6 +7,7 @@ import {
     azureApimanagementApiEnforceSecurityHeaders,
 } from "../../policy-pack/policies/mcpApiContent";
 import { violationsOf } from "../helpers/policy";
+import { planned } from "../helpers/resources";
 import {
     api,
     apiPolicy,
@@ -221,5 +222,13 @@ describe("MCP API content: every weaker value is rejected", () => {
     ];
     it.each(cases)("rejects %s", async (_what, policy, resources, expected) => {
         expect(await messages(policy, resources)).toEqual([expect.stringContaining(expected)]);
+    });
+
+    it("compares the body limit with the declared maxRequestBytes when the platform declares one", async () => {
+        const declaring = (maxRequestBytes: number) => planned("mcp:platform:McpPlatform", "platform", { protocolVersions: settings.protocolVersions, maxRequestBytes }, { custom: false });
+        expect(await messages(azureApimanagementApiEnforceRequestValidation, [...withFragments(fragments()), declaring(65_536)])).toEqual([
+            expect.stringContaining("limit the request body to at most 65536 bytes"),
+        ]);
+        expect(await messages(azureApimanagementApiEnforceRequestValidation, [...withFragments(fragments()), declaring(settings.maxRequestBytes)])).toEqual([]);
     });
 });
