@@ -2,8 +2,10 @@ import { planned } from "../helpers/resources";
 import { add, all, drop, editInputs, editXml, Mutation, named, nameEndsWith, setInput, unprotect } from "./mutate";
 
 /**
- * One or more mutations per enforced control: each switches the control off the way a careless edit
- * or an insecure fork would, and the pack must answer with a mandatory violation naming it.
+ * Removal mutations, one or more per enforced control: each switches the control off the way a
+ * careless edit or an insecure fork would (an element or setting removed), and the pack must answer
+ * with a mandatory violation naming it. Weaker values (the setting kept, its value loosened) are the
+ * value catalogue in values.ts; mutations.test.ts runs both and prints each kill rate per control.
  */
 const t = {
     api: "azure-native:apimanagement:Api",
