@@ -178,8 +178,8 @@ export function readsVariable(expression: string, name: string): boolean {
     return expression.includes(`"${name}"`);
 }
 
-/** Reads something a caller controls directly: a request header, query, URL or address (not the validated token). */
-export const readsRequest = (expression: string): boolean => /context\.Request\.(Headers|Url|IpAddress|OriginalUrl|MatchedParameters)/.test(expression);
+/** Reads something a caller controls directly: a request header, query, URL, body or address (an unvalidated `AsJwt()` of a header too), not the validated token. */
+export const readsRequest = (expression: string): boolean => /context\.Request\.(Headers|Url|IpAddress|OriginalUrl|MatchedParameters|Body)/.test(expression);
 
 /**
  * Variables that hold a claim of the validated token (`Jwt` output of the validation), never a

@@ -86,6 +86,7 @@ export const valueMutations: Mutation[] = [
     { controls: ["C7.1"], description: "the backend token's resource is an expression", apply: apiXml(/(<authentication-managed-identity resource=")[^"]+"/, `$1@(context.Request.Headers.GetValueOrDefault(${q}X-Resource${q}, ${q}${q}))"`) },
     // --- Tool authorisation (C2.2, C7.3) ---
     { controls: ["C2.2", "C7.3"], description: "roles are read from a request header instead of the validated token", apply: fragmentXml("identity", /(<set-variable name="mcpRoles" value=")[^"]+"/, `$1@(context.Request.Headers.GetValueOrDefault(${q}X-Roles${q}, ${q}${q}))"`) },
+    { controls: ["C2.2", "C7.3"], description: "roles are parsed from the Authorization header without validation (AsJwt)", apply: fragmentXml("identity", /(<set-variable name="mcpRoles" value=")[^"]+"/, `$1@(context.Request.Headers.GetValueOrDefault(${q}Authorization${q}, ${q}${q}).AsJwt()?.Claims.GetValueOrDefault(${q}roles${q}, ${q}${q}))"`) },
     { controls: ["C2.2", "C7.3"], description: "a tool missing from the role map is allowed", apply: fragmentXml("tool-authorization", /<when condition="@\(context\.Variables\.GetValueOrDefault&lt;string&gt;\(&quot;mcpRequiredRole&quot;, &quot;&quot;\) == &quot;&quot;\)">[\s\S]*?<\/when>/, "") },
     { controls: ["C4.1", "C8.2", "C7.4"], description: "the caller's oid is read from a request header", apply: fragmentXml("identity", /(<set-variable name="mcpOid" value=")[^"]+"/, `$1@(context.Request.Headers.GetValueOrDefault(${q}X-User-Oid${q}, ${q}${q}))"`) },
     // --- Limits (C4.1, C4.3, C9.4) ---

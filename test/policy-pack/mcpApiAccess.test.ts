@@ -259,6 +259,7 @@ describe("MCP API access: every weaker value is rejected", () => {
         ["an hourly quota", azureApimanagementApiEnableUserRateLimit, withPolicy(/(id="mcp-quota-user" calls="\d+" renewal-period=")\d+"/, '$13600"'), "to at most 100000 calls per day (got 120000)"],
         ["a computed limit", azureApimanagementApiEnableUserRateLimit, withPolicy(/(id="mcp-limit-user" calls=")\d+"/, '$1@(60)"'), "fails closed"],
         ["roles from a header", azureApimanagementApiEnforceToolAuthorization, withFragment("mcp-identity", /(<set-variable name="mcpRoles" value=")[^"]+"/, `$1${header("X-Roles")}"`), "validated token's roles claim"],
+        ["roles from an unvalidated parse of the Authorization header", azureApimanagementApiEnforceToolAuthorization, withFragment("mcp-identity", /(<set-variable name="mcpRoles" value=")[^"]+"/, `$1@(context.Request.Headers.GetValueOrDefault(${q}Authorization${q}, ${q}${q}).AsJwt()?.Claims.GetValueOrDefault(${q}roles${q}, ${q}${q}))"`), "validated token's roles claim"],
         ["an unmapped tool allowed", azureApimanagementApiEnforceToolAuthorization, withFragment("mcp-tool-authorization", /<when condition="@\(context\.Variables\.GetValueOrDefault&lt;string&gt;\(&quot;mcpRequiredRole&quot;, &quot;&quot;\) == &quot;&quot;\)">[\s\S]*?<\/when>/, ""), "deny (403) a tool the role map does not list"],
     ];
     it.each(cases)("rejects %s", async (_what, policy, resources, expected) => {
