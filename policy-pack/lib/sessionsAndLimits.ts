@@ -75,11 +75,15 @@ export function rateLimitProblem(root: PolicyElement, caps: RateLimitCaps): stri
     const inbound = section(root, "inbound");
     if (!inbound) return "rate-limit every caller in inbound (no inbound section)";
     const oidVariables = claimVariables(root, "oid");
-    const sessionVariables = [...variables(root).entries()].filter(([name]) => mentions(name, "session")).map(([name]) => name);
+    // A session counter is keyed on the session as bound to the validated caller: a session variable derived from the oid claim (the
+    // gateway's session hash of oid and session id), or the session id together with the oid; a bare header value is the caller's choice.
+    const bound = [...variables(root).entries()].filter(([name, value]) => mentions(name, "session") && oidVariables.some((v) => readsVariable(value, v))).map(([name]) => name);
+    const sessionIds = [...variables(root).keys()].filter((name) => mentions(name, "session"));
     const key = (e: PolicyElement) => e.attributes["counter-key"] ?? "";
     const keyedOnUser = (k: string) => oidVariables.some((v) => readsVariable(k, v)) && !readsRequest(k);
     const onUser = (e: PolicyElement) => keyedOnUser(key(e));
-    const onSession = (e: PolicyElement) => sessionVariables.some((v) => readsVariable(key(e), v)) && !readsRequest(key(e));
+    const onSession = (e: PolicyElement) =>
+        !readsRequest(key(e)) && (bound.some((v) => readsVariable(key(e), v)) || (onUser(e) && sessionIds.some((v) => readsVariable(key(e), v))));
     const onTool = (e: PolicyElement) => onUser(e) && mentions(key(e), "tool");
     const limits = findAll(inbound, "rate-limit-by-key");
     const checks: [string, PolicyElement[], number, number][] = [

@@ -96,6 +96,7 @@ export const valueMutations: Mutation[] = [
     { controls: ["C4.1"], description: "the per-user rate limit is keyed on an unvalidated header", apply: apiXml(/(id="mcp-limit-user" [^>]*counter-key=")[^"]+"/, `$1@(context.Request.Headers.GetValueOrDefault(${q}X-User-Oid${q}, ${q}${q}))"`) },
     { controls: ["C4.1"], description: "the per-session rate limit grows a hundredfold", apply: apiXml(/(id="mcp-limit-session" calls=")\d+"/, '$13000"') },
     { controls: ["C4.1"], description: "the per-session rate limit is keyed on a constant", apply: apiXml(/(id="mcp-limit-session" [^>]*counter-key=")[^"]+"/, `$1@(${q}all${q})"`) },
+    { controls: ["C4.1"], description: "the per-session rate limit is keyed on the raw session header (not bound to the caller)", apply: apiXml(/(id="mcp-limit-session" [^>]*counter-key=")[^"]+"/, `$1@(${ownVar("mcpSessionId")})"`) },
     { controls: ["C4.1"], description: "the per-user-tool rate limit grows a hundredfold", apply: apiXml(/(id="mcp-limit-user-tool" calls=")\d+"/, '$12000"') },
     { controls: ["C4.1"], description: "the per-user-tool rate limit ignores the tool", apply: apiXml(/(id="mcp-limit-user-tool" [^>]*counter-key=")[^"]+"/, `$1@(${q}mcp:${q} + ${ownVar("mcpOid")})"`) },
     { controls: ["C4.1"], description: "the daily quota grows a thousandfold", apply: apiXml(/(id="mcp-quota-user" calls=")\d+"/, '$15000000"') },
