@@ -23,16 +23,20 @@ const operationPolicyType = "azure-native:apimanagement:ApiOperationPolicy";
 
 /**
  * An API counts as an MCP API by what it is, not only by its path: its path is `mcp/<server>`, or
- * its backend is a Container App (an MCP workload), or it has a JSON-RPC operation (`POST /`) beside
- * the RFC 9728 metadata operation. An MCP API at `/weather-mcp` gets every check.
+ * its backend is an MCP workload (a Container App of the platform's workload component), or it has
+ * a POST operation beside the RFC 9728 metadata operation (an MCP endpoint with MCP sign-in). An
+ * MCP API at `/weather-mcp` gets every check.
  */
 export function isMcpApi(resource: PolicyResource, resources: readonly PolicyResource[] = []): boolean {
     if (resource.type !== apiType) return false;
     if (typeof resource.props.path === "string" && /^\/?mcp(\/|$)/.test(resource.props.path)) return true;
-    if (dependenciesOfApi(resource, "serviceUrl").some((d) => d.type === containerAppType)) return true;
+    if (dependenciesOfApi(resource, "serviceUrl").some(isMcpWorkload)) return true;
     const operations = resources.filter((r) => r.type === apiOperationType && belongsToApi(r, resource));
     return operations.some((o) => o.props.urlTemplate === "/.well-known/oauth-protected-resource") && operations.some((o) => o.props.method === "POST");
 }
+
+/** A Container App the platform's workload component created: an MCP server (type tokens only; the pack never imports components/). */
+const isMcpWorkload = (r: PolicyResource) => r.type === containerAppType && r.urn.includes("mcp:workload:McpWorkload$");
 
 function dependenciesOfApi(api: PolicyResource, property: string): PolicyResource[] {
     return api.propertyDependencies?.[property] ?? [];
@@ -174,8 +178,8 @@ export function readsVariable(expression: string, name: string): boolean {
     return expression.includes(`"${name}"`);
 }
 
-/** Reads something a caller controls directly: a request header, query, URL or address (not the validated token). */
-export const readsRequest = (expression: string): boolean => /context\.Request\.(Headers|Url|IpAddress|OriginalUrl|MatchedParameters)/.test(expression);
+/** Reads something a caller controls directly: a request header, query, URL, body or address (an unvalidated `AsJwt()` of a header too), not the validated token. */
+export const readsRequest = (expression: string): boolean => /context\.Request\.(Headers|Url|IpAddress|OriginalUrl|MatchedParameters|Body)/.test(expression);
 
 /**
  * Variables that hold a claim of the validated token (`Jwt` output of the validation), never a

@@ -10,6 +10,19 @@ import type {
 import { exemptionFor, exemptionsConfigSchema, recordExemption } from "./exemptions";
 
 /**
+ * During a preview a value computed from a resource not yet created is unknown, and reading it
+ * throws UnknownValueError. The engine would turn that into an advisory "can't run" note, i.e. the
+ * control would pass unchecked; the pack fails closed instead, with a mandatory violation saying
+ * which value it could not evaluate. (`pulumi up` evaluates again with the values known.)
+ */
+export function cannotEvaluate(error: Error): string {
+    return `have values the policy can evaluate (${error.message}, so the check fails closed; run it again once the value is known, e.g. after the resources it depends on exist)`;
+}
+
+/** @pulumi/policy's UnknownValueError (its type declarations do not export the class, so it is recognised by name). */
+const isUnknownValue = (error: unknown): error is Error => error instanceof Error && error.constructor?.name === "UnknownValueError";
+
+/**
  * Building blocks for the pack's policies: plain objects the Pulumi engine accepts as they are,
  * plus the metadata this project needs (controls, component). Every violation reads
  * `<Kind> <name> must <state> (<control ids>).` and is followed by the remediation.
@@ -66,9 +79,13 @@ export function resourcePolicy<T = Record<string, any>>(spec: ResourcePolicySpec
                 recordExemption(spec.name, args.urn, exemption.reason);
                 args.notApplicable(`exempted: ${exemption.reason}`);
             }
-            spec.validate(args.props as T, args, (state) =>
-                reportViolation(formatViolation(args.type, args.name, state, spec.controls)),
-            );
+            const must = (state: string) => reportViolation(formatViolation(args.type, args.name, state, spec.controls));
+            try {
+                spec.validate(args.props as T, args, must);
+            } catch (error) {
+                if (!isUnknownValue(error)) throw error;
+                must(cannotEvaluate(error));
+            }
         },
     };
 }
@@ -85,7 +102,7 @@ export function stackPolicy(spec: StackPolicySpec): McpStackPolicy {
         ...metadata(spec),
         validateStack: (args, reportViolation) => {
             const config = args.getConfig();
-            spec.validate(args.resources, args, (resource, state) => {
+            const must: ReportStackMust = (resource, state) => {
                 const exemption = resource ? exemptionFor(config, resource.name) : undefined;
                 if (resource && exemption) {
                     recordExemption(spec.name, resource.urn, exemption.reason);
@@ -95,7 +112,13 @@ export function stackPolicy(spec: StackPolicySpec): McpStackPolicy {
                     ? formatViolation(resource.type, resource.name, state, spec.controls)
                     : `The stack must ${state} (${spec.controls.join(", ")}).`;
                 reportViolation(message, resource?.urn);
-            });
+            };
+            try {
+                spec.validate(args.resources, args, must);
+            } catch (error) {
+                if (!isUnknownValue(error)) throw error;
+                must(undefined, cannotEvaluate(error));
+            }
         },
     };
 }

@@ -1,3 +1,5 @@
+import type { ApplicationGatewayArgs, WebApplicationFirewallPolicyArgs } from "@pulumi/azure-native/network";
+import type { Inputs } from "../lib/inputs";
 import type { PolicyResource } from "@pulumi/policy";
 import { McpResourcePolicy, resourcePolicy, stackPolicy } from "../lib/policy";
 import { exemptionsConfigSchema } from "../lib/exemptions";
@@ -17,11 +19,8 @@ export const edgeTypes = {
     publicIp: "azure-native:network:PublicIPAddress",
 } as const;
 
-interface SslPolicyLike {
-    policyType?: string;
-    minProtocolVersion?: string;
-    policyName?: string;
-}
+type GatewayProps = Inputs<ApplicationGatewayArgs>;
+type SslPolicyLike = NonNullable<GatewayProps["sslPolicy"]>;
 
 /** Why an SSL policy falls short of TLS 1.3 only, or undefined when it is CustomV2 + TLSv1_3. */
 function tls13Gap(policy: SslPolicyLike | undefined): string | undefined {
@@ -32,14 +31,11 @@ function tls13Gap(policy: SslPolicyLike | undefined): string | undefined {
     return undefined;
 }
 
-export const azureNetworkApplicationGatewayEnforceTls13 = resourcePolicy<{
-    sslPolicy?: SslPolicyLike;
-    sslProfiles?: { name?: string; sslPolicy?: SslPolicyLike }[];
-}>({
+export const azureNetworkApplicationGatewayEnforceTls13 = resourcePolicy<GatewayProps>({
     name: "azure-network-applicationgateway-enforce-tls13",
     description:
         "Every Application Gateway uses an SSL policy of type CustomV2 with minimum protocol TLSv1_3, and no SSL profile " +
-        "lowers it for a listener. An absent SSL policy is Azure's default, which admits TLS 1.2.",
+        "lowers it for a listener. An absent SSL policy is Azure's default, which admits TLS 1.2. Compared against: the secure default, CustomV2 with TLSv1_3 (the predefined policies stop at TLS 1.2).",
     controls: ["C3.1"],
     component: "edge",
     remediationSteps:
@@ -57,14 +53,7 @@ export const azureNetworkApplicationGatewayEnforceTls13 = resourcePolicy<{
     },
 });
 
-export const azureNetworkApplicationGatewayDisallowPlainHttp = resourcePolicy<{
-    httpListeners?: { name?: string; protocol?: string }[];
-    listeners?: { name?: string; protocol?: string }[];
-    frontendPorts?: { name?: string; port?: number }[];
-    backendHttpSettingsCollection?: { name?: string; protocol?: string }[];
-    backendSettingsCollection?: { name?: string; protocol?: string }[];
-    probes?: { name?: string; protocol?: string }[];
-}>({
+export const azureNetworkApplicationGatewayDisallowPlainHttp = resourcePolicy<GatewayProps>({
     name: "azure-network-applicationgateway-disallow-plain-http",
     description:
         "Application Gateways serve HTTPS listeners only: no HTTP listener, no plain TCP listener and no frontend port 80 " +
@@ -101,13 +90,14 @@ export const azureNetworkApplicationGatewayDisallowPlainHttp = resourcePolicy<{
     },
 });
 
-export const azureNetworkApplicationGatewayConfigureKeyVaultCertificate = resourcePolicy<{
-    sslCertificates?: { name?: string; keyVaultSecretId?: string; data?: string; password?: string }[];
-}>({
+/** Key Vault's data-plane host suffixes (public, China and US Government clouds). */
+const keyVaultHosts = [".vault.azure.net", ".vault.azure.cn", ".vault.usgovcloudapi.net"];
+
+export const azureNetworkApplicationGatewayConfigureKeyVaultCertificate = resourcePolicy<GatewayProps>({
     name: "azure-network-applicationgateway-configure-keyvault-certificate",
     description:
         "Every listener certificate of an Application Gateway is read from Key Vault by a versionless secret id, so a renewed " +
-        "certificate is picked up without a deployment; no certificate is uploaded inline (data/password).",
+        "certificate is picked up without a deployment; no certificate is uploaded inline (data/password). Compared against: the secure default, a versionless https secret id on a Key Vault host (*.vault.azure.net or a sovereign-cloud twin).",
     controls: ["C3.3", "C6.3"],
     component: "edge",
     remediationSteps:
@@ -123,6 +113,8 @@ export const azureNetworkApplicationGatewayConfigureKeyVaultCertificate = resour
                 must(`read certificate ${name} from Key Vault by keyVaultSecretId`);
             } else if (!/^https:\/\/[^/]+\/secrets\/[A-Za-z0-9-]+\/?$/.test(id)) {
                 must(`reference certificate ${name} by a versionless Key Vault secret id (got ${id})`);
+            } else if (!keyVaultHosts.some((suffix) => new URL(id).hostname.toLowerCase().endsWith(suffix))) {
+                must(`read certificate ${name} from a Key Vault (a *.vault.azure.net host or its sovereign-cloud twin; got ${new URL(id).hostname})`);
             }
         }
     },
@@ -132,7 +124,7 @@ export const azureNetworkApplicationGatewayEnableWafPolicy = stackPolicy({
     name: "azure-network-applicationgateway-enable-waf-policy",
     description:
         "Every Application Gateway runs the WAF_v2 SKU and is associated with a WAF policy declared in this stack, so the " +
-        "policy's own checks (Prevention mode, managed and bot rule sets, body inspection) apply to it.",
+        "policy's own checks (Prevention mode, managed and bot rule sets, body inspection) apply to it. Compared against: the stack's own WAF policies (by dependency) and the WAF_v2 SKU.",
     controls: ["C1.1", "C4.1"],
     component: "edge",
     remediationSteps:
@@ -152,60 +144,34 @@ export const azureNetworkApplicationGatewayEnableWafPolicy = stackPolicy({
     },
 });
 
-interface WafPolicyProps {
-    policySettings?: {
-        state?: string;
-        mode?: string;
-        requestBodyCheck?: boolean;
-        requestBodyEnforcement?: boolean;
-        maxRequestBodySizeInKb?: number;
-        logScrubbing?: { state?: string; scrubbingRules?: { matchVariable?: string; selector?: string; selectorMatchOperator?: string; state?: string }[] };
-    };
-    managedRules?: {
-        managedRuleSets?: {
-            ruleSetType?: string;
-            ruleSetVersion?: string;
-            ruleGroupOverrides?: { ruleGroupName?: string; rules?: { ruleId?: string; state?: string; action?: string }[] }[];
-        }[];
-        exclusions?: { matchVariable?: string; selector?: string; selectorMatchOperator?: string }[];
-    };
-    customRules?: {
-        name?: string;
-        ruleType?: string;
-        action?: string;
-        state?: string;
-        rateLimitThreshold?: number;
-        rateLimitDuration?: string;
-        groupByUserSession?: { groupByVariables?: { variableName?: string }[] }[];
-    }[];
-}
+type WafPolicyProps = Inputs<WebApplicationFirewallPolicyArgs>;
 
 /** Largest request body (KB) the WAF may admit unless the pack config says otherwise: the gateway's own cap, 4 MiB (C9.4). */
 export const defaultMaxWafBodyKb = 4096;
 
 export const azureNetworkWafPolicyEnablePreventionMode: McpResourcePolicy = {
     ...resourcePolicy<WafPolicyProps>({
-    name: "azure-network-wafpolicy-enable-prevention-mode",
-    description:
-        "Every WAF policy is enabled, blocks in Prevention mode, inspects request bodies and enforces the body size limit (requestBodyEnforcement not " +
-        `false), which is at most maxRequestBodySizeKb (${defaultMaxWafBodyKb} by default, the gateway's own cap). Absent settings are Azure's ` +
-        "defaults, which only detect. Compared against: the config cap maxRequestBodySizeKb.",
-    controls: ["C1.1"],
-    component: "edge",
-    remediationSteps:
-        "Set policySettings { state: Enabled, mode: Prevention, requestBodyCheck: true } with a body size limit; tune false " +
-        "positives with exclusions on the specific rule, never by switching to Detection.",
-    appliesTo: [edgeTypes.wafPolicy],
-    validate: (props, args, must) => {
-        const settings = props.policySettings ?? {};
-        const cap = args.getConfig<{ maxRequestBodySizeKb: number }>().maxRequestBodySizeKb;
-        if (settings.state !== "Enabled") must(`be enabled (got state ${JSON.stringify(settings.state ?? null)})`);
-        if (settings.mode !== "Prevention") must(`block in Prevention mode (got mode ${JSON.stringify(settings.mode ?? null)})`);
-        if (settings.requestBodyCheck !== true) must("inspect request bodies (requestBodyCheck: true)");
-        if (settings.requestBodyEnforcement === false) must("enforce the request body size limit (requestBodyEnforcement not false)");
-        const size = settings.maxRequestBodySizeInKb;
-        if (size !== undefined && !(size > 0 && size <= cap)) must(`admit request bodies of at most ${cap} KB (maxRequestBodySizeInKb ${size})`);
-    },
+        name: "azure-network-wafpolicy-enable-prevention-mode",
+        description:
+            "Every WAF policy is enabled, blocks in Prevention mode, inspects request bodies and enforces the body size limit (requestBodyEnforcement not " +
+            `false), which is at most maxRequestBodySizeKb (${defaultMaxWafBodyKb} by default, the gateway's own cap). Absent settings are Azure's ` +
+            "defaults, which only detect. Compared against: the config cap maxRequestBodySizeKb.",
+        controls: ["C1.1"],
+        component: "edge",
+        remediationSteps:
+            "Set policySettings { state: Enabled, mode: Prevention, requestBodyCheck: true } with a body size limit; tune false " +
+            "positives with exclusions on the specific rule, never by switching to Detection.",
+        appliesTo: [edgeTypes.wafPolicy],
+        validate: (props, args, must) => {
+            const settings = props.policySettings ?? {};
+            const cap = args.getConfig<{ maxRequestBodySizeKb: number }>().maxRequestBodySizeKb;
+            if (settings.state !== "Enabled") must(`be enabled (got state ${JSON.stringify(settings.state ?? null)})`);
+            if (settings.mode !== "Prevention") must(`block in Prevention mode (got mode ${JSON.stringify(settings.mode ?? null)})`);
+            if (settings.requestBodyCheck !== true) must("inspect request bodies (requestBodyCheck: true)");
+            if (settings.requestBodyEnforcement === false) must("enforce the request body size limit (requestBodyEnforcement not false)");
+            const size = settings.maxRequestBodySizeInKb;
+            if (size !== undefined && !(size > 0 && size <= cap)) must(`admit request bodies of at most ${cap} KB (maxRequestBodySizeInKb ${size})`);
+        },
     }),
     configSchema: {
         properties: {
@@ -284,38 +250,38 @@ const rateWindowMinutes: Record<string, number> = { OneMin: 1, FiveMins: 5 };
 
 export const azureNetworkWafPolicyConfigureClientIpRateLimit: McpResourcePolicy = {
     ...resourcePolicy<WafPolicyProps>({
-    name: "azure-network-wafpolicy-configure-client-ip-rate-limit",
-    description:
-        "Every WAF policy has an enabled rate-limit rule that blocks a client IP (grouped by ClientAddr) above a threshold of at most " +
-        `maxRequestsPerClientIpPerMinute (${defaultMaxRequestsPerClientIpPerMinute} by default; a FiveMins window counts a fifth per minute). ` +
-        "Compared against: the config cap.",
-    controls: ["C4.1", "C4.4"],
-    component: "edge",
-    severity: "medium",
-    remediationSteps:
-        "Add a custom rule { ruleType: RateLimitRule, action: Block, state: Enabled, rateLimitDuration: OneMin, " +
-        "rateLimitThreshold: <n>, groupByUserSession: [{ groupByVariables: [{ variableName: ClientAddr }] }] } matching all requests.",
-    appliesTo: [edgeTypes.wafPolicy],
-    validate: (props, args, must) => {
-        const cap = args.getConfig<{ maxRequestsPerClientIpPerMinute: number }>().maxRequestsPerClientIpPerMinute;
-        const perClientIp = (props.customRules ?? []).filter(
-            (rule) =>
-                rule.ruleType === "RateLimitRule" &&
-                rule.action === "Block" &&
-                rule.state === "Enabled" &&
-                typeof rule.rateLimitThreshold === "number" &&
-                rule.rateLimitThreshold > 0 &&
-                (rule.groupByUserSession ?? []).some((g) => (g.groupByVariables ?? []).some((v) => v.variableName === "ClientAddr")),
-        );
-        if (perClientIp.length === 0) {
-            must("block a client IP above a rate limit (an enabled RateLimitRule with action Block grouped by ClientAddr)");
-            return;
-        }
-        const perMinute = perClientIp.map((r) => r.rateLimitThreshold! / (rateWindowMinutes[r.rateLimitDuration ?? "OneMin"] ?? Number.NaN));
-        if (!perMinute.some((n) => n <= cap)) {
-            must(`block a client IP above at most ${cap} requests per minute (got ${perMinute.map((n) => (Number.isNaN(n) ? "an unknown window" : Math.round(n))).join(", ")})`);
-        }
-    },
+        name: "azure-network-wafpolicy-configure-client-ip-rate-limit",
+        description:
+            "Every WAF policy has an enabled rate-limit rule that blocks a client IP (grouped by ClientAddr) above a threshold of at most " +
+            `maxRequestsPerClientIpPerMinute (${defaultMaxRequestsPerClientIpPerMinute} by default; a FiveMins window counts a fifth per minute). ` +
+            "Compared against: the config cap.",
+        controls: ["C4.1", "C4.4"],
+        component: "edge",
+        severity: "medium",
+        remediationSteps:
+            "Add a custom rule { ruleType: RateLimitRule, action: Block, state: Enabled, rateLimitDuration: OneMin, " +
+            "rateLimitThreshold: <n>, groupByUserSession: [{ groupByVariables: [{ variableName: ClientAddr }] }] } matching all requests.",
+        appliesTo: [edgeTypes.wafPolicy],
+        validate: (props, args, must) => {
+            const cap = args.getConfig<{ maxRequestsPerClientIpPerMinute: number }>().maxRequestsPerClientIpPerMinute;
+            const perClientIp = (props.customRules ?? []).filter(
+                (rule) =>
+                    rule.ruleType === "RateLimitRule" &&
+                    rule.action === "Block" &&
+                    rule.state === "Enabled" &&
+                    typeof rule.rateLimitThreshold === "number" &&
+                    rule.rateLimitThreshold > 0 &&
+                    (rule.groupByUserSession ?? []).some((g) => (g.groupByVariables ?? []).some((v) => v.variableName === "ClientAddr")),
+            );
+            if (perClientIp.length === 0) {
+                must("block a client IP above a rate limit (an enabled RateLimitRule with action Block grouped by ClientAddr)");
+                return;
+            }
+            const perMinute = perClientIp.map((r) => r.rateLimitThreshold! / (rateWindowMinutes[r.rateLimitDuration ?? "OneMin"] ?? Number.NaN));
+            if (!perMinute.some((n) => n <= cap)) {
+                must(`block a client IP above at most ${cap} requests per minute (got ${perMinute.map((n) => (Number.isNaN(n) ? "an unknown window" : Math.round(n))).join(", ")})`);
+            }
+        },
     }),
     configSchema: {
         properties: {
@@ -367,7 +333,8 @@ export const azureNetworkPublicIpDisallowOutsideEdge = stackPolicy({
     description:
         "The Application Gateway's frontend is the platform's only public entry: every public IP address is referenced by an " +
         "Application Gateway's frontend IP configuration (none for API Management, VMs, NAT or anything else), or is the " +
-        "SNAT address of the egress Azure Firewall in a stack without DNAT rules (outbound only).",
+        "SNAT address of the egress Azure Firewall in a stack without DNAT rules (outbound only). Compared against: the stack's Application Gateways " +
+        "and egress firewall (by dependency).",
     controls: ["C10.3", "A2"],
     component: "edge",
     severity: "critical",
@@ -389,7 +356,7 @@ export const azureNetworkPublicIpEnableDdosProtection = stackPolicy({
     name: "azure-network-publicipaddress-enable-ddos-protection",
     description:
         "When the platform turns ddosProtection on, every public IP is covered: VirtualNetworkInherited (the VNet's plan, " +
-        "which azure-network-vnet-enable-ddos-protection requires) or Enabled. An absent setting counts as unprotected.",
+        "which azure-network-vnet-enable-ddos-protection requires) or Enabled. An absent setting counts as unprotected. Compared against: the declaration's optionalControls.ddosProtection.",
     controls: ["C4.4"],
     component: "edge",
     remediationSteps:

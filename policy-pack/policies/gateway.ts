@@ -1,3 +1,5 @@
+import type { ApiArgs, ApiManagementServiceArgs, BackendArgs, DiagnosticArgs, NamedValueArgs } from "@pulumi/azure-native/apimanagement";
+import type { Inputs } from "../lib/inputs";
 import { resourcePolicy } from "../lib/policy";
 
 /**
@@ -41,7 +43,7 @@ export const legacyCipherSuites = [
 const cipherKey = (suite: string) => `Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Ciphers.${suite}`;
 const v2Tiers = ["BasicV2", "StandardV2", "PremiumV2"];
 
-export const azureApimanagementServiceDisableLegacyTls = resourcePolicy<{ customProperties?: Record<string, unknown>; sku?: { name?: string } }>({
+export const azureApimanagementServiceDisableLegacyTls = resourcePolicy<Inputs<ApiManagementServiceArgs>>({
     name: "azure-apimanagement-service-disable-legacy-tls",
     description:
         "The gateway's customProperties set SSL 3.0, TLS 1.0 and TLS 1.1 off on the client and backend side, 3DES off and TLS 1.3 on; an absent key counts as wrong " +
@@ -66,12 +68,11 @@ export const azureApimanagementServiceDisableLegacyTls = resourcePolicy<{ custom
     },
 });
 
-export const azureApimanagementServiceEnableInternalVnet = resourcePolicy<{
-    virtualNetworkType?: string;
-    virtualNetworkConfiguration?: { subnetResourceId?: string };
-}>({
+export const azureApimanagementServiceEnableInternalVnet = resourcePolicy<Inputs<ApiManagementServiceArgs>>({
     name: "azure-apimanagement-service-enable-internal-vnet",
-    description: "The gateway is injected into a VNet subnet in Internal mode: no endpoint of it is reachable from the internet.",
+    description:
+        "The gateway is injected into a VNet subnet in Internal mode: no endpoint of it is reachable from the internet; its developer and legacy portals " +
+        "are Disabled (absent is Azure's default, Enabled), since MCP clients discover the API through RFC 9728 metadata, not a portal. Compared against: the secure default, Internal mode and portals Disabled, as the platform's gateway.",
     controls: ["C10.3", "A2"],
     component: "gateway",
     remediationSteps: "Set virtualNetworkType: Internal and virtualNetworkConfiguration.subnetResourceId to the gateway subnet (Developer, Premium or PremiumV2 tier).",
@@ -79,18 +80,13 @@ export const azureApimanagementServiceEnableInternalVnet = resourcePolicy<{
     validate: (props, _args, must) => {
         if (props.virtualNetworkType !== "Internal") must(`run in Internal VNet mode (virtualNetworkType is ${props.virtualNetworkType ?? "unset"})`);
         if (!props.virtualNetworkConfiguration?.subnetResourceId) must("be injected into the gateway subnet (virtualNetworkConfiguration.subnetResourceId)");
+        for (const portal of ["developerPortalStatus", "legacyPortalStatus"] as const) {
+            if (props[portal] !== "Disabled") must(`disable its portal (${portal} Disabled, got ${JSON.stringify(props[portal] ?? null)})`);
+        }
     },
 });
 
-interface HttpMessageDiagnostic {
-    headers?: string[];
-    body?: { bytes?: number };
-    dataMasking?: { headers?: { value?: string; mode?: string }[] };
-}
-interface DiagnosticProps {
-    frontend?: { request?: HttpMessageDiagnostic; response?: HttpMessageDiagnostic };
-    backend?: { request?: HttpMessageDiagnostic; response?: HttpMessageDiagnostic };
-}
+type DiagnosticProps = Inputs<DiagnosticArgs>;
 
 /** Request headers every gateway diagnostic masks, logged or not (fail closed: a later header list must not expose them). */
 export const maskedRequestHeaders = ["Authorization", "Cookie"] as const;
@@ -101,7 +97,7 @@ export const azureApimanagementDiagnosticDisableSensitiveLogging = resourcePolic
     name: "azure-apimanagement-diagnostic-disable-sensitive-logging",
     description:
         "API Management diagnostics (service-wide and per API) log no request or response bodies (body.bytes 0 or no body settings) on the frontend and backend, " +
-        "mask the Authorization and Cookie request headers on both sides (absent masking is a violation) and log no credential header unmasked.",
+        "mask the Authorization and Cookie request headers on both sides (absent masking is a violation) and log no credential header unmasked. Compared against: the secure default, no body bytes and the credential headers masked (maskedRequestHeaders).",
     controls: ["C5.3", "A5"],
     component: "gateway",
     remediationSteps:
@@ -135,7 +131,7 @@ const apiType = "azure-native:apimanagement:Api";
 const backendType = "azure-native:apimanagement:Backend";
 const isHttps = (url: unknown) => typeof url === "string" && /^https:\/\//i.test(url.trim());
 
-export const azureApimanagementApiEnforceHttps = resourcePolicy<{ protocols?: string[]; serviceUrl?: string; url?: string; tls?: { validateCertificateChain?: boolean; validateCertificateName?: boolean } }>({
+export const azureApimanagementApiEnforceHttps = resourcePolicy<Inputs<ApiArgs> & Inputs<BackendArgs>>({
     name: "azure-apimanagement-api-enforce-https",
     description:
         "Every API Management API accepts HTTPS only (protocols exactly [https]; an absent list is a violation) and its serviceUrl, when known, is https://; " +
@@ -165,12 +161,7 @@ export const azureApimanagementApiEnforceHttps = resourcePolicy<{ protocols?: st
 /** Names and values that look like a credential: a named value holding one must be a Key Vault reference. */
 const credentialName = /(key|secret|password|passwd|pwd|token|credential|connection.?string|sas)/i;
 
-export const azureApimanagementNamedValueDisallowLiteralSecrets = resourcePolicy<{
-    displayName?: string;
-    secret?: boolean;
-    value?: unknown;
-    keyVault?: { secretIdentifier?: string; identityClientId?: string };
-}>({
+export const azureApimanagementNamedValueDisallowLiteralSecrets = resourcePolicy<Inputs<NamedValueArgs>>({
     name: "azure-apimanagement-namedvalue-disallow-literal-secrets",
     description:
         "A secret API Management named value is a Key Vault reference (keyVault.secretIdentifier) with no literal value, and a named value whose name looks " +
@@ -190,7 +181,7 @@ export const azureApimanagementNamedValueDisallowLiteralSecrets = resourcePolicy
     },
 });
 
-export const azureApimanagementDiagnosticEnableFullAuditSampling = resourcePolicy<{ sampling?: { percentage?: number }; verbosity?: string }>({
+export const azureApimanagementDiagnosticEnableFullAuditSampling = resourcePolicy<DiagnosticProps>({
     name: "azure-apimanagement-diagnostic-enable-full-audit-sampling",
     description:
         "API Management diagnostics (service-wide and per API) log every request (sampling 100%; absent is Azure's default, 100%) at a verbosity that keeps " +

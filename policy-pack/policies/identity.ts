@@ -1,3 +1,5 @@
+import type { ApplicationArgs } from "@pulumi/azuread";
+import type { Inputs } from "../lib/inputs";
 import type { PolicyResource } from "@pulumi/policy";
 import { platformOf } from "../contract/declaration";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
@@ -22,14 +24,8 @@ const apiOperationType = "azure-native:apimanagement:ApiOperation";
 /** Built-in authentication strengths that require MFA: MFA, passwordless MFA, phishing-resistant MFA. */
 export const mfaAuthenticationStrengths = ["00000000-0000-0000-0000-000000000002", "00000000-0000-0000-0000-000000000003", "00000000-0000-0000-0000-000000000004"];
 
-interface ApplicationProps {
-    identifierUris?: string[];
-    api?: { requestedAccessTokenVersion?: number; oauth2PermissionScopes?: { id?: string; type?: string; value?: string; enabled?: boolean }[] };
-    appRoles?: { id?: string; value?: string; enabled?: boolean }[];
-    web?: { implicitGrant?: { accessTokenIssuanceEnabled?: boolean; idTokenIssuanceEnabled?: boolean } };
-    password?: unknown;
-    passwordCredentials?: unknown;
-}
+/** The application's inputs; `password`/`passwordCredentials` are read too, since an ApplicationPassword resource shares the policy. */
+type ApplicationProps = Inputs<ApplicationArgs> & { password?: unknown; passwordCredentials?: unknown };
 
 const scopesOf = (props: ApplicationProps) => props.api?.oauth2PermissionScopes ?? [];
 
@@ -45,7 +41,7 @@ export function isApiApplication(props: ApplicationProps): boolean {
 // `https://sts.windows.net/` issuer and the identifier URI as audience; the gateway pins v2.
 export const azureadApplicationEnforceV2AccessTokens = resourcePolicy<ApplicationProps>({
     name: "azuread-application-enforce-v2-access-tokens",
-    description: "Every Entra application requests v2 access tokens (api.requestedAccessTokenVersion 2).",
+    description: "Every Entra application requests v2 access tokens (api.requestedAccessTokenVersion 2). Compared against: the secure default, version 2 (absent = v1).",
     controls: ["C2.3", "M1"],
     component: "identity",
     remediationSteps:
@@ -61,8 +57,9 @@ export const azureadApplicationEnforceV2AccessTokens = resourcePolicy<Applicatio
 export const azureadApplicationMissingIdentifierUri = resourcePolicy<ApplicationProps>({
     name: "azuread-application-missing-identifier-uri",
     description:
-        "An Entra API app (one exposing an identifier URI, a scope or an app role) has an identifier URI " +
-        "and exposes at least one enabled delegated scope or app role.",
+        "An Entra API app (one exposing an identifier URI, a scope or an app role) has an identifier URI (https:// or api://, never plain http) " +
+        "and exposes at least one enabled delegated scope or app role, accepts sign-ins of its own tenant only (signInAudience AzureADMyOrg; absent is " +
+        "Entra's default, the same) and is no public client (fallbackPublicClientEnabled not true). Compared against: the platform's own API apps.",
     controls: ["M1", "C2.2"],
     component: "identity",
     remediationSteps:
@@ -72,8 +69,14 @@ export const azureadApplicationMissingIdentifierUri = resourcePolicy<Application
     validate: (props, _args, must) => {
         if (!isApiApplication(props)) return; // a client registration: nothing to call it with
         if ((props.identifierUris ?? []).length === 0) must("have an identifier URI, since it exposes scopes or app roles");
+        const plain = (props.identifierUris ?? []).filter((u) => !/^(https|api):\/\//i.test(String(u)));
+        if (plain.length > 0) must(`use https:// or api:// identifier URIs (not ${plain.join(", ")})`);
         const exposed = [...scopesOf(props), ...(props.appRoles ?? [])].filter((x) => x.enabled !== false);
         if (exposed.length === 0) must("expose at least one enabled delegated scope or app role");
+        if (props.signInAudience !== undefined && props.signInAudience !== "AzureADMyOrg") {
+            must(`accept tokens of its own tenant only (signInAudience AzureADMyOrg, got ${props.signInAudience}); other tenants' users could obtain tokens for it`);
+        }
+        if (props.fallbackPublicClientEnabled === true) must("not be a public client (fallbackPublicClientEnabled false): an API app never signs users in itself");
     },
 });
 
@@ -82,7 +85,7 @@ export const azureadApplicationMissingIdentifierUri = resourcePolicy<Application
 // pre-authorised (the config allow-list) an explicit administrator decision. Absent = `User`.
 export const azureadApplicationEnforceAdminConsentScopes = resourcePolicy<ApplicationProps>({
     name: "azuread-application-enforce-admin-consent-scopes",
-    description: "Every delegated scope of an Entra app requires admin consent (type Admin).",
+    description: "Every delegated scope of an Entra app requires admin consent (type Admin). Compared against: the secure default, every scope of type Admin (absent = User).",
     controls: ["M3", "C2.2"],
     component: "identity",
     remediationSteps:
@@ -100,7 +103,7 @@ export const azureadApplicationEnforceAdminConsentScopes = resourcePolicy<Applic
 // Absent means off (Entra's default), so the unset case is compliant here.
 export const azureadApplicationDisableImplicitGrant = resourcePolicy<ApplicationProps>({
     name: "azuread-application-disable-implicit-grant",
-    description: "No Entra app issues tokens through the OAuth implicit flow (tokens in the URL fragment, no PKCE).",
+    description: "No Entra app issues tokens through the OAuth implicit flow (tokens in the URL fragment, no PKCE). Compared against: the secure default, both implicit grants off.",
     controls: ["C2.3"],
     component: "identity",
     remediationSteps:
@@ -121,7 +124,7 @@ export const azureadApplicationDisallowPasswordCredentials = resourcePolicy<Appl
     name: "azuread-application-disallow-password-credentials",
     description:
         "No client secret exists in the stack: no ApplicationPassword or ServicePrincipalPassword resource and no " +
-        "password block on any Entra object.",
+        "password block on any Entra object. Compared against: the secure default, no password credential anywhere.",
     controls: ["C2.3", "C6.3"],
     component: "identity",
     remediationSteps:
@@ -140,7 +143,7 @@ export const azureadApplicationDisallowPasswordCredentials = resourcePolicy<Appl
 // outside app's principal (useExisting) needs an exemption with a written reason.
 export const azureadServicePrincipalEnforceAssignmentRequired = resourcePolicy<{ appRoleAssignmentRequired?: boolean }>({
     name: "azuread-service-principal-enforce-assignment-required",
-    description: "Every service principal requires an app role assignment before Entra issues a token (appRoleAssignmentRequired).",
+    description: "Every service principal requires an app role assignment before Entra issues a token (appRoleAssignmentRequired). Compared against: the secure default, assignment required (absent = anyone in the tenant).",
     controls: ["M3", "C2.2"],
     component: "identity",
     remediationSteps:
@@ -155,7 +158,7 @@ export const azureadApplicationPreAuthorizedEnforceOwnScope = stackPolicy({
     name: "azuread-application-pre-authorized-enforce-own-scope",
     description:
         "A client is pre-authorised only on an API app of this stack, only with that app's own delegated scopes, and " +
-        "only when the client is an app this stack registers (the config allow-list).",
+        "only when the client is an app this stack registers (the config allow-list). Compared against: the stack's own applications and their scope ids (by dependency).",
     controls: ["M3"],
     component: "identity",
     remediationSteps:
@@ -288,7 +291,7 @@ export function isRegistrationPath(urlTemplate: string): boolean {
 
 export const azureApimanagementOperationDisallowClientRegistration = resourcePolicy<{ urlTemplate?: string }>({
     name: "azure-apimanagement-operation-disallow-client-registration",
-    description: "No API Management operation exposes an OAuth dynamic client registration endpoint (no consent step exists for it).",
+    description: "No API Management operation exposes an OAuth dynamic client registration endpoint (no consent step exists for it). Compared against: the secure default, no registration path (the platform has no consent page for RFC 7591 clients).",
     controls: ["M3"],
     component: "gateway",
     remediationSteps:

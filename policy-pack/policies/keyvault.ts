@@ -1,4 +1,6 @@
+import type { KeyArgs, SecretArgs, VaultArgs } from "@pulumi/azure-native/keyvault";
 import { platformOf } from "../contract/declaration";
+import type { Inputs } from "../lib/inputs";
 import { McpResourcePolicy, resourcePolicy, stackPolicy } from "../lib/policy";
 import { exemptionsConfigSchema } from "../lib/exemptions";
 import { privateEndpointsFor } from "../lib/references";
@@ -14,18 +16,7 @@ export const keyVaultTypes = {
 /** The longest a key version may live (C2.3): Key Vault counts a year as 365 days. */
 export const maxKeyExpiryDays = 365;
 
-interface VaultProps {
-    properties?: {
-        sku?: { name?: string };
-        enablePurgeProtection?: boolean;
-        enableSoftDelete?: boolean;
-        softDeleteRetentionInDays?: number;
-        enableRbacAuthorization?: boolean;
-        accessPolicies?: unknown[];
-        publicNetworkAccess?: string;
-        networkAcls?: { defaultAction?: string };
-    };
-}
+type VaultProps = Inputs<VaultArgs>;
 
 const lower = (value: unknown) => (typeof value === "string" ? value.toLowerCase() : undefined);
 
@@ -43,7 +34,7 @@ function publicAccessProblems(properties: VaultProps["properties"]): string[] {
 
 export const azureKeyvaultVaultEnforcePremiumSku = resourcePolicy<VaultProps>({
     name: "azure-keyvault-vault-enforce-premium-sku",
-    description: "Key vaults use the Premium SKU, the only one that holds HSM-protected keys.",
+    description: "Key vaults use the Premium SKU, the only one that holds HSM-protected keys. Compared against: the secure default, premium (HSM-backed keys).",
     controls: ["C6.1"],
     component: "keyvault",
     remediationSteps: "Set properties.sku.name to premium (family A); Standard vaults hold software keys only.",
@@ -57,7 +48,7 @@ export const azureKeyvaultVaultEnforcePremiumSku = resourcePolicy<VaultProps>({
 
 export const azureKeyvaultVaultEnablePurgeProtection = resourcePolicy<VaultProps>({
     name: "azure-keyvault-vault-enable-purge-protection",
-    description: "Key vaults enable purge protection, so a deleted vault, key or secret cannot be destroyed before its retention ends.",
+    description: "Key vaults enable purge protection, so a deleted vault, key or secret cannot be destroyed before its retention ends. Compared against: the secure default, purge protection on.",
     controls: ["C6.2", "A10"],
     component: "keyvault",
     remediationSteps:
@@ -71,7 +62,7 @@ export const azureKeyvaultVaultEnablePurgeProtection = resourcePolicy<VaultProps
 
 export const azureKeyvaultVaultConfigureSoftDeleteRetention = resourcePolicy<VaultProps>({
     name: "azure-keyvault-vault-configure-soft-delete-retention",
-    description: "Key vaults keep deleted objects for the maximum 90 days, stated explicitly.",
+    description: "Key vaults keep deleted objects for the maximum 90 days, stated explicitly. Compared against: the secure default, Azure's maximum of 90 days.",
     controls: ["A10", "A9"],
     component: "keyvault",
     severity: "medium",
@@ -87,7 +78,9 @@ export const azureKeyvaultVaultConfigureSoftDeleteRetention = resourcePolicy<Vau
 
 export const azureKeyvaultVaultEnableRbacAuthorization = resourcePolicy<VaultProps>({
     name: "azure-keyvault-vault-enable-rbac-authorization",
-    description: "Key vaults authorize the data plane with Azure RBAC (scoped, auditable roles), not access policies.",
+    description:
+        "Key vaults authorize the data plane with Azure RBAC (scoped, auditable roles), not access policies, and let no Azure service read secrets around " +
+        "RBAC (enabledForDeployment, enabledForDiskEncryption, enabledForTemplateDeployment never true). Compared against: the platform's vault.",
     controls: ["C6.2", "C10.2"],
     component: "keyvault",
     remediationSteps:
@@ -97,12 +90,14 @@ export const azureKeyvaultVaultEnableRbacAuthorization = resourcePolicy<VaultPro
     validate: (props, _args, must) => {
         if (props.properties?.enableRbacAuthorization !== true) must("authorize with Azure RBAC (enableRbacAuthorization: true)");
         if ((props.properties?.accessPolicies ?? []).length > 0) must("carry no access policies (RBAC authorization ignores them and they mislead reviewers)");
+        const bypasses = (["enabledForDeployment", "enabledForDiskEncryption", "enabledForTemplateDeployment"] as const).filter((k) => props.properties?.[k] === true);
+        if (bypasses.length > 0) must(`let no Azure service read its secrets outside RBAC (${bypasses.join(", ")} false)`);
     },
 });
 
 export const azureKeyvaultVaultDisablePublicNetworkAccess = resourcePolicy<VaultProps>({
     name: "azure-keyvault-vault-disable-public-network-access",
-    description: "Key vaults accept no traffic on their public endpoint: public network access disabled, network ACLs deny by default.",
+    description: "Key vaults accept no traffic on their public endpoint: public network access disabled, network ACLs deny by default. Compared against: the secure default, Disabled and Deny (absent = Enabled/Allow).",
     controls: ["C10.3", "A2"],
     component: "keyvault",
     remediationSteps:
@@ -114,19 +109,7 @@ export const azureKeyvaultVaultDisablePublicNetworkAccess = resourcePolicy<Vault
     },
 });
 
-interface KeyProps {
-    properties?: {
-        kty?: string;
-        keySize?: number;
-        curveName?: string;
-        attributes?: { exportable?: boolean };
-        releasePolicy?: unknown;
-        rotationPolicy?: {
-            attributes?: { expiryTime?: string };
-            lifetimeActions?: { action?: { type?: string }; trigger?: { timeBeforeExpiry?: string; timeAfterCreate?: string } }[];
-        };
-    };
-}
+type KeyProps = Inputs<KeyArgs>;
 
 export const azureKeyvaultKeyEnforceHsmKeyType = resourcePolicy<KeyProps>({
     name: "azure-keyvault-key-enforce-hsm-key-type",
@@ -155,7 +138,7 @@ export const azureKeyvaultKeyEnforceHsmKeyType = resourcePolicy<KeyProps>({
 
 export const azureKeyvaultKeyConfigureRotationPolicy = resourcePolicy<KeyProps>({
     name: "azure-keyvault-key-configure-rotation-policy",
-    description: "Keys carry a rotation policy: every version expires within a year, and Key Vault rotates the key before that.",
+    description: "Keys carry a rotation policy: every version expires within a year, and Key Vault rotates the key before that. Compared against: the secure default, maxKeyExpiryDays 365 and a rotate action before expiry.",
     controls: ["C6.2", "C2.3"],
     component: "keyvault",
     remediationSteps:
@@ -179,36 +162,34 @@ export const azureKeyvaultKeyConfigureRotationPolicy = resourcePolicy<KeyProps>(
     },
 });
 
-interface SecretProps {
-    properties?: { contentType?: string; attributes?: { expires?: number } };
-}
+type SecretProps = Inputs<SecretArgs>;
 
 /** The longest a secret may stay valid from now unless the pack config says otherwise (C2.3): a year, the platform's own maximum. */
 export const defaultMaxSecretLifetimeDays = 366;
 
 export const azureKeyvaultSecretConfigureExpiry: McpResourcePolicy = {
     ...resourcePolicy<SecretProps>({
-    name: "azure-keyvault-secret-configure-expiry",
-    description:
-        "Secrets carry an expiry date at most maxSecretLifetimeDays from now (366 by default, the platform's own one-year maximum) and a content type, so " +
-        "stale credentials surface and consumers know what they hold. Compared against: the config cap.",
-    controls: ["C2.3", "C6.3"],
-    component: "keyvault",
-    severity: "medium",
-    remediationSteps:
-        "Set properties.attributes.expires (seconds since the epoch) and properties.contentType; createVaultSecret in " +
-        "components/keyvault does both.",
-    appliesTo: [keyVaultTypes.secret],
-    validate: (props, args, must) => {
-        const expires = props.properties?.attributes?.expires;
-        const cap = args.getConfig<{ maxSecretLifetimeDays: number }>().maxSecretLifetimeDays;
-        if (typeof expires !== "number") must("expire (properties.attributes.expires)");
-        else if (expires - Date.now() / 1000 > cap * 86_400) {
-            must(`expire within ${cap} days (properties.attributes.expires is ${new Date(expires * 1000).toISOString().slice(0, 10)})`);
-        }
-        const contentType = props.properties?.contentType;
-        if (typeof contentType !== "string" || contentType.trim() === "") must("declare a content type (properties.contentType)");
-    },
+        name: "azure-keyvault-secret-configure-expiry",
+        description:
+            "Secrets carry an expiry date at most maxSecretLifetimeDays from now (366 by default, the platform's own one-year maximum) and a content type, so " +
+            "stale credentials surface and consumers know what they hold. Compared against: the config cap.",
+        controls: ["C2.3", "C6.3"],
+        component: "keyvault",
+        severity: "medium",
+        remediationSteps:
+            "Set properties.attributes.expires (seconds since the epoch) and properties.contentType; createVaultSecret in " +
+            "components/keyvault does both.",
+        appliesTo: [keyVaultTypes.secret],
+        validate: (props, args, must) => {
+            const expires = props.properties?.attributes?.expires;
+            const cap = args.getConfig<{ maxSecretLifetimeDays: number }>().maxSecretLifetimeDays;
+            if (typeof expires !== "number") must("expire (properties.attributes.expires)");
+            else if (expires - Date.now() / 1000 > cap * 86_400) {
+                must(`expire within ${cap} days (properties.attributes.expires is ${new Date(expires * 1000).toISOString().slice(0, 10)})`);
+            }
+            const contentType = props.properties?.contentType;
+            if (typeof contentType !== "string" || contentType.trim() === "") must("declare a content type (properties.contentType)");
+        },
     }),
     configSchema: {
         properties: {
@@ -222,7 +203,7 @@ export const azureKeyvaultVaultEnforcePrivateEndpoint = stackPolicy({
     name: "azure-keyvault-vault-enforce-private-endpoint",
     description:
         "Every key vault and Managed HSM is reachable only through a private endpoint: one exists for it (sub-resource vault " +
-        "or managedhsm) and its public endpoint is closed.",
+        "or managedhsm) and its public endpoint is closed. Compared against: the stack's private endpoints (by dependency, sub-resource vault or managedhsm).",
     controls: ["C10.3", "A2"],
     component: "keyvault",
     remediationSteps:
@@ -243,7 +224,7 @@ export const azureKeyvaultVaultEnforcePrivateEndpoint = stackPolicy({
 // Optional control (Managed HSM needs a security-domain ceremony): enforced only when the platform declares it on.
 export const azureKeyvaultManagedHsmEnableManagedHsm = stackPolicy({
     name: "azure-keyvault-managedhsm-enable-managed-hsm",
-    description: "When the platform turns managedHsm on, the stack has a Managed HSM with purge protection.",
+    description: "When the platform turns managedHsm on, the stack has a Managed HSM with purge protection. Compared against: the declaration's optionalControls.managedHsm.",
     controls: ["C6.1"],
     component: "keyvault",
     remediationSteps:

@@ -1,23 +1,33 @@
 import { McpStackPolicy, stackPolicy } from "../lib/policy";
 import { exemptionsConfigSchema } from "../lib/exemptions";
-import { allExpressions, findAll, PolicyElement, section } from "../lib/apimXml";
-import type { PolicyResource } from "@pulumi/policy";
+import { allExpressions, findAll, section } from "../lib/apimXml";
 import {
     answeredStatuses,
     claimVariables,
     direct,
     forEachMcpApi,
-    guards,
     literal,
     mentions,
     operationPolicyProblems,
-    readsRequest,
     readsVariable,
     serverOf,
     topLevelBranches,
     variables,
 } from "../lib/mcpApis";
 import { declaredNumber, declaredServer, declaredString, stricter } from "../lib/declared";
+import { audiencesProblem, claimsProblem, clientsProblem, guid, identifierUris, maxClockSkewSeconds, sharedTenants, tokenSourceProblem } from "../lib/tokenValidation";
+import {
+    defaultMaxSessionIdleSeconds,
+    defaultMaxSessionLifetimeSeconds,
+    defaultRateLimitCaps,
+    minimumSessionIdLength,
+    rateLimitProblem,
+    RateLimitCaps,
+    SessionConfig,
+    sessionProblem,
+} from "../lib/sessionsAndLimits";
+
+export { maxClockSkewSeconds, minimumSessionIdLength, defaultMaxSessionIdleSeconds, defaultMaxSessionLifetimeSeconds, defaultRateLimitCaps };
 import { declaredProtocolVersions } from "../contract/declaration";
 import { isStatelessRevision } from "../contract/revisions";
 
@@ -26,68 +36,6 @@ import { isStatelessRevision } from "../contract/revisions";
  * protocol version, session binding, per-user rate limit and per-tool authorisation, each read
  * from the API policy XML with fragments resolved. What a request may carry is mcpApiContent.ts.
  */
-
-/** C7.3: the token must carry the server's scope (`scp`) or one of its app roles (`roles`), listed as literals. */
-const requiresScopeOrRole = (validation: PolicyElement) =>
-    findAll(validation, "claim").some((c) => ["scp", "roles"].includes(c.attributes.name ?? "") && findAll(c, "value").some((v) => literal(v.text)));
-const requiredClaimsState = "require the server's scope or app roles (required-claims with a literal scp or roles value)";
-
-const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Entra's multi-tenant aliases: an MCP API of one organisation validates tokens of its own tenant only. */
-const sharedTenants = ["common", "organizations", "consumers"];
-/** Largest clock skew (seconds) validate-jwt may allow: secure default, Entra's own tolerance is 5 minutes. */
-export const maxClockSkewSeconds = 300;
-const applicationType = "azuread:index/application:Application";
-
-/** Identifier URIs of the stack's Entra applications: the only non-GUID audiences a token may be issued for. */
-function identifierUris(resources: readonly PolicyResource[]): Set<string> {
-    return new Set(resources.filter((r) => r.type === applicationType).flatMap((a) => (Array.isArray(a.props.identifierUris) ? a.props.identifierUris.map(String) : [])));
-}
-
-/** What every validation element shares: the token comes from Authorization only and a failure answers 401. */
-function tokenSourceProblem(v: PolicyElement): string | undefined {
-    const header = v.attributes["header-name"];
-    if (header !== undefined && header.toLowerCase() !== "authorization") return `take the token from the Authorization header only (header-name is ${JSON.stringify(header)})`;
-    if (v.attributes["query-parameter-name"] !== undefined || v.attributes["token-value"] !== undefined) {
-        return "take the token from the Authorization header only (no query-parameter-name or token-value)";
-    }
-    const code = v.attributes["failed-validation-httpcode"];
-    if (code !== undefined && code !== "401") return `answer a failed validation with 401 (failed-validation-httpcode is ${JSON.stringify(code)})`;
-    return undefined;
-}
-
-/** Every required claim lists at least one value and every value is a non-empty literal (C7.3). */
-function claimsProblem(v: PolicyElement): string | undefined {
-    for (const claim of findAll(v, "claim")) {
-        const values = findAll(claim, "value");
-        if (values.length === 0 || !values.every((x) => literal(x.text))) {
-            return `require non-empty literal values for the claim ${claim.attributes.name ?? "(unnamed)"} (an empty or computed value admits any token)`;
-        }
-    }
-    return requiresScopeOrRole(v) ? undefined : requiredClaimsState;
-}
-
-/** The audiences: literal, at most one client id (GUID), every other one an identifier URI of the stack's apps (M1, C7.2). */
-function audiencesProblem(v: PolicyElement, known: ReadonlySet<string>): string | undefined {
-    const audiences = findAll(v, "audience").map((a) => a.text);
-    if (audiences.length === 0 || !audiences.every(literal)) return "pin the token audience to literal values (the server's client id and identifier URI)";
-    if (audiences.filter((a) => guid.test(a)).length > 1) return `accept one client-id audience only (got ${audiences.filter((a) => guid.test(a)).join(", ")})`;
-    const foreign = audiences.filter((a) => !guid.test(a) && !known.has(a));
-    if (foreign.length > 0) return `accept only the server app's own audiences (not ${foreign.join(", ")}: no Entra application of this stack has that identifier URI)`;
-    return undefined;
-}
-
-/** The client allow-list: literal application ids, equal to the declared list when the declaration has one (M3). */
-function clientsProblem(clients: readonly string[], declared: readonly string[] | undefined): string | undefined {
-    if (clients.length === 0 || !clients.every((c) => literal(c) && guid.test(c.trim()))) {
-        return `restrict client-application-ids to a literal allow-list of application ids (got ${clients.join(", ") || "none"})`;
-    }
-    if (declared) {
-        const extra = clients.filter((c) => !declared.includes(c.trim()));
-        if (extra.length > 0) return `admit only the declared client applications (${declared.join(", ")}; not ${extra.join(", ")})`;
-    }
-    return undefined;
-}
 
 export const azureApimanagementApiEnforceTokenValidation = stackPolicy({
     name: "azure-apimanagement-api-enforce-token-validation",
@@ -241,58 +189,6 @@ export const azureApimanagementApiEnforceProtocolVersion = stackPolicy({
     },
 });
 
-/** Smallest length a session id check may admit: shorter ids are guessable, not cryptographically random (C8.1). */
-export const minimumSessionIdLength = 16;
-/** Secure defaults for session lifetimes (seconds) when the declaration states none; the pack config can lower them (C8.3). */
-export const defaultMaxSessionIdleSeconds = 3600;
-export const defaultMaxSessionLifetimeSeconds = 86_400;
-
-interface SessionConfig {
-    readonly maxSessionIdleSeconds: number;
-    readonly maxSessionLifetimeSeconds: number;
-}
-
-const isSessionKey = (key: string) => mentions(key, "session");
-
-/** Why the session checks of `root` fall short, or undefined (M4, C8.1–C8.3, C7.4). */
-function sessionProblem(root: PolicyElement, idleCap: number, lifetimeCap: number): string | undefined {
-    const inbound = section(root, "inbound") ?? root;
-    const oidVariables = claimVariables(root, "oid");
-    const keyedOnUser = (key: string) => oidVariables.some((name) => readsVariable(key, name)) && !readsRequest(key.replace(/Mcp-Session-Id/gi, ""));
-    const binds = (where: string, name: string) =>
-        findAll(section(root, where) ?? root, name).some((e) => keyedOnUser(e.attributes.key ?? "") && isSessionKey(e.attributes.key ?? ""));
-    if (!mentions(allExpressions(root), "Mcp-Session-Id")) return "read the Mcp-Session-Id header to bind sessions to users";
-    if (oidVariables.length === 0) return "bind sessions to the validated caller (a variable holding the validated token's oid claim)";
-    // The server mints the session id in the initialize response, so the binding is stored in outbound.
-    if (!binds("outbound", "cache-store-value")) return "store each session binding keyed by the validated caller's oid and the session id (cache-store-value)";
-    if (!binds("inbound", "cache-lookup-value")) return "look up the session binding for the validated caller's oid on every request (cache-lookup-value)";
-    const formatChecks = guards(inbound, (c) => mentions(c, "Regex.IsMatch"), (code) => code === 400).filter((w) =>
-        [...(w.attributes.condition ?? "").matchAll(/\{(\d+),\d*\}/g)].some((m) => Number(m[1]) >= minimumSessionIdLength),
-    );
-    if (formatChecks.length === 0) {
-        return `reject malformed session ids in inbound with 400 (a Regex.IsMatch check admitting no id shorter than ${minimumSessionIdLength} characters)`;
-    }
-    // Every looked-up binding decides: a guard on its variable rejects (4xx) and none adopts (2xx).
-    for (const lookup of findAll(inbound, "cache-lookup-value").filter((e) => isSessionKey(e.attributes.key ?? ""))) {
-        const name = lookup.attributes["variable-name"] ?? "";
-        const decisions = findAll(inbound, "when").filter((w) => readsVariable(w.attributes.condition ?? "", name));
-        const statuses = decisions.flatMap(answeredStatuses);
-        if (!statuses.some((c) => c >= 400 && c < 500)) return `reject an unknown or foreign session (a guard on ${name} answering 4xx)`;
-        if (statuses.some((c) => c < 400)) return `never adopt an unknown or foreign session (a guard on ${name} answers ${statuses.find((c) => c < 400)})`;
-    }
-    const stores = findAll(root, "cache-store-value").filter((e) => isSessionKey(e.attributes.key ?? ""));
-    const durations = stores.map((e) => Number(e.attributes.duration));
-    if (durations.some((d) => !Number.isFinite(d) || d <= 0)) return "store session bindings with a literal duration (a computed one cannot be evaluated and fails closed)";
-    if (durations.some((d) => d > lifetimeCap)) return `keep no session binding longer than ${lifetimeCap} seconds (got ${Math.max(...durations)})`;
-    const idle = stores.filter((e) => keyedOnUser(e.attributes.key ?? "")).map((e) => Number(e.attributes.duration));
-    if (idle.some((d) => d > idleCap)) return `expire idle sessions within ${idleCap} seconds (a user-keyed binding lives ${Math.max(...idle)} seconds)`;
-    const lifetimes = findAll(inbound, "when")
-        .filter((w) => answeredStatuses(w).some((c) => c >= 400 && c < 500))
-        .flatMap((w) => [...(w.attributes.condition ?? "").matchAll(/TotalSeconds\s*>=?\s*(\d+)/g)].map((m) => Number(m[1])));
-    if (!lifetimes.some((n) => n <= lifetimeCap)) return `end every session after at most ${lifetimeCap} seconds (a TotalSeconds check answered with 4xx; got ${lifetimes.join(", ") || "none"})`;
-    return undefined;
-}
-
 export const azureApimanagementApiEnableSessionBinding: McpStackPolicy = {
     ...stackPolicy({
         name: "azure-apimanagement-api-enable-session-binding",
@@ -321,44 +217,6 @@ export const azureApimanagementApiEnableSessionBinding: McpStackPolicy = {
         },
     },
 };
-
-/** Caps on the gateway's limits when the declaration states none (calls per minute, quota per day) (C4.1). */
-export const defaultRateLimitCaps = { perUserPerMinute: 600, perSessionPerMinute: 300, perUserToolPerMinute: 300, perUserDailyQuota: 100_000 } as const;
-type RateLimitCaps = { -readonly [K in keyof typeof defaultRateLimitCaps]: number };
-
-/** A limit's rate over `window` seconds, from its literal calls and renewal-period; undefined when either is not a positive literal. */
-function rateOver(limit: PolicyElement, window: number): number | undefined {
-    const calls = Number(limit.attributes.calls);
-    const period = Number(limit.attributes["renewal-period"]);
-    if (!(calls > 0) || !(period > 0)) return undefined;
-    return (calls * window) / Math.min(period, window);
-}
-
-function rateLimitProblem(root: PolicyElement, caps: RateLimitCaps): string | undefined {
-    const inbound = section(root, "inbound");
-    if (!inbound) return "rate-limit every caller in inbound (no inbound section)";
-    const oidVariables = claimVariables(root, "oid");
-    const sessionVariables = [...variables(root).entries()].filter(([name]) => mentions(name, "session")).map(([name]) => name);
-    const key = (e: PolicyElement) => e.attributes["counter-key"] ?? "";
-    const onUser = (e: PolicyElement) => oidVariables.some((v) => readsVariable(key(e), v)) && !readsRequest(key(e));
-    const onSession = (e: PolicyElement) => sessionVariables.some((v) => readsVariable(key(e), v)) && !readsRequest(key(e));
-    const onTool = (e: PolicyElement) => onUser(e) && mentions(key(e), "tool");
-    const limits = findAll(inbound, "rate-limit-by-key");
-    const checks: [string, PolicyElement[], number, number][] = [
-        ["per user (rate-limit-by-key on the validated oid, in inbound outside any condition)", direct(inbound, "rate-limit-by-key").filter((e) => onUser(e) && !onTool(e) && !onSession(e)), caps.perUserPerMinute, 60],
-        ["per session (rate-limit-by-key on the session)", limits.filter(onSession), caps.perSessionPerMinute, 60],
-        ["per user and tool (rate-limit-by-key on the validated oid and the tool name)", limits.filter(onTool), caps.perUserToolPerMinute, 60],
-        ["with a daily quota per user (quota-by-key on the validated oid, outside any condition)", direct(inbound, "quota-by-key").filter(onUser), caps.perUserDailyQuota, 86_400],
-    ];
-    for (const [what, found, cap, window] of checks) {
-        if (found.length === 0) return `rate-limit every caller ${what}`;
-        const rates = found.map((e) => rateOver(e, window));
-        if (rates.some((r) => r === undefined)) return `rate-limit ${what} with literal calls and renewal-period (a computed value cannot be evaluated and fails closed)`;
-        const loosest = Math.min(...(rates as number[]));
-        if (loosest > cap) return `rate-limit ${what} to at most ${cap} calls per ${window === 60 ? "minute" : "day"} (got ${Math.round(loosest)})`;
-    }
-    return undefined;
-}
 
 export const azureApimanagementApiEnableUserRateLimit: McpStackPolicy = {
     ...stackPolicy({
@@ -399,7 +257,7 @@ export const azureApimanagementApiEnforceToolAuthorization = stackPolicy({
     name: "azure-apimanagement-api-enforce-tool-authorization",
     description:
         "Every MCP API checks each tools/call against the caller's app roles, read from the validated token's roles claim only (never a request header), " +
-        "unconditionally in inbound, answers a tool the caller may not use with 403, and denies (403) a tool the role map does not list.",
+        "unconditionally in inbound, answers a tool the caller may not use with 403, and denies (403) a tool the role map does not list. Compared against: the validated token's roles claim and the API's own tool-role map (secure default: an unmapped tool is denied).",
     controls: ["C2.2", "C7.3"],
     component: "gateway",
     severity: "critical",

@@ -3,7 +3,8 @@ import { exemptionsConfigSchema } from "../lib/exemptions";
 import type { PolicyResource } from "@pulumi/policy";
 import { allExpressions, findAll, isExpression, PolicyElement, section } from "../lib/apimXml";
 import { answeredStatuses, direct, forEachMcpApi, guards, headerActions, mentions, readsVariable, topLevelBranches, variables } from "../lib/mcpApis";
-import { declaredProfile } from "../contract/declaration";
+import { effectiveProfile, profileConfigSchema, undeclaredProfile } from "../lib/profile";
+import { declaredNumber, stricter } from "../lib/declared";
 
 /**
  * API Management, per MCP API: what may pass. Request validation, Prompt Shields screening,
@@ -20,14 +21,15 @@ export const azureApimanagementApiEnforceRequestValidation: McpStackPolicy = {
         description:
             "Every MCP API checks, in inbound, the JSON media type (415), the request body size against a literal limit no larger than maxRequestBytes " +
             `(${defaultMaxRequestBytes} by default; 413) measured on the body itself (not only Content-Length), with no size check above it, the JSON-RPC 2.0 ` +
-            "envelope (400), and a present Origin header against an allow-list without wildcard (403). Compared against: the config cap maxRequestBytes.",
+            "envelope (400), and a present Origin header against an allow-list without wildcard (403). Compared against: the declaration's maxRequestBytes, " +
+            "bounded by the config cap maxRequestBytes.",
         controls: ["C1.1", "C1.2", "C9.4"],
         component: "gateway",
         remediationSteps:
             "Include the gateway's mcp-origin and mcp-envelope fragments (components/gateway) in the API policy's inbound section; " +
             "config gateway.maxRequestBytes sets the size limit, gateway.allowedOrigins the Origin allow-list (no wildcard).",
         validate: (resources, args, must) => {
-            const cap = args.getConfig<{ maxRequestBytes: number }>().maxRequestBytes;
+            const cap = stricter(declaredNumber(resources, "maxRequestBytes"), args.getConfig<{ maxRequestBytes: number }>().maxRequestBytes);
             forEachMcpApi(resources, must, (root) => {
                 const inbound = section(root, "inbound") ?? root;
                 const isMediaType = (c: string) => mentions(c, "Content-Type") && mentions(c, "application/json");
@@ -142,41 +144,44 @@ export const azureApimanagementApiEnablePromptShields: McpStackPolicy = {
     },
 };
 
-export const azureApimanagementApiEnforceManifestIntegrity = stackPolicy({
-    name: "azure-apimanagement-api-enforce-manifest-integrity",
-    description:
-        "Every MCP API computes the SHA-256 digest of each tools/list result in outbound and compares it with a pinned literal sha256:<hex> digest; on drift it " +
-        "blocks (5xx answer) when the platform's profile is prod or unknown, and at least records the drift (trace) in dev. The drift check compares the " +
-        "computed digest with the pinned variable. Compared against: the pinned literal digest and the declared profile.",
-    controls: ["C9.2"],
-    component: "gateway",
-    severity: "critical",
-    remediationSteps:
-        "Include the gateway's mcp-manifest-integrity fragment in the API policy's outbound section with the server's approved manifestDigest " +
-        "(npm run manifest-digest); set gateway.manifestMode \"block\" in prod.",
-    validate: (resources, _args, must) => {
-        const profile = declaredProfile(resources);
-        forEachMcpApi(resources, must, (root) => {
-            const pinned = findAll(root, "set-variable").filter((v) => /^sha256:[0-9a-f]{64}$/.test(v.attributes.value ?? "")).map((v) => v.attributes.name ?? "");
-            if (pinned.length === 0) return "pin the approved tools/list digest as a literal sha256:<64 hex> value";
-            const checks = findAll(section(root, "outbound") ?? root, "when").filter(
-                (w) => mentions(w.attributes.condition ?? "", "tools/list") && mentions(allExpressions(w), "SHA256"),
-            );
-            if (checks.length === 0) return "compare the SHA-256 digest of every tools/list result with the approved digest in outbound";
-            // The drift decision compares the computed digest with the pinned one (not with itself or anything else).
-            const computed = checks.flatMap((w) => findAll(w, "set-variable").filter((v) => mentions(v.attributes.value ?? "", "SHA256")).map((v) => v.attributes.name ?? ""));
-            const compares = checks.some((w) =>
-                findAll(w, "when").some((d) => pinned.some((p) => readsVariable(d.attributes.condition ?? "", p)) && computed.some((c) => readsVariable(d.attributes.condition ?? "", c))),
-            );
-            if (!compares) return `compare the computed tools/list digest with the pinned digest (${pinned.join(", ")}) in the drift check`;
-            if (profile !== "dev" && !checks.some((w) => answeredStatuses(w).some((c) => c >= 500))) {
-                return `block a tools/list result whose digest drifted (5xx answer; manifestMode block) in the ${profile ?? "unknown (treated as prod)"} profile`;
-            }
-            if (!checks.some((w) => findAll(w, "trace").length > 0 || answeredStatuses(w).length > 0)) return "record or block a tools/list result whose digest drifted";
-            return undefined;
-        });
-    },
-});
+export const azureApimanagementApiEnforceManifestIntegrity: McpStackPolicy = {
+    ...stackPolicy({
+        name: "azure-apimanagement-api-enforce-manifest-integrity",
+        description:
+            "Every MCP API computes the SHA-256 digest of each tools/list result in outbound and compares it with a pinned literal sha256:<hex> digest; on drift it " +
+            "blocks (5xx answer) when the platform's profile is prod or unknown, and at least records the drift (trace) in dev. The drift check compares the " +
+            "computed digest with the pinned variable. Compared against: the pinned literal digest and the declared profile.",
+        controls: ["C9.2"],
+        component: "gateway",
+        severity: "critical",
+        remediationSteps:
+            "Include the gateway's mcp-manifest-integrity fragment in the API policy's outbound section with the server's approved manifestDigest " +
+            "(npm run manifest-digest); set gateway.manifestMode \"block\" in prod.",
+        validate: (resources, args, must) => {
+            const profile = effectiveProfile(resources, args.getConfig<{ profile?: string }>());
+            forEachMcpApi(resources, must, (root) => {
+                const pinned = findAll(root, "set-variable").filter((v) => /^sha256:[0-9a-f]{64}$/.test(v.attributes.value ?? "")).map((v) => v.attributes.name ?? "");
+                if (pinned.length === 0) return "pin the approved tools/list digest as a literal sha256:<64 hex> value";
+                const checks = findAll(section(root, "outbound") ?? root, "when").filter(
+                    (w) => mentions(w.attributes.condition ?? "", "tools/list") && mentions(allExpressions(w), "SHA256"),
+                );
+                if (checks.length === 0) return "compare the SHA-256 digest of every tools/list result with the approved digest in outbound";
+                // The drift decision compares the computed digest with the pinned one (not with itself or anything else).
+                const computed = checks.flatMap((w) => findAll(w, "set-variable").filter((v) => mentions(v.attributes.value ?? "", "SHA256")).map((v) => v.attributes.name ?? ""));
+                const compares = checks.some((w) =>
+                    findAll(w, "when").some((d) => pinned.some((p) => readsVariable(d.attributes.condition ?? "", p)) && computed.some((c) => readsVariable(d.attributes.condition ?? "", c))),
+                );
+                if (!compares) return `compare the computed tools/list digest with the pinned digest (${pinned.join(", ")}) in the drift check`;
+                if (profile !== "dev" && !checks.some((w) => answeredStatuses(w).some((c) => c >= 500))) {
+                    return `block a tools/list result whose digest drifted (5xx answer; manifestMode block) under ${profile ? `the ${profile} profile` : undeclaredProfile}`;
+                }
+                if (!checks.some((w) => findAll(w, "trace").length > 0 || answeredStatuses(w).length > 0)) return "record or block a tools/list result whose digest drifted";
+                return undefined;
+            });
+        },
+    }),
+    configSchema: profileConfigSchema,
+};
 
 /** Response headers every MCP answer carries (C8.4): lower-cased name → test of the value. */
 export const requiredResponseHeaders: Readonly<Record<string, { readonly expect: string; readonly ok: (value: string) => boolean }>> = {
@@ -236,7 +241,7 @@ export const azureApimanagementApiEnableAuditTrace = stackPolicy({
     name: "azure-apimanagement-api-enable-audit-trace",
     description:
         "Every MCP API emits the per-call audit event (a <trace source=\"mcp-gateway\"> whose message names mcp.audit.call) unconditionally in inbound after token " +
-        "validation, and the event never reads the request body, arguments, the Authorization header or the session id.",
+        "validation, and the event never reads the request body, arguments, the Authorization header or the session id. Compared against: the event names of contract/events.ts (secure default: every call audited, nothing sensitive in it).",
     controls: ["C5.1", "C10.4"],
     component: "gateway",
     remediationSteps: "Include the gateway's mcp-audit fragment in the API policy's inbound section after token validation (components/gateway).",

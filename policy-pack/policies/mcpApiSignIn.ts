@@ -93,7 +93,7 @@ export const azureApimanagementApiEnforceSignInMetadata = stackPolicy({
     description:
         "Every MCP API's RFC 9728 metadata names as resource an identifier URI of the Entra app whose tokens the gateway accepts, advertises only scopes " +
         "prefixed by it, and names only the platform's tenant as authorization server; the gateway accepts that app's audiences and nothing more. " +
-        "Compared against the stack's Entra applications and the API's validate-azure-ad-token.",
+        "Compared against: the stack's Entra applications and the API's validate-azure-ad-token.",
     controls: ["M1", "C2.1", "C7.2"],
     component: "gateway",
     severity: "high",

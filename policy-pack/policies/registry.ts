@@ -1,3 +1,5 @@
+import type { RegistryArgs } from "@pulumi/azure-native/containerregistry";
+import type { Inputs } from "../lib/inputs";
 import { platformOf } from "../contract/declaration";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { privateEndpointsFor } from "../lib/references";
@@ -11,22 +13,13 @@ export const registryTypes = {
     pricing: "azure-native:security:Pricing",
 } as const;
 
-interface RegistryProps {
-    sku?: { name?: string };
-    adminUserEnabled?: boolean;
-    anonymousPullEnabled?: boolean;
-    publicNetworkAccess?: string;
-    networkRuleSet?: { defaultAction?: string; ipRules?: unknown[] };
-    policies?: { exportPolicy?: { status?: string } };
-    identity?: { type?: string; userAssignedIdentities?: Record<string, unknown> };
-    encryption?: { status?: string; keyVaultProperties?: { keyIdentifier?: string; identity?: string } };
-}
+type RegistryProps = Inputs<RegistryArgs>;
 
 const remediation = "Use the McpRegistry component (components/registry), which sets this by default.";
 
 export const azureContainerregistryRegistryConfigurePremiumSku = resourcePolicy<RegistryProps>({
     name: "azure-containerregistry-registry-configure-premium-sku",
-    description: "Container registries use the Premium SKU, the only tier with private endpoints, customer-managed keys and an export policy.",
+    description: "Container registries use the Premium SKU, the only tier with private endpoints, customer-managed keys and an export policy. Compared against: the secure default, Premium (the only tier with private endpoints and customer-managed keys).",
     controls: ["C12.3", "C10.3"],
     component: "registry",
     remediationSteps: `Set sku.name to Premium. ${remediation}`,
@@ -38,7 +31,7 @@ export const azureContainerregistryRegistryConfigurePremiumSku = resourcePolicy<
 
 export const azureContainerregistryRegistryDisableAdminUser = resourcePolicy<RegistryProps>({
     name: "azure-containerregistry-registry-disable-admin-user",
-    description: "Container registries have the admin user disabled (a shared username and password with push rights).",
+    description: "Container registries have the admin user disabled (a shared username and password with push rights). Compared against: the secure default, adminUserEnabled false (absent is a violation).",
     controls: ["C12.3", "C6.3"],
     component: "registry",
     remediationSteps: `Set adminUserEnabled to false; pull with managed identities (AcrPull). ${remediation}`,
@@ -51,7 +44,7 @@ export const azureContainerregistryRegistryDisableAdminUser = resourcePolicy<Reg
 
 export const azureContainerregistryRegistryDisableAnonymousPull = resourcePolicy<RegistryProps>({
     name: "azure-containerregistry-registry-disable-anonymous-pull",
-    description: "Container registries refuse anonymous (unauthenticated) pulls.",
+    description: "Container registries refuse anonymous (unauthenticated) pulls. Compared against: the secure default, anonymousPullEnabled false.",
     controls: ["C12.3"],
     component: "registry",
     remediationSteps: `Set anonymousPullEnabled to false. ${remediation}`,
@@ -83,7 +76,7 @@ export const azureContainerregistryRegistryDisablePublicNetworkAccess = resource
 
 export const azureContainerregistryRegistryDisableExport = resourcePolicy<RegistryProps>({
     name: "azure-containerregistry-registry-disable-export",
-    description: "Container registries forbid exporting artifacts (policies.exportPolicy.status disabled).",
+    description: "Container registries forbid exporting artifacts (policies.exportPolicy.status disabled). Compared against: the secure default, exportPolicy disabled (absent = enabled).",
     controls: ["C12.3", "C12.1"],
     component: "registry",
     remediationSteps: `Set policies.exportPolicy.status to disabled (requires publicNetworkAccess Disabled). ${remediation}`,
@@ -100,7 +93,7 @@ export const azureContainerregistryRegistryEnableCmkEncryption = resourcePolicy<
     name: "azure-containerregistry-registry-enable-cmk-encryption",
     description:
         "Container registries are encrypted with a customer-managed key (encryption.status enabled, a versionless Key Vault key " +
-        "URI) read through a user-assigned identity.",
+        "URI) read through a user-assigned identity. Compared against: the secure default, a versionless Key Vault key and a user-assigned identity.",
     controls: ["C3.2", "C6.4", "C12.3"],
     component: "registry",
     remediationSteps:
@@ -128,7 +121,7 @@ export const azureContainerregistryRegistryEnableCmkEncryption = resourcePolicy<
 
 export const azureContainerregistryRegistryMissingPrivateEndpoint = stackPolicy({
     name: "azure-containerregistry-registry-missing-private-endpoint",
-    description: "Every container registry has a private endpoint for its `registry` sub-resource, its only network path.",
+    description: "Every container registry has a private endpoint for its `registry` sub-resource, its only network path. Compared against: the stack's private endpoints (by dependency, sub-resource registry).",
     controls: ["C10.3", "A2", "C12.3"],
     component: "registry",
     remediationSteps:
@@ -147,7 +140,7 @@ export const azureDefenderContainersEnablePlan = stackPolicy({
     name: "azure-defender-containers-enable-plan",
     description:
         "When the platform declares optionalControls.defenderForContainers enabled, the stack turns on the Defender for " +
-        "Containers plan (security Pricing Containers, tier Standard).",
+        "Containers plan (security Pricing Containers, tier Standard). Compared against: the declaration's optionalControls.defenderForContainers.",
     controls: ["C11.2", "C12.4"],
     component: "registry",
     remediationSteps:

@@ -1,3 +1,5 @@
+import type { RoleAssignmentArgs } from "@pulumi/azure-native/authorization";
+import type { Inputs } from "../lib/inputs";
 import { resourcePolicy } from "../lib/policy";
 
 /**
@@ -32,19 +34,19 @@ export const keyVaultDataRoles: Record<string, string> = {
 };
 const vaultScope = /\/providers\/microsoft\.keyvault\/vaults\/[^/]+\/?$/i;
 const resourceGroupScope = /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/?$/i;
-const roleGuid = (props: Record<string, any>) => (typeof props.roleDefinitionId === "string" ? props.roleDefinitionId.split("/").pop()?.toLowerCase() ?? "" : "");
-const toPeople = (props: Record<string, any>) => props.principalType === "Group" || props.principalType === "User";
+const roleGuid = (props: Inputs<RoleAssignmentArgs>) => (typeof props.roleDefinitionId === "string" ? props.roleDefinitionId.split("/").pop()?.toLowerCase() ?? "" : "");
+const toPeople = (props: Inputs<RoleAssignmentArgs>) => props.principalType === "Group" || props.principalType === "User";
 
 /** `/subscriptions/<id>` (with or without a trailing slash), a management group, or the tenant root. */
 const subscriptionOrWiderScope = /^(\/|\/subscriptions\/[^/]+\/?|\/providers\/microsoft\.management\/managementgroups\/[^/]+\/?)$/i;
 
-export const azureAuthorizationRoleAssignmentDisallowPrivilegedRole = resourcePolicy({
+export const azureAuthorizationRoleAssignmentDisallowPrivilegedRole = resourcePolicy<Inputs<RoleAssignmentArgs>>({
     name: "azure-authorization-roleassignment-disallow-privileged-role",
     description:
         "No role assignment grants a role that changes resources, manages keys and secrets or grants access (Owner, Contributor, User Access Administrator, " +
         "Role Based Access Control Administrator, the Key Vault Administrator/Data Access Administrator/Officer roles; see privilegedRoles) to a workload " +
         "identity (principalType ServicePrincipal, or unstated — the unset case counts as a workload identity). Grants to " +
-        "people go through groups and Privileged Identity Management, outside this stack's workloads.",
+        "people go through groups and Privileged Identity Management, outside this stack's workloads. Compared against: the privilegedRoles list (every built-in role that grants access or manages keys and secrets).",
     controls: ["C10.2", "C2.2"],
     component: "workload",
     severity: "critical",
@@ -64,7 +66,7 @@ export const azureAuthorizationRoleAssignmentDisallowPrivilegedRole = resourcePo
     },
 });
 
-export const azureAuthorizationRoleAssignmentDisallowSubscriptionScope = resourcePolicy({
+export const azureAuthorizationRoleAssignmentDisallowSubscriptionScope = resourcePolicy<Inputs<RoleAssignmentArgs>>({
     name: "azure-authorization-roleassignment-disallow-subscription-scope",
     description:
         "No role assignment is scoped to a subscription, a management group or the tenant root; a workload identity's grant targets the single resource " +

@@ -1,3 +1,5 @@
+import type { ContainerAppsSessionPoolArgs, ManagedEnvironmentArgs } from "@pulumi/azure-native/app";
+import type { Inputs } from "../lib/inputs";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { containerAppsTypes as t } from "../lib/containerApps";
 import { optionalControlEnabled } from "../contract/declaration";
@@ -8,11 +10,11 @@ import { dependenciesOf } from "../lib/references";
  * traffic; apps and session pools run only in such an environment; sessions cannot reach out.
  */
 
-export const azureContainerAppsEnvironmentEnforceInternal = resourcePolicy({
+export const azureContainerAppsEnvironmentEnforceInternal = resourcePolicy<Inputs<ManagedEnvironmentArgs>>({
     name: "azure-containerapps-environment-enforce-internal",
     description:
         "A Container Apps environment is VNet-integrated with an internal load balancer only (vnetConfiguration.internal " +
-        "and an infrastructure subnet), and public network access, when set, is Disabled. An absent setting is a violation.",
+        "and an infrastructure subnet), and public network access, when set, is Disabled. An absent setting is a violation. Compared against: the secure default, internal with an infrastructure subnet.",
     controls: ["C10.3", "A2"],
     component: "runtime",
     remediationSteps:
@@ -29,9 +31,9 @@ export const azureContainerAppsEnvironmentEnforceInternal = resourcePolicy({
     },
 });
 
-export const azureContainerAppsEnvironmentEnablePeerEncryption = resourcePolicy({
+export const azureContainerAppsEnvironmentEnablePeerEncryption = resourcePolicy<Inputs<ManagedEnvironmentArgs>>({
     name: "azure-containerapps-environment-enable-peer-encryption",
-    description: "A Container Apps environment encrypts traffic between its apps (peerTrafficConfiguration.encryption.enabled).",
+    description: "A Container Apps environment encrypts traffic between its apps (peerTrafficConfiguration.encryption.enabled). Compared against: the secure default, encryption enabled (absent = off).",
     controls: ["C3.2"],
     component: "runtime",
     severity: "medium",
@@ -48,7 +50,7 @@ export const azureContainerAppsAppEnforceInternalEnvironment = stackPolicy({
     name: "azure-containerapps-app-enforce-internal-environment",
     description:
         "Every Container App and session pool runs in a Container Apps environment of this stack that is internal. " +
-        "An app whose environment the stack does not create cannot be verified and is a violation.",
+        "An app whose environment the stack does not create cannot be verified and is a violation. Compared against: the stack's own environments (by dependency) and their internal flag.",
     controls: ["C10.3", "A2"],
     component: "workload",
     remediationSteps:
@@ -67,11 +69,11 @@ export const azureContainerAppsAppEnforceInternalEnvironment = stackPolicy({
     },
 });
 
-export const azureContainerAppsSessionPoolDisableEgress = resourcePolicy({
+export const azureContainerAppsSessionPoolDisableEgress = resourcePolicy<Inputs<ContainerAppsSessionPoolArgs>>({
     name: "azure-containerapps-sessionpool-disable-egress",
     description:
         "A dynamic sessions pool runs untrusted code with outbound network disabled (sessionNetworkConfiguration.status " +
-        "EgressDisabled), dynamically managed with a timed or bounded lifecycle. An absent setting is a violation.",
+        "EgressDisabled), dynamically managed with a timed or bounded lifecycle. An absent setting is a violation. Compared against: the secure default, EgressDisabled and a Dynamic pool.",
     controls: ["C10.1"],
     component: "runtime",
     remediationSteps:
@@ -88,7 +90,7 @@ export const azureContainerAppsSessionPoolMissingSandbox = stackPolicy({
     name: "azure-containerapps-sessionpool-missing-sandbox",
     description:
         "When the platform turns the optional control dynamicSessions on, the stack contains a dynamic sessions pool for " +
-        "code-executing tools. Off (or no platform component): not enforced.",
+        "code-executing tools. Off (or no platform component): not enforced. Compared against: the declaration's optionalControls.dynamicSessions.",
     controls: ["C10.1"],
     component: "runtime",
     severity: "medium",

@@ -1,3 +1,5 @@
+import type { AccountArgs } from "@pulumi/azure-native/cognitiveservices";
+import type { Inputs } from "../lib/inputs";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { privateEndpointsFor } from "../lib/references";
 
@@ -7,21 +9,13 @@ import { privateEndpointsFor } from "../lib/references";
  */
 export const cognitiveServicesAccountType = "azure-native:cognitiveservices:Account";
 
-interface AccountProps {
-    kind?: string;
-    properties?: {
-        customSubDomainName?: string;
-        disableLocalAuth?: boolean;
-        publicNetworkAccess?: string;
-        networkAcls?: { defaultAction?: string };
-    };
-}
+type AccountProps = Inputs<AccountArgs>;
 
 export const azureCognitiveServicesAccountDisableLocalAuth = resourcePolicy<AccountProps>({
     name: "azure-cognitiveservices-account-disable-local-auth",
     description:
         "Every Azure AI services account disables local (API key) authentication, so only Entra ID tokens of principals " +
-        "granted a role on it can call it. Absent means keys work.",
+        "granted a role on it can call it. Absent means keys work. Compared against: the secure default, disableLocalAuth true (absent = keys work).",
     controls: ["C1.3", "C2.1", "C6.3"],
     component: "safety",
     severity: "high",
@@ -37,8 +31,9 @@ export const azureCognitiveServicesAccountDisableLocalAuth = resourcePolicy<Acco
 export const azureCognitiveServicesAccountDisablePublicNetworkAccess = resourcePolicy<AccountProps>({
     name: "azure-cognitiveservices-account-disable-public-network-access",
     description:
-        "Every Azure AI services account disables public network access and denies by default in its network rules. Absent " +
-        "means Azure's default: reachable from the internet.",
+        "Every Azure AI services account disables public network access, denies by default in its network rules and restricts its outbound calls " +
+        "(restrictOutboundNetworkAccess true, so screened content cannot be sent elsewhere). Absent means Azure's default: reachable from the internet, " +
+        "unrestricted outbound. Compared against: the platform's Content Safety account.",
     controls: ["C1.3", "C10.3"],
     component: "safety",
     severity: "high",
@@ -50,6 +45,7 @@ export const azureCognitiveServicesAccountDisablePublicNetworkAccess = resourceP
         const p = props.properties ?? {};
         if (p.publicNetworkAccess !== "Disabled") must(`disable public network access (got ${JSON.stringify(p.publicNetworkAccess ?? null)})`);
         if (p.networkAcls?.defaultAction !== "Deny") must(`deny by default in networkAcls (got ${JSON.stringify(p.networkAcls?.defaultAction ?? null)})`);
+        if (p.restrictOutboundNetworkAccess !== true) must("restrict outbound network access (properties.restrictOutboundNetworkAccess: true)");
     },
 });
 
@@ -57,7 +53,7 @@ export const azureCognitiveServicesAccountConfigureCustomSubdomain = resourcePol
     name: "azure-cognitiveservices-account-configure-custom-subdomain",
     description:
         "Every Azure AI services account has a custom subdomain, the endpoint Entra ID token authentication and private " +
-        "endpoints need (the regional endpoint accepts keys only).",
+        "endpoints need (the regional endpoint accepts keys only). Compared against: the secure default, a non-blank subdomain.",
     controls: ["C2.1", "C10.3"],
     component: "safety",
     severity: "medium",
@@ -73,7 +69,7 @@ export const azureCognitiveServicesAccountEnforcePrivateEndpoint = stackPolicy({
     name: "azure-cognitiveservices-account-enforce-private-endpoint",
     description:
         "Every Azure AI services account is the target of a private endpoint on its `account` sub-resource in this stack, " +
-        "its only network path once public access is off.",
+        "its only network path once public access is off. Compared against: the stack's private endpoints (by dependency, sub-resource account).",
     controls: ["C1.3", "C10.3", "A2"],
     component: "safety",
     remediationSteps:

@@ -9,7 +9,7 @@ export const azureResourceEnforceRequiredTags = resourcePolicy<{ tags?: Record<s
     name: "azure-resource-enforce-required-tags",
     description:
         "Every taggable Azure resource carries the tags workload, environment, data-classification and owner, " +
-        "and data-classification is one of public, internal, confidential, restricted.",
+        "and data-classification is one of public, internal, confidential, restricted. Compared against: requiredTagKeys and dataClassifications; the types come from the SDK (untaggableTypes.generated.ts).",
     controls: ["C6.4"],
     component: "platform",
     severity: "medium",

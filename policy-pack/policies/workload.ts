@@ -1,3 +1,5 @@
+import type { ContainerAppArgs } from "@pulumi/azure-native/app";
+import type { Inputs } from "../lib/inputs";
 import type { PolicyConfigSchema } from "@pulumi/policy";
 import { exemptionsConfigSchema } from "../lib/exemptions";
 import { McpResourcePolicy, resourcePolicy, stackPolicy } from "../lib/policy";
@@ -25,12 +27,12 @@ import type { PolicyResource } from "@pulumi/policy";
  */
 const appsAndPools = [t.app, t.sessionPool];
 
-export const azureContainerAppsAppConfigurePrivateIngress = resourcePolicy({
+export const azureContainerAppsAppConfigurePrivateIngress = resourcePolicy<Inputs<ContainerAppArgs>>({
     name: "azure-containerapps-app-configure-private-ingress",
     description:
         "A Container App's ingress is HTTPS-only (allowInsecure false, set explicitly) and restricted by an IP allow-list " +
         "whose every rule is Allow for a private (RFC 1918) range — Container Apps then denies every other source. " +
-        "A deny-list, a public range, or no restrictions is a violation. An app without ingress is unreachable and passes.",
+        "A deny-list, a public range, or no restrictions is a violation. An app without ingress is unreachable and passes. Compared against: the secure default, allowInsecure false and an allow-list of RFC 1918 ranges (azure-containerapps-app-enforce-gateway-ingress narrows it to the gateway subnet).",
     controls: ["C10.3", "A2", "C3.1"],
     component: "workload",
     remediationSteps:
@@ -100,7 +102,7 @@ export const azureContainerAppsAppEnforceDigestImage = resourcePolicy({
     description:
         "Every container of a Container App (init and main) and of a custom-container session pool references an Azure " +
         "Container Registry image pinned by digest: <registry>.azurecr.io/<repository>@sha256:<64 hex>. Tags, other " +
-        "registries, and a missing image are violations.",
+        "registries, and a missing image are violations. Compared against: the secure default, <acr>.azurecr.io/<repo>@sha256:<64 hex>.",
     controls: ["C12.1", "C12.3"],
     component: "workload",
     remediationSteps:
@@ -124,7 +126,7 @@ export const azureContainerAppsAppEnforcePlatformRegistry = stackPolicy({
     description:
         "Every Container App and custom-container session pool pulls its images from a registry this stack creates: the " +
         "image is computed from a Registry resource of the stack and, where the registry's name is known, its host is that " +
-        "registry's login server.",
+        "registry's login server. Compared against: the stack's own registry (by dependency) and its login server.",
     controls: ["C12.1", "C12.3"],
     component: "workload",
     remediationSteps:
@@ -151,7 +153,7 @@ export const azureContainerAppsAppEnforceUserAssignedIdentity = resourcePolicy({
     name: "azure-containerapps-app-enforce-user-assigned-identity",
     description:
         "A Container App or session pool runs as a user-assigned identity of its own (a system-assigned identity alone is " +
-        "not enough), and pulls from registries with that identity, never a password.",
+        "not enough), and pulls from registries with that identity, never a password. Compared against: the secure default, a user-assigned identity and identity-based pulls.",
     controls: ["C10.2", "C12.3"],
     component: "workload",
     remediationSteps:
@@ -175,12 +177,16 @@ export const azureContainerAppsAppEnforceUserAssignedIdentity = resourcePolicy({
     },
 });
 
+/** Azure's own ceiling for concurrent sessions of one pool. */
+const maxConcurrentSessionsCap = 600;
+
 const limitsSchema: PolicyConfigSchema = {
     properties: {
         ...exemptionsConfigSchema.properties,
         maxCpu: { type: "number", default: 4, description: "Highest vCPU any container may request." },
         maxMemoryGi: { type: "number", default: 8, description: "Highest memory (GiB) any container may request." },
         maxReplicas: { type: "integer", default: 30, description: "Highest maxReplicas any app may scale to." },
+        maxSessionLifetimeSeconds: { type: "integer", default: 3600, description: "Longest a code-execution session may live (cooldown or max alive period), in seconds." },
     },
 };
 
@@ -189,8 +195,8 @@ export const azureContainerAppsAppConfigureResourceLimits: McpResourcePolicy = {
         name: "azure-containerapps-app-configure-resource-limits",
         description:
             "Every container states its CPU and memory within the configured caps (maxCpu 4, maxMemoryGi 8 by default); an app " +
-            "states minReplicas and maxReplicas (≤ maxReplicas cap, 30 by default); a session pool bounds concurrent sessions " +
-            "and session lifetime. Absent values are violations.",
+            "states minReplicas and maxReplicas (≤ maxReplicas cap, 30 by default); a session pool bounds concurrent sessions (≤ 600, Azure's ceiling) " +
+            "and session lifetime (≤ maxSessionLifetimeSeconds, 3600 by default). Absent values are violations. Compared against: the config caps.",
         controls: ["C4.3", "C10.1"],
         component: "workload",
         remediationSteps:
@@ -198,7 +204,7 @@ export const azureContainerAppsAppConfigureResourceLimits: McpResourcePolicy = {
             "sandbox set maxConcurrentSessions and cooldownSeconds.",
         appliesTo: appsAndPools,
         validate: (props, args, must) => {
-            const caps = args.getConfig<{ maxCpu: number; maxMemoryGi: number; maxReplicas: number }>();
+            const caps = args.getConfig<{ maxCpu: number; maxMemoryGi: number; maxReplicas: number; maxSessionLifetimeSeconds: number }>();
             for (const container of containersOf(args.type, props)) {
                 const label = container.name ?? "(unnamed)";
                 const cpu = container.resources?.cpu;
@@ -217,10 +223,16 @@ export const azureContainerAppsAppConfigureResourceLimits: McpResourcePolicy = {
                     must(`state minReplicas no higher than maxReplicas (got ${scale.minReplicas ?? "none"})`);
                 }
             } else {
-                if (typeof props.scaleConfiguration?.maxConcurrentSessions !== "number") must("bound concurrent sessions (scaleConfiguration.maxConcurrentSessions)");
+                const sessions = props.scaleConfiguration?.maxConcurrentSessions;
+                if (typeof sessions !== "number" || sessions < 1 || sessions > maxConcurrentSessionsCap) {
+                    must(`bound concurrent sessions to at most ${maxConcurrentSessionsCap} (scaleConfiguration.maxConcurrentSessions, got ${sessions ?? "none"})`);
+                }
                 const lifecycle = props.dynamicPoolConfiguration?.lifecycleConfiguration ?? {};
-                if (typeof lifecycle.cooldownPeriodInSeconds !== "number" && typeof lifecycle.maxAlivePeriodInSeconds !== "number") {
+                const lifetimes = [lifecycle.cooldownPeriodInSeconds, lifecycle.maxAlivePeriodInSeconds].filter((n): n is number => typeof n === "number");
+                if (lifetimes.length === 0) {
                     must("bound each session's lifetime (lifecycleConfiguration cooldownPeriodInSeconds or maxAlivePeriodInSeconds)");
+                } else if (lifetimes.some((n) => n <= 0 || n > caps.maxSessionLifetimeSeconds)) {
+                    must(`end each session within ${caps.maxSessionLifetimeSeconds} seconds (lifecycleConfiguration got ${lifetimes.join(", ")})`);
                 }
             }
         },
@@ -228,9 +240,9 @@ export const azureContainerAppsAppConfigureResourceLimits: McpResourcePolicy = {
     configSchema: limitsSchema,
 };
 
-export const azureContainerAppsAppConfigureHealthProbes = resourcePolicy({
+export const azureContainerAppsAppConfigureHealthProbes = resourcePolicy<Inputs<ContainerAppArgs>>({
     name: "azure-containerapps-app-configure-health-probes",
-    description: "Every main container of a Container App has a liveness and a readiness probe (startup recommended). None is a violation.",
+    description: "Every main container of a Container App has a liveness and a readiness probe (startup recommended). None is a violation. Compared against: the secure default, Liveness and Readiness on every main container.",
     controls: ["C10.4", "C4.3"],
     component: "workload",
     severity: "medium",
@@ -252,7 +264,7 @@ export const azureContainerAppsAppDisallowLiteralSecrets = resourcePolicy({
     description:
         "Every secret of a Container App is a Key Vault reference (keyVaultUrl and identity) with no literal value, and no container env var carries a " +
         "credential in plain text (a name such as PASSWORD, SECRET, TOKEN, API_KEY, CONNECTION_STRING, or a value such as AccountKey=, a private key or a " +
-        "SAS signature); a session pool, whose secrets can only be literal values, has none.",
+        "SAS signature); a session pool, whose secrets can only be literal values, has none. Compared against: the secure default, Key Vault references only and the credential patterns credentialEnvName/credentialEnvValue.",
     controls: ["C6.3"],
     component: "workload",
     remediationSteps:

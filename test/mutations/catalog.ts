@@ -2,8 +2,10 @@ import { planned } from "../helpers/resources";
 import { add, all, drop, editInputs, editXml, Mutation, named, nameEndsWith, setInput, unprotect } from "./mutate";
 
 /**
- * One or more mutations per enforced control: each switches the control off the way a careless edit
- * or an insecure fork would, and the pack must answer with a mandatory violation naming it.
+ * Removal mutations, one or more per enforced control: each switches the control off the way a
+ * careless edit or an insecure fork would (an element or setting removed), and the pack must answer
+ * with a mandatory violation naming it. Weaker values (the setting kept, its value loosened) are the
+ * value catalogue in values.ts; mutations.test.ts runs both and prints each kill rate per control.
  */
 const t = {
     api: "azure-native:apimanagement:Api",
@@ -51,6 +53,7 @@ export const mutations: Mutation[] = [
     { controls: ["M1", "C7.2"], description: "the API's token validation loses its audiences", apply: editXml(t.apiPolicy, /<audiences>[\s\S]*?<\/audiences>/, "", api) },
     { controls: ["M1"], description: "the server's API app accepts v1 tokens", apply: setInput(t.application, "api.requestedAccessTokenVersion", 1, nameEndsWith("-docs-api")) },
     { controls: ["M2", "M1"], description: "the API stops validating tokens at all", apply: editXml(t.apiPolicy, /<validate-azure-ad-token[\s\S]*?<\/validate-azure-ad-token>/, "", api) },
+    { controls: ["M2", "M1"], description: "the MCP API moves to /docs-mcp and stops validating tokens (an MCP API is recognised by what it is, not its path)", apply: all(setInput(t.api, "path", "docs-mcp"), editXml(t.apiPolicy, /<validate-azure-ad-token[\s\S]*?<\/validate-azure-ad-token>/, "", api)) },
     { controls: ["M3"], description: "the API's service principal no longer requires assignment", apply: setInput(t.servicePrincipal, "appRoleAssignmentRequired", false, nameEndsWith("-docs-api-sp")) },
     { controls: ["M3"], description: "a dynamic client registration endpoint appears on the gateway", apply: setInput(t.apiOperation, "urlTemplate", "/register", nameEndsWith("-api-docs-post")) },
     { controls: ["M3"], description: "the API's delegated scope allows user consent", apply: editInputs(t.application, (i) => (i.api.oauth2PermissionScopes[0].type = "User"), nameEndsWith("-docs-api")) },

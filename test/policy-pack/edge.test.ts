@@ -354,6 +354,7 @@ describe("edge values: each weaker value is rejected", () => {
         }
     });
     it.each<[string, McpPolicy, () => PlannedResource, string]>([
+        ["a certificate from a host that is no Key Vault", azureNetworkApplicationGatewayConfigureKeyVaultCertificate, () => gateway(edited(gatewayInputs, (i) => (i.sslCertificates[0].keyVaultSecretId = "https://certs.example.com/secrets/edge-listener-tls"))), "read certificate listener from a Key Vault"],
         ["a plain-HTTP backend setting", azureNetworkApplicationGatewayDisallowPlainHttp, () => gateway(edited(gatewayInputs, (i) => (i.backendHttpSettingsCollection[0].protocol = "Http"))), "reach its backend over HTTPS"],
         ["a plain-HTTP health probe", azureNetworkApplicationGatewayDisallowPlainHttp, () => gateway(edited(gatewayInputs, (i) => (i.probes[0].protocol = "Http"))), "probe its backend over HTTPS"],
         ["an unenforced body size", azureNetworkWafPolicyEnablePreventionMode, () => waf(edited(wafInputs, (i) => (i.policySettings.requestBodyEnforcement = false))), "enforce the request body size limit"],

@@ -85,16 +85,26 @@ describe("azure-apimanagement-service-disable-legacy-tls (C3.1)", () => {
 
 describe("azure-apimanagement-service-enable-internal-vnet (C10.3, A2)", () => {
     const subnet = { subnetResourceId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/gw" };
+    const portals = { developerPortalStatus: "Disabled", legacyPortalStatus: "Disabled" };
     it("accepts an internal, subnet-injected gateway", async () => {
-        expect(await violationsOf(azureApimanagementServiceEnableInternalVnet, [service({ virtualNetworkType: "Internal", virtualNetworkConfiguration: subnet })])).toEqual([]);
+        expect(await violationsOf(azureApimanagementServiceEnableInternalVnet, [service({ virtualNetworkType: "Internal", virtualNetworkConfiguration: subnet, ...portals })])).toEqual([]);
+    });
+    it("rejects a gateway whose developer or legacy portal is on (absent is Azure's default, on)", async () => {
+        expect(await messages(azureApimanagementServiceEnableInternalVnet, [service({ virtualNetworkType: "Internal", virtualNetworkConfiguration: subnet, ...portals, developerPortalStatus: "Enabled" })])).toEqual([
+            expect.stringContaining("disable its portal (developerPortalStatus Disabled"),
+        ]);
+        expect(await messages(azureApimanagementServiceEnableInternalVnet, [service({ virtualNetworkType: "Internal", virtualNetworkConfiguration: subnet, developerPortalStatus: "Disabled" })])).toEqual([
+            expect.stringContaining("legacyPortalStatus Disabled, got null"),
+        ]);
     });
     it("rejects an external VNet gateway", async () => {
-        expect(await messages(azureApimanagementServiceEnableInternalVnet, [service({ virtualNetworkType: "External", virtualNetworkConfiguration: subnet })])).toEqual([
+        expect(await messages(azureApimanagementServiceEnableInternalVnet, [service({ virtualNetworkType: "External", virtualNetworkConfiguration: subnet, ...portals })])).toEqual([
             "ApiManagementService gw-service must run in Internal VNet mode (virtualNetworkType is External) (C10.3, A2).",
         ]);
     });
     it("rejects a gateway with no VNet settings (unset)", async () => {
-        expect(await violationsOf(azureApimanagementServiceEnableInternalVnet, [service({})])).toHaveLength(2);
+        // Internal mode, subnet, and the two portals Azure turns on by default.
+        expect(await violationsOf(azureApimanagementServiceEnableInternalVnet, [service({})])).toHaveLength(4);
     });
 });
 

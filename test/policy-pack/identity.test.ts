@@ -62,6 +62,17 @@ describe("azuread-application-missing-identifier-uri (M1, C2.2)", () => {
             "Application api must have an identifier URI, since it exposes scopes or app roles (M1, C2.2).",
         ]);
     });
+    it.each<[string, Record<string, unknown>, string]>([
+        ["a plain-http identifier URI", { identifierUris: ["http://mcp.contoso.com/mcp/docs"] }, "use https:// or api:// identifier URIs"],
+        ["a multi-tenant API app", { signInAudience: "AzureADMultipleOrgs" }, "accept tokens of its own tenant only"],
+        ["an API app open to personal accounts", { signInAudience: "AzureADandPersonalMicrosoftAccount" }, "accept tokens of its own tenant only"],
+        ["an API app that is a public client", { fallbackPublicClientEnabled: true }, "not be a public client"],
+    ])("rejects %s (weaker than the platform's own API apps)", async (_what, overrides, expected) => {
+        expect(await messages(azureadApplicationMissingIdentifierUri, [apiApp(overrides)])).toEqual([expect.stringContaining(expected)]);
+    });
+    it("accepts the single-tenant audience stated explicitly", async () => {
+        expect(await messages(azureadApplicationMissingIdentifierUri, [apiApp({ signInAudience: "AzureADMyOrg", fallbackPublicClientEnabled: false })])).toEqual([]);
+    });
     it("rejects an app with an identifier URI that exposes no enabled scope or role", async () => {
         const app = apiApp({ api: { requestedAccessTokenVersion: 2, oauth2PermissionScopes: [] }, appRoles: [{ id: "x", value: "R", enabled: false }] });
         expect(await messages(azureadApplicationMissingIdentifierUri, [app])).toEqual([

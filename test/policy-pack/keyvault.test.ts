@@ -294,6 +294,12 @@ describe("azure-keyvault-managedhsm-enable-managed-hsm (C6.1, optional)", () => 
 
 /** One violating case per way of weakening a Key Vault value. */
 describe("Key Vault values: each weaker value is rejected", () => {
+    it.each(["enabledForDeployment", "enabledForDiskEncryption", "enabledForTemplateDeployment"])("rejects a vault with %s (reads secrets outside RBAC)", async (flag) => {
+        expect((await violationsOf(azureKeyvaultVaultEnableRbacAuthorization, [vault({ [flag]: true })])).map((v) => v.message)).toEqual([
+            expect.stringContaining(`let no Azure service read its secrets outside RBAC (${flag} false)`),
+        ]);
+    });
+
     it.each<[string, Record<string, unknown>, string]>([
         ["RSA-HSM 2048", { kty: "RSA-HSM", keySize: 2048 }, "at least 3072 bits"],
         ["EC-HSM P-256", { kty: "EC-HSM", curveName: "P-256", keySize: undefined }, "curve P-384"],

@@ -253,12 +253,14 @@ describe("MCP API access: every weaker value is rejected", () => {
         ["a per-user limit keyed on a header", azureApimanagementApiEnableUserRateLimit, withPolicy(/(id="mcp-limit-user" [^>]*counter-key=")[^"]+"/, `$1${header("X-Oid")}"`), "rate-limit every caller per user"],
         ["a hundredfold per-session limit", azureApimanagementApiEnableUserRateLimit, withPolicy(/(id="mcp-limit-session" calls=")\d+"/, '$13000"'), "per session (rate-limit-by-key on the session) to at most 300"],
         ["a per-session limit on a constant", azureApimanagementApiEnableUserRateLimit, withPolicy(/(id="mcp-limit-session" [^>]*counter-key=")[^"]+"/, `$1@(${q}all${q})"`), "rate-limit every caller per session"],
+        ["a per-session limit on the raw session header value", azureApimanagementApiEnableUserRateLimit, withPolicy(/(id="mcp-limit-session" [^>]*counter-key=")[^"]+"/, `$1@(context.Variables.GetValueOrDefault&lt;string&gt;(${q}mcpSessionId${q}, ${q}${q}))"`), "rate-limit every caller per session"],
         ["a per-tool limit that ignores the tool", azureApimanagementApiEnableUserRateLimit, withPolicy(/(id="mcp-limit-user-tool" [^>]*counter-key=")[^"]+"/, `$1@(context.Variables.GetValueOrDefault&lt;string&gt;(${q}mcpOid${q}, ${q}${q}))"`), "rate-limit every caller per user and tool"],
         ["a hundredfold per-tool limit", azureApimanagementApiEnableUserRateLimit, withPolicy(/(id="mcp-limit-user-tool" calls=")\d+"/, '$12000"'), "per user and tool (rate-limit-by-key on the validated oid and the tool name) to at most 300"],
-        ["a thousandfold daily quota", azureApimanagementApiEnableUserRateLimit, withPolicy(/(id="mcp-quota-user" calls=")\d+"/, '$15000000"'), "daily quota per user (quota-by-key on the validated oid, outside any condition) to at most 100000"],
+        ["a thousandfold daily quota", azureApimanagementApiEnableUserRateLimit, withPolicy(/(id="mcp-quota-user" calls=")\d+"/, '$15000000"'), "to at most 100000 calls per day (got 5000000)"],
         ["an hourly quota", azureApimanagementApiEnableUserRateLimit, withPolicy(/(id="mcp-quota-user" calls="\d+" renewal-period=")\d+"/, '$13600"'), "to at most 100000 calls per day (got 120000)"],
         ["a computed limit", azureApimanagementApiEnableUserRateLimit, withPolicy(/(id="mcp-limit-user" calls=")\d+"/, '$1@(60)"'), "fails closed"],
         ["roles from a header", azureApimanagementApiEnforceToolAuthorization, withFragment("mcp-identity", /(<set-variable name="mcpRoles" value=")[^"]+"/, `$1${header("X-Roles")}"`), "validated token's roles claim"],
+        ["roles from an unvalidated parse of the Authorization header", azureApimanagementApiEnforceToolAuthorization, withFragment("mcp-identity", /(<set-variable name="mcpRoles" value=")[^"]+"/, `$1@(context.Request.Headers.GetValueOrDefault(${q}Authorization${q}, ${q}${q}).AsJwt()?.Claims.GetValueOrDefault(${q}roles${q}, ${q}${q}))"`), "validated token's roles claim"],
         ["an unmapped tool allowed", azureApimanagementApiEnforceToolAuthorization, withFragment("mcp-tool-authorization", /<when condition="@\(context\.Variables\.GetValueOrDefault&lt;string&gt;\(&quot;mcpRequiredRole&quot;, &quot;&quot;\) == &quot;&quot;\)">[\s\S]*?<\/when>/, ""), "deny (403) a tool the role map does not list"],
     ];
     it.each(cases)("rejects %s", async (_what, policy, resources, expected) => {
@@ -288,12 +290,66 @@ describe("MCP API access: every weaker value is rejected", () => {
         expect(await violationsOf(azureApimanagementApiEnforceTokenValidation, [...compliant(), operationPolicy(inherits)])).toEqual([]);
     });
 
-    it("treats an API as an MCP API by what it is: one at /weather-mcp whose backend is a Container App gets every check", async () => {
-        const app = planned("azure-native:app:ContainerApp", "weather-ca", {});
+    it("treats an API as an MCP API by what it is: one at /weather-mcp whose backend is an MCP workload gets every check", async () => {
+        const app = planned("azure-native:app:ContainerApp", "weather-ca", {}, { urn: "urn:pulumi:test::mcp-platform::mcp:workload:McpWorkload$azure-native:app:ContainerApp::weather-ca" });
         const moved = { ...api, inputs: { ...api.inputs, path: "weather-mcp" }, propertyDependencies: { serviceUrl: [app.urn] } };
         const unvalidated = apiPolicy(editedPolicy(without("validate-azure-ad-token")));
         expect(await messages(azureApimanagementApiEnforceTokenValidation, [moved, app, unvalidated, ...fragments(), ...peers()])).toEqual([
             expect.stringContaining("validate every request's token"),
         ]);
+        const operation = (method: string, urlTemplate: string) => planned("azure-native:apimanagement:ApiOperation", `op-${method}`, { apiId: "mcp-docs", serviceName: "apim", method, urlTemplate });
+        const elsewhere = { ...api, inputs: { ...api.inputs, path: "weather-mcp" } };
+        expect(await messages(azureApimanagementApiEnforceTokenValidation, [elsewhere, operation("POST", "/"), operation("GET", "/.well-known/oauth-protected-resource"), unvalidated, ...fragments(), ...peers()])).toHaveLength(1);
+        // An ordinary API (no MCP backend, no MCP sign-in metadata) is not an MCP API.
+        expect(await messages(azureApimanagementApiEnforceTokenValidation, [elsewhere, operation("POST", "/"), unvalidated, ...fragments(), ...peers()])).toEqual([]);
+    });
+});
+
+/** The same checks on the other validation element, validate-jwt: one case per way of weakening it. */
+describe("validate-jwt: every weaker value is rejected", () => {
+    const issuer = `https://login.microsoftonline.com/${server.tenantId}/v2.0`;
+    const jwt = (attributes: string, body: string) =>
+        `<validate-jwt header-name="Authorization" failed-validation-httpcode="401" output-token-variable-name="mcpJwt"${attributes}>` +
+        `<openid-config url="https://login.microsoftonline.com/${server.tenantId}/v2.0/.well-known/openid-configuration"/>` +
+        body +
+        "</validate-jwt>";
+    const audiences = `<audiences><audience>${server.apiAppClientId}</audience><audience>${server.apiIdentifierUri}</audience></audiences>`;
+    const issuers = (value = issuer) => `<issuers><issuer>${value}</issuer></issuers>`;
+    const claims = (apps = server.clientApplicationIds) =>
+        `<required-claims><claim name="scp" match="any" separator=" "><value>mcp.access</value></claim>` +
+        (apps.length > 0 ? `<claim name="azp" match="any">${apps.map((a) => `<value>${a}</value>`).join("")}</claim>` : "") +
+        "</required-claims>";
+    const withJwt = (element: string) => withPolicy(/<validate-azure-ad-token[\s\S]*?<\/validate-azure-ad-token>/, element);
+    const compliantJwt = jwt(' require-signed-tokens="true" require-expiration-time="true" clock-skew="60"', audiences + issuers() + claims());
+
+    it("accepts a validate-jwt with the tenant's issuer, the server's audiences, signed tokens, a short skew and an azp allow-list", async () => {
+        expect(await messages(azureApimanagementApiEnforceTokenValidation, withJwt(compliantJwt))).toEqual([]);
+    });
+    it.each<[string, string, string]>([
+        ["unsigned tokens", jwt(' require-signed-tokens="false"', audiences + issuers() + claims()), "require signed tokens"],
+        ["no expiry required", jwt(' require-expiration-time="false"', audiences + issuers() + claims()), "require an expiry"],
+        ["an hour of clock skew", jwt(' clock-skew="3600"', audiences + issuers() + claims()), "at most 300 seconds"],
+        ["a computed clock skew", jwt(' clock-skew="@(60)"', audiences + issuers() + claims()), "fails closed"],
+        ["the multi-tenant issuer", jwt("", audiences + issuers("https://login.microsoftonline.com/common/v2.0") + claims()), "accept only issuers of the platform's tenant"],
+        ["no client allow-list", jwt("", audiences + issuers() + claims([])), "a required azp or appid claim"],
+        ["a wildcard client", jwt("", audiences + issuers() + claims(["*"])), "literal allow-list of application ids"],
+        ["a foreign audience", jwt("", `<audiences><audience>https://management.azure.com</audience></audiences>` + issuers() + claims()), "accept only the server app's own audiences"],
+        ["a token from a query parameter", jwt(' query-parameter-name="token"', audiences + issuers() + claims()), "Authorization header only"],
+    ])("rejects %s", async (_what, element, expected) => {
+        expect(await messages(azureApimanagementApiEnforceTokenValidation, withJwt(element))).toEqual([expect.stringContaining(expected)]);
+    });
+});
+
+describe("the daily quota on the v2 tiers (no quota-by-key: a per-UTC-day cache counter)", () => {
+    const v2 = serialize(buildApiPolicy({ ...server, gatewaySku: "PremiumV2" }));
+    it("accepts the gateway's cache-based quota", async () => {
+        expect(await violationsOf(azureApimanagementApiEnableUserRateLimit, withFragments(fragments(), v2))).toEqual([]);
+    });
+    it.each<[string, RegExp, string, string]>([
+        ["a thousandfold limit", /&gt;= 5000\)/, "&gt;= 5000000)", "to at most 100000 calls per day (got 5000000)"],
+        ["a counter that is never stored", /<cache-store-value key="@\(&quot;mcp-quota:[^>]*\/>/, "", "rate-limit every caller with a daily quota per user"],
+        ["a counter keyed on the client address", /&quot;:user:&quot; \+ context\.Variables\.GetValueOrDefault&lt;string&gt;\(&quot;mcpOid&quot;, &quot;&quot;\) \+ &quot;:&quot; \+ DateTime/g, "&quot;:user:&quot; + context.Request.IpAddress + &quot;:&quot; + DateTime", "rate-limit every caller with a daily quota per user"],
+    ])("rejects %s", async (_what, pattern, replacement, expected) => {
+        expect(await messages(azureApimanagementApiEnableUserRateLimit, withFragments(fragments(), replaced(v2, pattern, replacement)))).toEqual([expect.stringContaining(expected)]);
     });
 });

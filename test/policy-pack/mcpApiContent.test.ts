@@ -7,6 +7,7 @@ import {
     azureApimanagementApiEnforceSecurityHeaders,
 } from "../../policy-pack/policies/mcpApiContent";
 import { violationsOf } from "../helpers/policy";
+import { planned } from "../helpers/resources";
 import {
     api,
     apiPolicy,
@@ -110,12 +111,16 @@ describe("azure-apimanagement-api-enforce-manifest-integrity (C9.2)", () => {
 
     it("rejects detect mode in the prod profile", async () => {
         expect(await messages(policy, [...withFragments(detect()), profilePlatform("prod")])).toEqual([
-            "Api gw-api-docs must block a tools/list result whose digest drifted (5xx answer; manifestMode block) in the prod profile (C9.2).",
+            "Api gw-api-docs must block a tools/list result whose digest drifted (5xx answer; manifestMode block) under the prod profile (C9.2).",
         ]);
     });
 
     it("treats a stack without a platform declaration as prod", async () => {
-        expect(await messages(policy, withFragments(detect()))).toEqual([expect.stringContaining("in the unknown (treated as prod) profile")]);
+        expect(await messages(policy, withFragments(detect()))).toEqual([expect.stringContaining("under an undeclared profile (treated as prod; a stack without the platform component declares it with the pack config profile)")]);
+    });
+
+    it("lets a stack without the platform component declare the dev profile in the pack config", async () => {
+        expect(await violationsOf(policy, withFragments(detect()), { [policy.name]: { profile: "dev" } })).toEqual([]);
     });
 
     it("rejects an API without the digest comparison, even in dev", async () => {
@@ -217,5 +222,13 @@ describe("MCP API content: every weaker value is rejected", () => {
     ];
     it.each(cases)("rejects %s", async (_what, policy, resources, expected) => {
         expect(await messages(policy, resources)).toEqual([expect.stringContaining(expected)]);
+    });
+
+    it("compares the body limit with the declared maxRequestBytes when the platform declares one", async () => {
+        const declaring = (maxRequestBytes: number) => planned("mcp:platform:McpPlatform", "platform", { protocolVersions: settings.protocolVersions, maxRequestBytes }, { custom: false });
+        expect(await messages(azureApimanagementApiEnforceRequestValidation, [...withFragments(fragments()), declaring(65_536)])).toEqual([
+            expect.stringContaining("limit the request body to at most 65536 bytes"),
+        ]);
+        expect(await messages(azureApimanagementApiEnforceRequestValidation, [...withFragments(fragments()), declaring(settings.maxRequestBytes)])).toEqual([]);
     });
 });

@@ -5,6 +5,9 @@ import { describe, expect, it } from "vitest";
 import { policies } from "../../policy-pack/policies";
 import { catalog } from "../../tools/controls/catalog";
 import { root } from "../helpers/cli";
+import * as monitoring from "../../policy-pack/policies/monitoring";
+import * as firewall from "../../policy-pack/policies/firewall";
+import * as network from "../../policy-pack/policies/network";
 
 describe("policy pack", () => {
     it("starts as the Pulumi engine starts it (PolicyPack constructed, analyzer port printed)", async () => {
@@ -37,5 +40,12 @@ describe("policy pack", () => {
             expect(existsSync(path.join(root, "components", p.component)), `${p.name}: component ${p.component}`).toBe(true);
             expect(p.configSchema?.properties?.exemptions, p.name).toBeDefined();
         }
+    });
+
+    it("documents, for every policy, the value it compares against and where that value comes from", () => {
+        // network.ts, firewall.ts and monitoring.ts are documented by their own issues (16, 14).
+        const elsewhere = new Set([...Object.values(network), ...Object.values(firewall), ...Object.values(monitoring)].map((p) => (p as { name?: string }).name));
+        const undocumented = policies.filter((p) => !elsewhere.has(p.name) && !/Compared against: [^.]+/.test(p.description)).map((p) => p.name);
+        expect(undocumented).toEqual([]);
     });
 });

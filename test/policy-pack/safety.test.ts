@@ -20,6 +20,7 @@ function properties(): Record<string, any> {
         disableLocalAuth: true,
         publicNetworkAccess: "Disabled",
         networkAcls: { defaultAction: "Deny" },
+        restrictOutboundNetworkAccess: true,
     };
 }
 const account = (props: Record<string, any> | undefined = properties()) => planned(accountType, "cs", { kind: "ContentSafety", properties: props });
@@ -71,6 +72,12 @@ describe("azure-cognitiveservices-account-disable-public-network-access (C1.3, C
         expect(await messages(policy, [account(rest)])).toEqual([
             "Account cs must disable public network access (got null) (C1.3, C10.3).",
             "Account cs must deny by default in networkAcls (got null) (C1.3, C10.3).",
+        ]);
+    });
+
+    it("rejects an account whose outbound calls are unrestricted", async () => {
+        expect(await messages(policy, [account({ ...properties(), restrictOutboundNetworkAccess: false })])).toEqual([
+            "Account cs must restrict outbound network access (properties.restrictOutboundNetworkAccess: true) (C1.3, C10.3).",
         ]);
     });
 });

@@ -181,9 +181,23 @@ describe("azure-containerapps-app-configure-resource-limits (C4.3, C10.1)", () =
     });
     it("rejects a session pool without session bounds", async () => {
         expect(await messages(policy, [pool({ scaleConfiguration: undefined, dynamicPoolConfiguration: undefined })])).toEqual([
-            "ContainerAppsSessionPool sp must bound concurrent sessions (scaleConfiguration.maxConcurrentSessions) (C4.3, C10.1).",
+            "ContainerAppsSessionPool sp must bound concurrent sessions to at most 600 (scaleConfiguration.maxConcurrentSessions, got none) (C4.3, C10.1).",
             "ContainerAppsSessionPool sp must bound each session's lifetime (lifecycleConfiguration cooldownPeriodInSeconds or maxAlivePeriodInSeconds) (C4.3, C10.1).",
         ]);
+    });
+    it.each<[string, Record<string, unknown>, string]>([
+        ["more concurrent sessions than Azure allows", { scaleConfiguration: { maxConcurrentSessions: 10_000 } }, "bound concurrent sessions to at most 600"],
+        ["a day-long session cooldown", { dynamicPoolConfiguration: { lifecycleConfiguration: { lifecycleType: "Timed", cooldownPeriodInSeconds: 86_400 } } }, "end each session within 3600 seconds"],
+        ["a week-long maximum session life", { dynamicPoolConfiguration: { lifecycleConfiguration: { lifecycleType: "OnContainerExit", maxAlivePeriodInSeconds: 604_800 } } }, "end each session within 3600 seconds"],
+    ])("rejects a session pool with %s", async (_what, inputs, expected) => {
+        expect(await messages(policy, [pool(inputs)])).toEqual([expect.stringContaining(expected)]);
+    });
+    it.each<[string, (a: any) => void, string]>([
+        ["64 vCPU", (a) => (a.template.containers[0].resources.cpu = 64), "at most 4 vCPU"],
+        ["256Gi memory", (a) => (a.template.containers[0].resources.memory = "256Gi"), "at most 8Gi memory"],
+        ["1000 replicas", (a) => (a.template.scale.maxReplicas = 1000), "at most 30"],
+    ])("rejects an app with %s", async (_what, patch, expected) => {
+        expect(await messages(policy, [app(patch)])).toEqual([expect.stringContaining(expected)]);
     });
 });
 
