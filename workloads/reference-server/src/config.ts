@@ -44,7 +44,8 @@ const list = (value: string) =>
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 const envSchema = z.object({
-    PORT: intFrom(1, 65535).default(8080),
+    // 0 asks the OS for an ephemeral port (tests, the bench, manifest-digest).
+    PORT: intFrom(0, 65535).default(8080),
     HOST: z.string().min(1).default("0.0.0.0"),
     MCP_ACCEPTED_AUDIENCES: z.string({ error: "the backend app's client id and identifier URI, comma-separated" }).transform(list).pipe(z.array(z.string()).min(1)),
     MCP_ISSUER: z.string({ error: "the accepted token issuers, comma-separated" }).transform(list).pipe(z.array(z.url()).min(1)),

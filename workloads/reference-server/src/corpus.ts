@@ -25,7 +25,18 @@ export interface SearchHit {
 /** Page names are bare Markdown file names: no folders, so no path can leave the corpus. */
 export const pagePathPattern = /^[a-z0-9][a-z0-9-]{0,62}\.md$/;
 
-export class Corpus {
+/**
+ * What the tools need from a page store. Methods may be async so a fork can put a database or
+ * blob container behind the same tools; the bundled `Corpus` answers synchronously.
+ */
+export interface DocsStore {
+    list(): string[] | Promise<string[]>;
+    latest(name: string): PageRevision | undefined | Promise<PageRevision | undefined>;
+    update(name: string, text: string, expectedRevision: number, author: string): PageRevision | Promise<PageRevision>;
+    search(query: string, limit: number): SearchHit[] | Promise<SearchHit[]>;
+}
+
+export class Corpus implements DocsStore {
     private readonly pages = new Map<string, PageRevision[]>();
 
     constructor(pages: Record<string, string>) {

@@ -7,7 +7,7 @@ import { supportedProtocolVersions } from "../../../policy-pack/contract/revisio
 import { AuthError, createTokenVerifier, type TokenVerifier } from "./auth";
 import type { ServerConfig } from "./config";
 import type { RequestContext } from "./context";
-import { Corpus } from "./corpus";
+import { Corpus, type DocsStore } from "./corpus";
 import { createLogger, describeError, hashOid, type Logger, type RequestRecord } from "./log";
 import { SessionStore } from "./sessions";
 import { createDocsServer, toolRoles } from "./tools";
@@ -28,7 +28,8 @@ export interface RunningServer {
 
 export interface StartOptions {
     readonly config: ServerConfig;
-    readonly corpus?: Corpus;
+    /** The page store. Defaults to the Markdown pages of `config.docsDir`. */
+    readonly corpus?: DocsStore;
     readonly logger?: Logger;
     /** Replaces the remote key set (tests that inject keys directly). */
     readonly verifier?: TokenVerifier;
@@ -135,7 +136,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         server.listen(config.port, config.host, () => resolve());
     });
     const port = (server.address() as AddressInfo).port;
-    logger.event("info", "listening", { port, pages: corpus.list().length, revisions: supportedProtocolVersions.join(",") });
+    logger.event("info", "listening", { port, pages: (await corpus.list()).length, revisions: supportedProtocolVersions.join(",") });
 
     return {
         url: `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${port}${mcpPath}`,

@@ -1,7 +1,7 @@
 import { McpServer, type CallToolResult, type ServerContext } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { supportedProtocolVersions } from "../../../policy-pack/contract/revisions";
-import { Corpus, CorpusError, pagePathPattern } from "./corpus";
+import { CorpusError, pagePathPattern, type DocsStore } from "./corpus";
 import type { RequestContext } from "./context";
 import { hashOid } from "./log";
 import { bound, spotlight, spotlightNotice, stripControl } from "./output";
@@ -45,7 +45,7 @@ const updatePageInput = z.strictObject({
 class ToolTimeout extends Error {}
 
 /** Registers the three tools on a fresh server instance (one per session or per stateless request). */
-export function createDocsServer(corpus: Corpus, limits: ToolLimits, onInternalError: (ctx: RequestContext | undefined, err: unknown) => void): McpServer {
+export function createDocsServer(corpus: DocsStore, limits: ToolLimits, onInternalError: (ctx: RequestContext | undefined, err: unknown) => void): McpServer {
     const server = new McpServer(serverInfo, {
         capabilities: { tools: {} },
         supportedProtocolVersions: [...supportedProtocolVersions],
@@ -100,8 +100,8 @@ export function createDocsServer(corpus: Corpus, limits: ToolLimits, onInternalE
             annotations: { readOnlyHint: true, openWorldHint: false },
         },
         (args, ctx) =>
-            run("search_docs", ctx, () => {
-                const hits = corpus.search(args.query, args.limit);
+            run("search_docs", ctx, async () => {
+                const hits = await corpus.search(args.query, args.limit);
                 if (hits.length === 0) return textResult("No page matches the query.");
                 const lines = hits.map((h) => `${h.path} (score ${h.score})\n${spotlight(h.path, `${h.title}: ${h.snippet}`).text}`);
                 return textResult(lines.join("\n\n"));
@@ -117,8 +117,8 @@ export function createDocsServer(corpus: Corpus, limits: ToolLimits, onInternalE
             annotations: { readOnlyHint: true, openWorldHint: false },
         },
         (args, ctx) =>
-            run("get_page", ctx, () => {
-                const page = corpus.latest(args.path);
+            run("get_page", ctx, async () => {
+                const page = await corpus.latest(args.path);
                 if (!page) throw new CorpusError(`No page ${args.path}; search_docs lists the pages.`);
                 // Leave room for the header and the markers inside the result bound.
                 const chunk = bound(page.text.slice(args.offset), Math.max(500, limits.maxResultChars - 400));
@@ -138,9 +138,9 @@ export function createDocsServer(corpus: Corpus, limits: ToolLimits, onInternalE
             annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
         },
         (args, ctx) =>
-            run("update_page", ctx, () => {
+            run("update_page", ctx, async () => {
                 const author = hashOid((ctx.http?.authInfo?.extra?.request as RequestContext).caller.userOid);
-                const saved = corpus.update(args.path, stripControl(args.content), args.expectedRevision, author);
+                const saved = await corpus.update(args.path, stripControl(args.content), args.expectedRevision, author);
                 return textResult(`${args.path} is now at revision ${saved.revision} (this replica only).`);
             }),
     );
