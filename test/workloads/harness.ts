@@ -38,6 +38,7 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
         MCP_ALLOWED_CALLER: gatewayClientId,
         MCP_JWKS_URL: issuer.jwksUrl,
         MCP_ALLOWED_ORIGINS: "https://vscode.dev",
+        MCP_JWKS_COOLDOWN_MS: "300",
         ...env,
     });
     const logLines: Record<string, unknown>[] = [];

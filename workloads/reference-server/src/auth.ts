@@ -45,8 +45,8 @@ export interface TokenVerifier {
  * rotates signing keys without notice) and rate-limits refetches (cooldown), so a forged `kid`
  * cannot make the server hammer the JWKS endpoint.
  */
-export function createTokenVerifier(config: Pick<ServerConfig, "jwksUrl" | "issuers" | "audiences" | "allowedCallers">, keys?: JWTVerifyGetKey): TokenVerifier {
-    const keySet = keys ?? createRemoteJWKSet(config.jwksUrl, { cacheMaxAge: 6 * 3600_000, cooldownDuration: 30_000, timeoutDuration: 5_000 });
+export function createTokenVerifier(config: Pick<ServerConfig, "jwksUrl" | "jwksCooldownMs" | "issuers" | "audiences" | "allowedCallers">, keys?: JWTVerifyGetKey): TokenVerifier {
+    const keySet = keys ?? createRemoteJWKSet(config.jwksUrl, { cacheMaxAge: 6 * 3600_000, cooldownDuration: config.jwksCooldownMs, timeoutDuration: 5_000 });
     const callers = new Set(config.allowedCallers.map((c) => c.toLowerCase()));
     return {
         async verify(headers) {

@@ -19,6 +19,8 @@ export interface ServerConfig {
     readonly allowedCallers: readonly string[];
     /** The tenant's signing keys. Defaults to the Entra v2 JWKS of the issuers' tenant. */
     readonly jwksUrl: URL;
+    /** Least milliseconds between two JWKS refetches for an unknown `kid` (jose's cooldown). Defaults to 30 000. */
+    readonly jwksCooldownMs: number;
     /** Origins (scheme://host[:port]) a request may carry in `Origin`; any other present Origin gets 403. Defaults to none. */
     readonly allowedOrigins: readonly string[];
     /** Largest request body in bytes (C9.4, C1.2). Defaults to 65 536. */
@@ -51,6 +53,7 @@ const envSchema = z.object({
     MCP_ISSUER: z.string({ error: "the accepted token issuers, comma-separated" }).transform(list).pipe(z.array(z.url()).min(1)),
     MCP_ALLOWED_CALLER: z.string({ error: "the gateway identity's client id or object id" }).transform(list).pipe(z.array(z.string()).min(1)),
     MCP_JWKS_URL: z.url().optional(),
+    MCP_JWKS_COOLDOWN_MS: intFrom(100, 600_000).default(30_000),
     MCP_ALLOWED_ORIGINS: z.string().default("").transform(list),
     MCP_MAX_BODY_BYTES: intFrom(1024, 4 * 1024 * 1024).default(65_536),
     MCP_MAX_RESULT_CHARS: intFrom(1000, 1_000_000).default(16_000),
@@ -90,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
         issuers: e.MCP_ISSUER,
         allowedCallers: e.MCP_ALLOWED_CALLER,
         jwksUrl,
+        jwksCooldownMs: e.MCP_JWKS_COOLDOWN_MS,
         allowedOrigins: e.MCP_ALLOWED_ORIGINS,
         maxBodyBytes: e.MCP_MAX_BODY_BYTES,
         maxResultChars: e.MCP_MAX_RESULT_CHARS,
