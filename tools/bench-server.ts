@@ -65,7 +65,7 @@ async function main(): Promise<number> {
     const server = spawn(process.execPath, [path.join(workspace, "dist", "server.cjs")], {
         env: {
             PATH: process.env.PATH,
-            NODE_OPTIONS: imageNodeOptions(),
+            NODE_OPTIONS: `${imageNodeOptions()} ${process.env.BENCH_EXTRA_NODE_OPTIONS ?? ""}`.trim(),
             PORT: String(port),
             HOST: "127.0.0.1",
             MCP_ACCEPTED_AUDIENCES: `${backendClientId},${backendIdentifierUri}`,
