@@ -121,10 +121,10 @@ describe("2026-07-28 stateless requests", () => {
     });
 
     it("rejects Mcp-Method/Mcp-Name headers that disagree with the body (-32020)", async () => {
-        for (const headers of [{ "Mcp-Method": "tools/call", "Mcp-Name": "get_page" }, { "Mcp-Method": "tools/list", "Mcp-Name": "search_docs" }, {}]) {
+        for (const headers of [{ "Mcp-Method": "tools/call", "Mcp-Name": "get_page" }, { "Mcp-Method": "tools/list", "Mcp-Name": "search_docs" }, {}] as Record<string, string>[]) {
             const r = await h.post(call, { "MCP-Protocol-Version": "2026-07-28", ...headers });
             expect(r.status).toBe(400);
-            expect((await r.json()).error.code).toBe(-32020);
+            expect(((await r.json()) as { error: { code: number } }).error.code).toBe(-32020);
         }
     });
 
