@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { initializeBody, startHarness, type Harness } from "./harness";
-import { backendClientId, unsignedToken, userOid, v2Issuer } from "./issuer";
+import { initializeBody, startHarness, type Harness } from "../../tools/reference-server-local";
+import { backendClientId, gatewayClientId, unsignedToken, userOid, v2Issuer } from "../../tools/local-issuer";
 
 /** Every hop authenticated (M1, A1): only the gateway's token for this backend, from this tenant, is accepted. */
 let h: Harness;
@@ -18,7 +18,7 @@ async function withToken(token: string, headers: Record<string, string> = {}) {
 describe("the reference server's check of the gateway's token", () => {
     it("accepts the gateway's v1 managed-identity token and a v2 token for the backend's client id", async () => {
         expect((await withToken(await h.issuer.token())).status).toBe(200);
-        expect((await withToken(await h.issuer.token({ iss: v2Issuer, aud: backendClientId, ver: "2.0", appid: null, azp: (await import("./issuer")).gatewayClientId }))).status).toBe(200);
+        expect((await withToken(await h.issuer.token({ iss: v2Issuer, aud: backendClientId, ver: "2.0", appid: null, azp: gatewayClientId }))).status).toBe(200);
     });
 
     const rejected: [string, () => Promise<Record<string, string>>][] = [

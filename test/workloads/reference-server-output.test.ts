@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Corpus } from "../../workloads/reference-server/src";
 import { bound, spotlight, stripControl } from "../../workloads/reference-server/src/output";
-import { startHarness, type Harness } from "./harness";
+import { startHarness, type Harness } from "../../tools/reference-server-local";
 
 /** Output hygiene (C1.4, C9.1, C9.3, C9.4) and bounded execution (C4.3) with a store that misbehaves on purpose. */
 class MisbehavingCorpus extends Corpus {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { supportedProtocolVersions } from "../../policy-pack/contract/revisions";
 import { dataMarker } from "../../workloads/reference-server/src";
-import { initializeBody, startHarness, type Harness } from "./harness";
-import { userOid } from "./issuer";
+import { initializeBody, startHarness, type Harness } from "../../tools/reference-server-local";
+import { userOid } from "../../tools/local-issuer";
 
 let h: Harness;
 beforeAll(async () => {

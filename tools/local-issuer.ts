@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
 
 /**
- * A local token issuer for the reference server's tests: RS256 keys generated here, the JWKS
+ * A local token issuer for the reference server's tests, bench and manifest digest: RS256 keys generated here, the JWKS
  * served on loopback, and tokens shaped like the gateway's managed-identity token (a v1 Entra
  * token: `iss` sts.windows.net/<tenant>/, `aud` the backend app, `appid` the gateway identity).
  */

@@ -1,10 +1,14 @@
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { loadConfig, startServer, type RunningServer } from "../../workloads/reference-server/src";
-import { createLogger } from "../../workloads/reference-server/src/log";
-import type { DocsStore } from "../../workloads/reference-server/src/corpus";
-import { backendClientId, backendIdentifierUri, gatewayClientId, startIssuer, userOid, v1Issuer, v2Issuer, type LocalIssuer } from "./issuer";
+import { loadConfig, startServer, type RunningServer } from "../workloads/reference-server/src";
+import { createLogger } from "../workloads/reference-server/src/log";
+import type { DocsStore } from "../workloads/reference-server/src/corpus";
+import { backendClientId, backendIdentifierUri, gatewayClientId, startIssuer, userOid, v1Issuer, v2Issuer, type LocalIssuer } from "./local-issuer";
 
-/** The server on 127.0.0.1 with an ephemeral port, configured as the workload component configures it. */
+/**
+ * The reference server on 127.0.0.1 with an ephemeral port, configured as the workload component
+ * configures it, with a local issuer standing in for Entra: used by test/workloads, the bench and
+ * the manifest digest. Local only; the shipped server has no switch that relaxes a check.
+ */
 export interface Harness {
     readonly issuer: LocalIssuer;
     readonly server: RunningServer;
@@ -28,7 +32,7 @@ export const initializeBody = {
 
 export const allRoles = ["Docs.Read", "Docs.Write"];
 
-export async function startHarness(env: Record<string, string> = {}, options: { corpus?: DocsStore } = {}): Promise<Harness> {
+export async function startHarness(env: Record<string, string> = {}, options: { corpus?: DocsStore; logSink?: (line: string) => void } = {}): Promise<Harness> {
     const issuer = await startIssuer();
     const config = loadConfig({
         PORT: "0",
@@ -42,7 +46,7 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
         ...env,
     });
     const logLines: Record<string, unknown>[] = [];
-    const sink = (line: string) => logLines.push(JSON.parse(line));
+    const sink = options.logSink ?? ((line: string) => void logLines.push(JSON.parse(line)));
     const logger = createLogger(sink);
     const server = await startServer({ config, logger, corpus: options.corpus });
     const clients: Client[] = [];
