@@ -13,9 +13,16 @@ import { Backend, BenchResult, PolicyBench } from "./bench";
  * added), no TLS, one gateway unit (counters and caches in one process).
  */
 
-export interface GatewayTiming {
+/** One request as the gateway handled it. */
+export interface GatewayExchange {
     readonly method: string;
+    /** The JSON-RPC method of a POST body (as the client sent it), "" otherwise. */
+    readonly rpcMethod: string;
     readonly status: number;
+    /** Whether forward-request ran (the request reached the upstream). */
+    readonly forwarded: boolean;
+    /** The security events the policies traced (what the Sentinel rules read). */
+    readonly events: readonly string[];
     /** Request received → status and headers written. */
     readonly totalMs: number;
     /** Time spent waiting for the upstream's response headers (0 when nothing was forwarded). */
@@ -27,7 +34,7 @@ export interface LoopbackGateway {
     readonly origin: string;
     /** The MCP endpoint: `<origin>/mcp/<server>`. */
     readonly url: string;
-    readonly timings: GatewayTiming[];
+    readonly exchanges: GatewayExchange[];
     /** Bench failures (a policy it cannot run, a runner crash), answered 500; a test expects none. */
     readonly errors: string[];
     close(): Promise<void>;
@@ -102,6 +109,15 @@ function readBody(req: IncomingMessage): Promise<string | null> {
     });
 }
 
+function rpcMethodOf(body: string | null): string {
+    try {
+        const method = (JSON.parse(body ?? "") as { method?: unknown }).method;
+        return typeof method === "string" ? method : "";
+    } catch {
+        return "";
+    }
+}
+
 function send(res: ServerResponse, result: BenchResult): void {
     if (result.stream) {
         const stream = result.stream;
@@ -122,7 +138,7 @@ function send(res: ServerResponse, result: BenchResult): void {
 /** Starts the gateway on 127.0.0.1 (ephemeral port) in front of `upstream` (the server's MCP URL). */
 export async function startLoopbackGateway(bench: PolicyBench, upstream: URL): Promise<LoopbackGateway> {
     const apiPath = `/mcp/${bench.variant.server.server}`;
-    const timings: GatewayTiming[] = [];
+    const exchanges: GatewayExchange[] = [];
     const errors: string[] = [];
     const server: Server = createServer(async (req, res): Promise<void> => {
         const started = performance.now();
@@ -152,7 +168,15 @@ export async function startLoopbackGateway(bench: PolicyBench, upstream: URL): P
                 return;
             }
             send(res, result);
-            timings.push({ method: req.method ?? "", status: result.status, totalMs: performance.now() - started, upstreamMs });
+            exchanges.push({
+                method: req.method ?? "",
+                rpcMethod: rpcMethodOf(body),
+                status: result.status,
+                forwarded: result.forwarded !== undefined,
+                events: result.events,
+                totalMs: performance.now() - started,
+                upstreamMs,
+            });
         } catch (err) {
             errors.push(`${req.method} ${url}: ${(err as Error).stack ?? String(err)}`);
             if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain" });
@@ -164,7 +188,7 @@ export async function startLoopbackGateway(bench: PolicyBench, upstream: URL): P
     return {
         origin,
         url: `${origin}${apiPath}`,
-        timings,
+        exchanges,
         errors,
         close: () =>
             new Promise((resolve) => {
