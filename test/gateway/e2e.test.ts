@@ -1,4 +1,4 @@
-import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { Client, extractWWWAuthenticateParams, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { securityEvents } from "../../policy-pack/contract/events";
 import { isStatelessRevision, supportedProtocolVersions, type ProtocolVersion } from "../../policy-pack/contract/revisions";
@@ -24,6 +24,9 @@ describe("end to end: SDK client → gateway (prod policies) → reference serve
     let ids: LocalIdentities;
     let server: ReferenceServer;
     let prod: GatewayInFront;
+    /** Gateways whose approved digest is not what the server serves (its tool descriptions changed since approval). */
+    let prodDrifted: GatewayInFront;
+    let devDrifted: GatewayInFront;
     let approved: { digest: string; tools: unknown[] };
     const clients: Client[] = [];
 
@@ -32,13 +35,18 @@ describe("end to end: SDK client → gateway (prod policies) → reference serve
         approved = await referenceServerManifest();
         server = await startReferenceServer(ids, referenceVariant("prod", approved.digest));
         prod = await gatewayInFront(referenceVariant("prod", approved.digest), ids, server.url);
+        const before = (approved.tools as { name: string; description?: string }[]).map((t) => (t.name === "search_docs" ? { ...t, description: "Search the documentation." } : t));
+        prodDrifted = await gatewayInFront(referenceVariant("prod", manifestDigest(before)), ids, server.url);
+        devDrifted = await gatewayInFront(referenceVariant("dev", manifestDigest(before)), ids, server.url);
     });
     afterEach(async () => {
         await Promise.allSettled(clients.splice(0).map((c) => c.close()));
-        expect(prod.gateway.errors).toEqual([]);
+        for (const g of [prod, prodDrifted, devDrifted]) expect(g.gateway.errors).toEqual([]);
     });
     afterAll(async () => {
         await prod?.close();
+        await prodDrifted?.close();
+        await devDrifted?.close();
         await server?.close();
         await ids?.close();
     });
@@ -91,6 +99,33 @@ describe("end to end: SDK client → gateway (prod policies) → reference serve
                 const refused = prod.gateway.exchanges.at(-1)!;
                 expect(refused).toMatchObject({ rpcMethod: "tools/call", status: 403, forwarded: false, events: [securityEvents.toolForbidden] });
                 expect(server.logLines.slice(logged).filter((l) => l.tool === "update_page")).toEqual([]);
+            });
+
+            it("without a token: 401 with the RFC 9728 challenge, the SDK client cannot connect, nothing reaches the server", async () => {
+                const logged = server.logLines.length;
+                const client = new Client({ name: "e2e", version: "1.0.0" }, isStatelessRevision(revision) ? { versionNegotiation: { mode: { pin: revision } } } : {});
+                clients.push(client);
+                await expect(client.connect(new StreamableHTTPClientTransport(new URL(prod.gateway.url)))).rejects.toThrow();
+                const refused = prod.gateway.exchanges.at(-1)!;
+                expect(refused).toMatchObject({ status: 401, forwarded: false, events: [securityEvents.tokenRejected] });
+                const raw = await fetch(prod.gateway.url, { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: revision, capabilities: {}, clientInfo: { name: "raw", version: "1" } } }) });
+                expect(raw.status).toBe(401);
+                const { resourceMetadataUrl } = extractWWWAuthenticateParams(raw);
+                expect(resourceMetadataUrl?.toString()).toBe("https://mcp.contoso.com/mcp/docs/.well-known/oauth-protected-resource");
+                // The document the challenge points to, answered by the gateway at that path.
+                const metadata = (await (await fetch(`${prod.gateway.url}${resourceMetadataUrl!.pathname.slice("/mcp/docs".length)}`)).json()) as { resource: string; scopes_supported: string[] };
+                expect(metadata.resource).toBe("https://mcp.contoso.com/mcp/docs");
+                expect(metadata.scopes_supported).toEqual(["https://mcp.contoso.com/mcp/docs/mcp.access"]);
+                expect(server.logLines.slice(logged)).toEqual([]);
+            });
+
+            it("a manifest other than the approved one is blocked in prod (block) and passed with the drift event in dev (detect)", async () => {
+                const blocked = await connect(prodDrifted.gateway.url, revision);
+                await expect(blocked.listTools()).rejects.toThrow(/502|-31502|not approved/i);
+                expect(prodDrifted.gateway.exchanges.at(-1)).toMatchObject({ rpcMethod: "tools/list", status: 502, forwarded: true, events: [securityEvents.auditCall, securityEvents.manifestDrift] });
+                const detected = await connect(devDrifted.gateway.url, revision);
+                expect((await detected.listTools()).tools.map((t) => t.name).sort()).toEqual(allTools);
+                expect(devDrifted.gateway.exchanges.at(-1)).toMatchObject({ rpcMethod: "tools/list", status: 200, events: [securityEvents.auditCall, securityEvents.manifestDrift] });
             });
         });
     }
