@@ -44,8 +44,8 @@ export async function startReferenceServer(ids: LocalIdentities, v: Variant): Pr
  * and the sign-in shape of issue 17 (the API app's identifier URI is the public resource URL, so
  * the advertised scope is `<resource>/mcp.access`).
  */
-export function referenceVariant(name: VariantName, manifestDigest: string): Variant {
-    const v = variant(name);
+export function referenceVariant(name: VariantName, manifestDigest: string, rateLimits: Parameters<typeof variant>[1] = {}): Variant {
+    const v = variant(name, rateLimits);
     return { ...v, server: { ...v.server, tools: { ...toolRoles }, appRoleValues: ["Docs.Read", "Docs.Write"], manifestDigest, apiIdentifierUri: resourceIdentifier(v.server) } };
 }
 
