@@ -59,6 +59,31 @@ describe("end to end: SDK client → gateway (prod policies) → reference serve
         return client;
     }
 
+    it("2025-11-25: the session the server mints is bound to the caller at the gateway: another user gets 403, and after DELETE the id is unknown (404)", async () => {
+        const token = await ids.userToken({ roles: ["Docs.Read"] });
+        const transport = new StreamableHTTPClientTransport(new URL(prod.gateway.url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } });
+        const client = new Client({ name: "e2e", version: "1.0.0" });
+        clients.push(client);
+        await client.connect(transport);
+        const sessionId = transport.sessionId!;
+        expect(sessionId).toMatch(/^[\x21-\x7E]{16,128}$/);
+        await client.listTools();
+        const raw = async (auth: string) => {
+            const r = await fetch(prod.gateway.url, {
+                method: "POST",
+                headers: { Authorization: `Bearer ${auth}`, "Content-Type": "application/json", Accept: "application/json, text/event-stream", "MCP-Protocol-Version": "2025-11-25", "Mcp-Session-Id": sessionId },
+                body: JSON.stringify({ jsonrpc: "2.0", id: 9, method: "tools/list" }),
+            });
+            return { status: r.status, code: ((await r.json()) as { error?: { code: number } }).error?.code, exchange: prod.gateway.exchanges.at(-1)! };
+        };
+        const other = await raw(await ids.userToken({ oid: "00000000-0000-4000-8000-0000000000b2", roles: ["Docs.Read"] }));
+        expect([other.status, other.code, other.exchange.forwarded, other.exchange.events]).toEqual([403, -31403, false, [securityEvents.sessionUserMismatch]]);
+        await transport.terminateSession();
+        expect(prod.gateway.exchanges.at(-1)).toMatchObject({ method: "DELETE", forwarded: true });
+        const after = await raw(token);
+        expect([after.status, after.code, after.exchange.forwarded, after.exchange.events]).toEqual([404, -31404, false, [securityEvents.sessionUnknown]]);
+    });
+
     for (const revision of supportedProtocolVersions) {
         describe(revision, () => {
             it("initialize, tools/list and tools/call pass the gateway and reach the server with the gateway's identity", async () => {
