@@ -97,6 +97,18 @@ describe("2025-11-25 sessions (M4, C8.1)", () => {
     });
 });
 
+describe("2025-11-25 session end", () => {
+    it("DELETE ends the session; the id is unknown afterwards", async () => {
+        const init = await h.post(initializeBody);
+        const id = init.headers.get("mcp-session-id")!;
+        await init.body?.cancel();
+        const headers = { ...(await h.gatewayHeaders()), "Mcp-Session-Id": id, "MCP-Protocol-Version": "2025-11-25" };
+        expect((await fetch(h.url, { method: "DELETE", headers })).status).toBe(200);
+        const after = await h.post({ jsonrpc: "2.0", id: 2, method: "tools/list", params: {} }, { "Mcp-Session-Id": id, "MCP-Protocol-Version": "2025-11-25" });
+        expect(after.status).toBe(404);
+    });
+});
+
 describe("2026-07-28 stateless requests", () => {
     const meta = { "io.modelcontextprotocol/protocolVersion": "2026-07-28", "io.modelcontextprotocol/clientInfo": { name: "raw", version: "1" }, "io.modelcontextprotocol/clientCapabilities": {} };
     const call = { jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "search_docs", arguments: { query: "gateway" }, _meta: meta } };

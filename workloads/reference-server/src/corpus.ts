@@ -10,6 +10,8 @@ import * as path from "node:path";
 export interface PageRevision {
     readonly revision: number;
     readonly text: string;
+    /** `text` lower-cased once per revision (search is the hot path). */
+    readonly lower: string;
     /** Hashed oid of the editor (never the oid itself); "bundled" for the image's copy. */
     readonly author: string;
     readonly at: string;
@@ -41,7 +43,7 @@ export class Corpus implements DocsStore {
 
     constructor(pages: Record<string, string>) {
         for (const [name, text] of Object.entries(pages)) {
-            this.pages.set(name, [{ revision: 1, text, author: "bundled", at: new Date(0).toISOString() }]);
+            this.pages.set(name, [{ revision: 1, text, lower: text.toLowerCase(), author: "bundled", at: new Date(0).toISOString() }]);
         }
     }
 
@@ -69,7 +71,7 @@ export class Corpus implements DocsStore {
         if (!revisions) throw new CorpusError(`no page ${name}`);
         const current = revisions[revisions.length - 1];
         if (current.revision !== expectedRevision) throw new CorpusError(`page ${name} is at revision ${current.revision}, not ${expectedRevision}`);
-        const next = { revision: current.revision + 1, text, author, at: new Date().toISOString() };
+        const next = { revision: current.revision + 1, text, lower: text.toLowerCase(), author, at: new Date().toISOString() };
         revisions.push(next);
         if (revisions.length > keep) revisions.splice(0, revisions.length - keep);
         return next;
@@ -81,8 +83,7 @@ export class Corpus implements DocsStore {
         if (terms.length === 0) return [];
         const hits: SearchHit[] = [];
         for (const name of this.list()) {
-            const text = this.latest(name)!.text;
-            const lower = text.toLowerCase();
+            const { text, lower } = this.latest(name)!;
             let score = 0;
             let first = -1;
             for (const term of terms) {
