@@ -20,7 +20,8 @@ export interface Harness {
     connect(revision: "2025-11-25" | "2026-07-28", roles?: string[]): Promise<Client>;
     /** A raw POST to /mcp as the gateway would forward it (headers override the defaults). */
     post(body: unknown, headers?: Record<string, string>): Promise<Response>;
-    close(): Promise<void>;
+    /** Closes the clients, then the server (waiting at most `graceMs` for in-flight requests), then the issuer. */
+    close(graceMs?: number): Promise<void>;
 }
 
 export const initializeBody = {
@@ -78,9 +79,9 @@ export async function startHarness(env: Record<string, string> = {}, options: { 
                 body: typeof body === "string" ? body : JSON.stringify(body),
             });
         },
-        async close() {
+        async close(graceMs = 1000) {
             await Promise.allSettled(clients.map((c) => c.close()));
-            await server.close(1000);
+            await server.close(graceMs);
             await issuer.close();
         },
     };

@@ -66,7 +66,7 @@ describe("the reference server's HTTP surface", () => {
         const big = JSON.stringify({ ...initializeBody, params: { ...initializeBody.params, pad: "x".repeat(70_000) } });
         const r = await h.post(big);
         expect(r.status).toBe(413);
-        expect((await r.json()).error.code).toBe(-31413);
+        expect(((await r.json()) as { error: { code: number } }).error.code).toBe(-31413);
     });
 
     it("rejects a body that is not JSON (400), a wrong media type (415), other methods (405) and other paths (404)", async () => {

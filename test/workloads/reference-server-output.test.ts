@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Corpus } from "../../workloads/reference-server/src";
+import type { SearchHit } from "../../workloads/reference-server/src/corpus";
 import { bound, spotlight, stripControl } from "../../workloads/reference-server/src/output";
 import { startHarness, type Harness } from "../../tools/reference-server-local";
 
 /** Output hygiene (C1.4, C9.1, C9.3, C9.4) and bounded execution (C4.3) with a store that misbehaves on purpose. */
 class MisbehavingCorpus extends Corpus {
-    override search(query: string, limit: number) {
+    override search(query: string, limit: number): SearchHit[] {
         if (query === "explode") throw new Error("ENOENT: /srv/secret/path/db.sqlite at Corpus.search (corpus.ts:42)");
-        if (query === "hang") return new Promise<never>(() => {});
+        // A store call that never settles (a hung database): typed as the base's result on purpose.
+        if (query === "hang") return new Promise<never>(() => {}) as unknown as SearchHit[];
         return super.search(query, limit);
     }
 }

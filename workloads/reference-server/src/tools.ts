@@ -5,6 +5,7 @@ import { CorpusError, pagePathPattern, type DocsStore } from "./corpus";
 import type { RequestContext } from "./context";
 import { hashOid } from "./log";
 import { bound, spotlight, spotlightNotice, stripControl } from "./output";
+import { withCachedJsonSchema } from "./schemas";
 
 /**
  * The tools the dev and prod stacks declare for `docs`, with the app role each requires. The
@@ -28,19 +29,19 @@ export interface ToolLimits {
 // Strict objects: an unknown key is an error, not silently dropped (C1.2). Bounds keep one call
 // from carrying a context-window's worth of text (C9.4).
 const pagePath = z.string().regex(pagePathPattern, { error: "a page name such as runbook.md (lowercase, digits, '-', ending in .md)" });
-const searchInput = z.strictObject({
+const searchInput = withCachedJsonSchema(z.strictObject({
     query: z.string().min(1).max(200).describe("Words to look for in the platform's documentation."),
     limit: z.number().int().min(1).max(10).default(5).describe("Most hits to return (1–10). Defaults to 5."),
-});
-const getPageInput = z.strictObject({
+}));
+const getPageInput = withCachedJsonSchema(z.strictObject({
     path: pagePath.describe("Page name from search_docs, e.g. runbook.md."),
     offset: z.number().int().min(0).max(10_000_000).default(0).describe("Character offset to continue a long page from. Defaults to 0."),
-});
-const updatePageInput = z.strictObject({
+}));
+const updatePageInput = withCachedJsonSchema(z.strictObject({
     path: pagePath.describe("Page name, e.g. runbook.md."),
     content: z.string().min(1).max(32_000).describe("The page's new Markdown text."),
     expectedRevision: z.number().int().min(1).describe("The revision get_page returned; the update fails if the page changed since."),
-});
+}));
 
 class ToolTimeout extends Error {}
 
