@@ -24,6 +24,11 @@ export interface EntraApp {
     readonly clientId: string;
     readonly identifierUris: readonly string[];
     readonly scopes: readonly string[];
+    /**
+     * App roles of this app assigned to the user who signs in: Entra writes them in the access
+     * token's `roles` claim (https://learn.microsoft.com/entra/identity-platform/howto-add-app-roles-in-apps).
+     */
+    readonly assignedRoles?: readonly string[];
 }
 export interface EntraClient {
     readonly clientId: string;
@@ -135,7 +140,8 @@ export async function startFakeEntra(tenantId: string, apps: readonly EntraApp[]
         if (resource !== undefined && !pending.app.identifierUris.includes(resource.replace(/\/+$/, ""))) {
             return json(400, { error: "invalid_target", error_description: "AADSTS9010010: The resource parameter provided in the request doesn't match with the requested scopes." });
         }
-        const accessToken = await new SignJWT({ scp: pending.scopeValues.join(" "), azp: pending.clientId, tid: tenantId, oid: randomUUID(), ver: "2.0" })
+        const roles = pending.app.assignedRoles?.length ? { roles: [...pending.app.assignedRoles] } : {};
+        const accessToken = await new SignJWT({ scp: pending.scopeValues.join(" "), azp: pending.clientId, tid: tenantId, oid: randomUUID(), ver: "2.0", ...roles })
             .setProtectedHeader({ alg: "RS256", kid: "k1", typ: "JWT" })
             .setIssuer(issuer)
             .setAudience(pending.app.clientId)

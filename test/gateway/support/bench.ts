@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import { traceSource } from "../../../policy-pack/contract/events";
 import { textOf, XmlElement, XmlNode } from "../../../components/gateway/policy/xml";
 import { ClrValue, compile, ExpressionRunner, ExpressionTable, WireContext, WireResponse } from "./csharp";
@@ -9,8 +10,8 @@ import { isExpression } from "./expressions";
  * compiled C# expressions, for the elements this platform uses. Each element's behaviour is written
  * from its Learn page (cited at the handler). What it does not model: the global/product scopes
  * (`<base />` is empty here, as the platform defines no global policy), real Entra signature keys
- * (a token's signature part is `valid` or not), distributed counters, and APIM's own 404/405 for
- * unknown operations.
+ * (a token's signature part is `valid` or not, unless `signatureValid` checks a local key set),
+ * distributed counters, and APIM's own 404/405 for unknown operations.
  */
 
 export interface TokenClaims {
@@ -34,12 +35,27 @@ export interface BenchRequest {
 
 export interface BackendCall {
     readonly method: string;
+    /** Path (and query) below the API's URL: forward-request appends it to the backend's URL. */
+    readonly path: string;
     readonly headers: Record<string, string[]>;
     readonly body: string;
 }
 
-export type FakeAnswer = WireResponse | "timeout" | "connection-failure";
-export type Backend = (call: BackendCall) => FakeAnswer;
+/** forward-request's attributes a real backend call needs (Learn, forward-request). */
+export interface ForwardOptions {
+    /** Seconds to wait for the response headers (`timeout`, default 300). */
+    readonly timeoutSeconds: number;
+    /** `buffer-response` (default true): false lets the body flow to the caller as it arrives. */
+    readonly buffer: boolean;
+}
+
+/** A backend answer whose body may still be arriving (`stream`; `body` is then null). */
+export interface StreamedResponse extends WireResponse {
+    readonly stream?: Readable;
+}
+
+export type FakeAnswer = WireResponse | StreamedResponse | "timeout" | "connection-failure";
+export type Backend = (call: BackendCall, options: ForwardOptions) => FakeAnswer | Promise<FakeAnswer>;
 export type ContentSafety = (call: { url: string; headers: Record<string, string[]>; body: string }) => FakeAnswer;
 
 export interface Trace {
@@ -56,6 +72,8 @@ export interface BenchResult {
     /** JSON-RPC error code of a JSON error body, if any. */
     readonly rpcCode?: number;
     readonly forwarded?: BackendCall;
+    /** The backend's body, still flowing, when the response is the backend's and was not buffered. */
+    readonly stream?: Readable;
     readonly events: string[];
     readonly traces: Trace[];
     readonly lastError?: Record<string, string>;
@@ -73,18 +91,30 @@ export class PolicyConfigurationError extends Error {}
 
 type Section = "inbound" | "backend" | "outbound" | "on-error";
 
+/** The response in the pipeline: the body is read whole (`body`) or still flowing (`stream`). */
+interface BackendResponse {
+    status: number;
+    reason?: string;
+    headers: Record<string, string[]>;
+    body: string | null;
+    consumed: boolean;
+    stream?: Readable;
+}
+
 interface RequestState {
     method: string;
+    path: string;
     url: string;
     headers: Record<string, string[]>;
     body: string | null;
     consumed: boolean;
-    response: (WireResponse & { consumed: boolean }) | null;
+    response: BackendResponse | null;
     variables: Record<string, ClrValue>;
     lastError: Record<string, string> | null;
     traces: Trace[];
     forwarded?: BackendCall;
     section: Section;
+    backend: Backend;
     operation: WireContext["operation"];
 }
 
@@ -105,6 +135,19 @@ function setHeaderValue(headers: Record<string, string[]>, name: string, values:
 
 const defaultBackend: Backend = () => ({ status: 200, headers: { "Content-Type": ["application/json"] }, body: '{"jsonrpc":"2.0","id":1,"result":{}}' });
 const defaultContentSafety: ContentSafety = () => ({ status: 200, headers: {}, body: '{"userPromptAnalysis":{"attackDetected":false},"documentsAnalysis":[]}' });
+/** The bench's own signature convention: the token's third part says `valid` (see `token`). */
+const markerSignature = async (raw: string) => raw.split(".")[2] === "valid";
+const defaultManagedIdentity = (resource: string, clientId: string) => managedIdentityToken(resource, clientId);
+
+/** Learn (forward-request): `timeout` defaults to 300 seconds, `buffer-response` to true. */
+const defaultForwardTimeoutSeconds = 300;
+
+/** Reads a flowing body whole (what the gateway must do before an expression can read it). */
+async function drain(stream: Readable): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
+    return Buffer.concat(chunks).toString("utf8");
+}
 
 export class PolicyBench {
     readonly table = new ExpressionTable();
@@ -123,6 +166,14 @@ export class PolicyBench {
      * none either), so the default is validate-jwt's catch-all `JwtInvalid`.
      */
     clientNotAllowedReason = "JwtInvalid";
+    /**
+     * Whether a compact JWT's signature verifies (validate-azure-ad-token checks it against the
+     * tenant's published keys). Default: the bench marker (`token(claims, "valid")`); the loopback
+     * gateway's tests set a check against a local issuer's key set.
+     */
+    signatureValid: (raw: string) => Promise<boolean> = markerSignature;
+    /** The token authentication-managed-identity obtains for (resource, client-id); default an opaque `mi.` token. */
+    managedIdentity: (resource: string, clientId: string) => string | Promise<string> = defaultManagedIdentity;
 
     constructor(
         readonly variant: Variant,
@@ -144,6 +195,8 @@ export class PolicyBench {
         this.backend = defaultBackend;
         this.contentSafety = defaultContentSafety;
         this.clientNotAllowedReason = "JwtInvalid";
+        this.signatureValid = markerSignature;
+        this.managedIdentity = defaultManagedIdentity;
     }
 
     close(): void {
@@ -165,7 +218,8 @@ export class PolicyBench {
         for (const [id, f] of this.docs.fragments) visit(f, id);
     }
 
-    async send(req: BenchRequest): Promise<BenchResult> {
+    /** Runs one request through the policies; `backend` (default `this.backend`) answers its forward-request. */
+    async send(req: BenchRequest, backend: Backend = this.backend): Promise<BenchResult> {
         const headers: Record<string, string[]> = {};
         for (const [k, v] of Object.entries(req.headers ?? {})) headers[k] = [v];
         const body = req.body ?? null;
@@ -174,6 +228,7 @@ export class PolicyBench {
         const urlTemplate = path.startsWith("/.well-known/") ? "/.well-known/oauth-protected-resource" : "/";
         const state: RequestState = {
             method: req.method,
+            path: path === "/" ? "" : path,
             url: `https://apim-bench.azure-api.net/mcp/docs${path === "/" ? "" : path}`,
             headers,
             body,
@@ -183,6 +238,7 @@ export class PolicyBench {
             lastError: null,
             traces: [],
             section: "inbound",
+            backend,
             operation: { id: req.method.toLowerCase(), method: req.method, name: req.method, urlTemplate },
         };
         if (req.ip) state.headers["X-Forwarded-For"] = [req.ip];
@@ -211,7 +267,11 @@ export class PolicyBench {
                 }
             } else throw e;
         }
+        // The backend's own response goes back (possibly still flowing); any other answer replaces it.
+        const passthrough = final === undefined && state.response !== null;
         final ??= state.response ?? { status: 500, headers: {}, body: null };
+        const stream = passthrough ? state.response!.stream : undefined;
+        if (!passthrough) state.response?.stream?.destroy();
         let rpcCode: number | undefined;
         try {
             const parsed = JSON.parse(final.body ?? "") as { error?: { code?: number } };
@@ -223,9 +283,10 @@ export class PolicyBench {
         return {
             status: final.status,
             headers: final.headers,
-            body: final.body,
+            body: stream ? null : final.body,
             rpcCode,
             forwarded: state.forwarded,
+            stream,
             traces,
             events: traces.filter((t) => t.source === traceSource && t.event).map((t) => t.event!),
             lastError: state.lastError ?? undefined,
@@ -238,7 +299,7 @@ export class PolicyBench {
     private wire(state: RequestState): WireContext {
         return {
             request: { method: state.method, url: state.url, headers: state.headers, body: state.body === null ? null : state.consumed ? "" : state.body, ipAddress: "10.0.0.4" },
-            response: state.response ? { ...state.response, body: state.response.consumed ? "" : state.response.body } : null,
+            response: state.response ? { status: state.response.status, reason: state.response.reason, headers: state.response.headers, body: state.response.consumed ? "" : state.response.body } : null,
             variables: state.variables,
             lastError: state.lastError,
             operation: state.operation,
@@ -250,6 +311,11 @@ export class PolicyBench {
     private async value(raw: string | undefined, state: RequestState, where: string): Promise<ClrValue> {
         if (raw === undefined) return { t: "null" };
         if (!isExpression(raw)) return { t: "string", v: raw };
+        // An expression that reads a body still flowing makes the gateway read it whole first.
+        if (state.response?.stream && /context\.Response\.Body/.test(raw)) {
+            state.response.body = await drain(state.response.stream);
+            state.response.stream = undefined;
+        }
         const result = await this.runner.evaluate(this.table.idOf(raw.trim()), this.wire(state));
         if (result.consumed.request) state.consumed = true;
         if (result.consumed.response && state.response) state.response.consumed = true;
@@ -347,7 +413,7 @@ export class PolicyBench {
                 return;
             case "authentication-managed-identity":
                 // Learn (authentication-managed-identity): sets Authorization: Bearer <token for resource> on the backend request.
-                setHeaderValue(state.headers, "Authorization", [`Bearer ${managedIdentityToken(a.resource, a["client-id"])}`]);
+                setHeaderValue(state.headers, "Authorization", [`Bearer ${await this.managedIdentity(a.resource, a["client-id"])}`]);
                 return;
             case "forward-request":
                 return this.forward(e, state);
@@ -400,7 +466,7 @@ export class PolicyBench {
         } catch {
             return fail("JwtInvalid", "JWT is not well formed.");
         }
-        if (parts.length !== 3 || parts[2] !== "valid") return fail("TokenSignatureInvalid", "IDX10503: Signature validation failed.");
+        if (parts.length !== 3 || !(await this.signatureValid(raw))) return fail("TokenSignatureInvalid", "IDX10503: Signature validation failed.");
         const tenant = e.attributes["tenant-id"];
         if (claims.iss !== `https://login.microsoftonline.com/${tenant}/v2.0` && claims.iss !== `https://sts.windows.net/${tenant}/`) return fail("TokenIssuerNotAllowed", "IDX10205: Issuer validation failed.");
         const nowSeconds = this.now / 1000;
@@ -473,7 +539,7 @@ export class PolicyBench {
             else if (c.name === "set-method") continue;
             else if (c.name === "set-header") await this.applyHeader(c, headers, state);
             else if (c.name === "set-body") body = await this.text(textOf(c), state, "set-body");
-            else if (c.name === "authentication-managed-identity") setHeaderValue(headers, "Authorization", [`Bearer ${managedIdentityToken(c.attributes.resource, c.attributes["client-id"])}`]);
+            else if (c.name === "authentication-managed-identity") setHeaderValue(headers, "Authorization", [`Bearer ${await this.managedIdentity(c.attributes.resource, c.attributes["client-id"])}`]);
             else throw new PolicyConfigurationError(`send-request: the bench does not model <${c.name}>`);
         }
         const answer = this.contentSafety({ url, headers, body });
@@ -486,14 +552,31 @@ export class PolicyBench {
         state.variables[variable] = { t: "response", v: answer };
     }
 
-    /** Learn (forward-request): sends the current request to the backend; failures raise an error. */
+    /**
+     * Learn (forward-request): sends the current request to the backend (its URL plus the request's
+     * path below the API); failures raise an error. `timeout` bounds the wait for the response
+     * headers; with `buffer-response="false"` the body flows to the caller as it arrives.
+     */
     private async forward(e: XmlElement, state: RequestState): Promise<void> {
-        const call: BackendCall = { method: state.method, headers: structuredClone(state.headers), body: state.body === null || state.consumed ? "" : state.body };
+        const call: BackendCall = { method: state.method, path: state.path, headers: structuredClone(state.headers), body: state.body === null || state.consumed ? "" : state.body };
         state.forwarded = call;
-        const answer = this.backend(call);
+        const options: ForwardOptions = {
+            timeoutSeconds: Number(e.attributes.timeout ?? defaultForwardTimeoutSeconds),
+            buffer: (e.attributes["buffer-response"] ?? "true") !== "false",
+        };
+        const answer = await state.backend(call, options);
         if (answer === "timeout") throw new PolicyError({ source: "forward-request", reason: "Timeout", message: "Request to the backend service timed out." });
         if (answer === "connection-failure") throw new PolicyError({ source: "forward-request", reason: "BackendConnectionFailure", message: "The backend service is unavailable." });
-        state.response = { ...answer, headers: structuredClone(answer.headers), consumed: false };
+        const { stream, ...response } = answer as StreamedResponse;
+        state.response = { ...response, headers: structuredClone(response.headers), consumed: false, stream };
+        if (stream && options.buffer) {
+            try {
+                state.response.body = await drain(stream);
+            } catch {
+                throw new PolicyError({ source: "forward-request", reason: "BackendConnectionFailure", message: "The backend closed the connection." });
+            }
+            state.response.stream = undefined;
+        }
     }
 }
 
