@@ -20,6 +20,9 @@ describe("npm run plan (offline plan CLI)", () => {
         const { code, stderr } = runPlan(["--stack", "dev", "--config-file", broken]);
         expect(code).toBe(2);
         expect(stderr).toContain('mcp-platform:addressSpace[0]: got "10.40.0.300/16", expected an IPv4 CIDR');
+        // …and where it is set (issue 11, defect 5: errors say where).
+        const line = readFileSync(broken, "utf8").split("\n").findIndex((l) => /^\s+mcp-platform:addressSpace:/.test(l)) + 1;
+        expect(stderr).toContain(`hint: mcp-platform:addressSpace is set at ${path.relative(root, broken)}:${line}`);
     });
 
     it("exits 2 for a stack file that does not exist", () => {

@@ -39,6 +39,18 @@ describe("the plan never reports a program it did not fully see", () => {
         expect(stdout).toMatch(new RegExp(`✗ non-compliant: ${declared.resources} resources in ${declared.components} components`));
     });
 
+    it("plans every resource of a program in the public examples' style (static website, storage keys, private endpoint DNS)", () => {
+        const json = path.join(scratch, "patterns.json");
+        const { code, stderr } = runPlan(["--program", fixture("example-patterns-program"), "--json", json, "--quiet"]);
+        expect(code, stderr).toBe(1);
+        const declared = JSON.parse(readFileSync(path.join(root, fixture("example-patterns-program"), "expected.json"), "utf8"));
+        const report = JSON.parse(readFileSync(json, "utf8"));
+        expect({ resources: report.summary.resources, components: report.summary.components }).toEqual(declared);
+        expect(report.unknownInvokes).toEqual([]);
+        const app = report.resources.find((r: { name: string }) => r.name === "app");
+        expect(app.inputs.siteConfig.appSettings[0].value).toMatch(/AccountKey=\[mock:azure-native:storage:listStorageAccountKeys:key1\]$/);
+    });
+
     it("exits 2 naming the apply's line and the resource that never registered", () => {
         const { code, stdout, stderr } = runPlan(["--program", fixture("failing-apply-program")]);
         expect(code).toBe(2);

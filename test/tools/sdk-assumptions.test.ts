@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
 import { describe, expect, it } from "vitest";
-import { brokenSdkAssumptions, pulumiTypeOf, SdkAssumptionError, sdkVersion } from "../../tools/offline/sdk";
+import { policies } from "../../policy-pack/policies";
+import { brokenSdkAssumptions, pulumiTypeOf, SdkAssumptionError, sdkVersion, typeFilterOf } from "../../tools/offline/sdk";
 import { runUnderMocks } from "../../tools/offline/synthesize";
 
 // The offline plan relies on Pulumi SDK internals (tools/offline/sdk.ts). When an upgrade breaks one,
@@ -34,5 +35,11 @@ describe(`Pulumi SDK internals the offline plan relies on (@pulumi/pulumi ${sdkV
         expect(rg.source?.file).toBe(__filename);
         expect(byName.get("second")!.propertyDependencies.location).toEqual([rg.urn]);
         expect(pulumiTypeOf(resources.ResourceGroup)).toBe("azure-native:resources:ResourceGroup");
+    });
+
+    it("reads the pack's type filter, so the evaluator's shortcut skips only what the policy would call notApplicable", () => {
+        const tags = policies.find((p) => p.name === "azure-keyvault-vault-enable-purge-protection")!;
+        expect(typeFilterOf(tags)?.("azure-native:keyvault:Vault")).toBe(true);
+        expect(typeFilterOf(tags)?.("azure-native:storage:StorageAccount")).toBe(false);
     });
 });

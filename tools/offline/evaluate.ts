@@ -1,9 +1,9 @@
 import type { PolicyResource, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import { collectExemptions, UsedExemption } from "../../policy-pack/lib/exemptions";
-import { McpPolicy, McpResourcePolicy, McpStackPolicy } from "../../policy-pack/lib/policy";
+import { McpPolicy, McpStackPolicy } from "../../policy-pack/lib/policy";
 import { policies as packPolicies } from "../../policy-pack/policies";
 import { PackConfig, reconcilePackConfig } from "./pack-config";
-import { pulumiTypeOf } from "./sdk";
+import { pulumiTypeOf, typeFilterOf } from "./sdk";
 import { PlannedResource, StackRef, Violation } from "./types";
 
 export type { PackConfig } from "./pack-config";
@@ -77,9 +77,7 @@ async function evaluateAll(resources: readonly PlannedResource[], options: Evalu
 
         if ("validateResource" in policy && policy.validateResource) {
             const validators = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
-            // The pack's own type filter (McpResourcePolicy.appliesToType, not part of the engine's
-            // policy shape): skipping here saves a throw per resource and policy.
-            const applies = (policy as McpResourcePolicy).appliesToType;
+            const applies = typeFilterOf(policy);
             for (const resource of policyResources) {
                 if (applies && !applies(resource.type)) continue;
                 const args: ResourceValidationArgs = {

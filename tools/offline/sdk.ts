@@ -172,3 +172,14 @@ export function pulumiTypeOf(cls: unknown): string | undefined {
     const token = (cls as { __pulumiType?: unknown })?.__pulumiType;
     return typeof token === "string" ? token : undefined;
 }
+
+/**
+ * The pack's own type filter (`McpResourcePolicy.appliesToType`): a field the engine's policy shape
+ * does not have (the engine calls `validateResource` for every resource and the policy answers
+ * `notApplicable`). Read here, beside the SDK internals, because it is the same kind of reliance on
+ * an undeclared field; skipping saves a throw per resource and policy.
+ */
+export function typeFilterOf(policy: object): ((type: string) => boolean) | undefined {
+    const filter = (policy as { appliesToType?: unknown }).appliesToType;
+    return typeof filter === "function" ? (filter as (type: string) => boolean) : undefined;
+}

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockCloud } from "./mock-cloud";
 import { describeProgramFailure, formatLocation, ProgramError, programFrame, sdkMismatchHint } from "./program-errors";
 import { checkSdkAssumptions, isSerializedSecret, listenToRegistrations, RegistrationRequest, RegistrationStart, waitForRPCs } from "./sdk";
-import { readStackFiles } from "./stack-files";
+import { configKeyLine, readStackFiles } from "./stack-files";
 import { PlannedResource, SecretPath, StackRef } from "./types";
 
 export { ProgramError } from "./program-errors";
@@ -66,7 +66,7 @@ export async function synthesize(options: SynthesizeOptions): Promise<Synthesis>
             program: relativeMain,
             abandoned: abandoned.map((a) => ({ label: `${a.type} ${a.name}`, at: formatLocation(programFrame(a.stack, cwd)) })),
             unknownInvokes: cloud.unknownInvokes,
-            hint: error ? sdkMismatchHint(error, (pkg) => installedVersion(cwd, pkg)) : undefined,
+            hint: error ? (sdkMismatchHint(error, (pkg) => installedVersion(cwd, pkg)) ?? configHint(error, files.stackFile, files.project, config)) : undefined,
         });
         throw new ProgramError(message, error, captured.size, abandoned.map((a) => `${a.type} ${a.name}`), errorLocation);
     }
@@ -235,6 +235,16 @@ function forgetProgramModules(cwd: string): void {
             delete require.cache[file];
         }
     }
+}
+
+/** For an error that names config keys (a validation failure): where each is set in the stack file. */
+function configHint(error: Error, stackFile: string, project: string, config: Record<string, string>): string | undefined {
+    const named = Object.keys(config).filter((key) => new RegExp(`(^|[^\\w:-])${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w-])`).test(error.message));
+    const located = named.flatMap((key) => {
+        const line = configKeyLine(stackFile, key, project);
+        return line ? [`${key} is set at ${path.relative(process.cwd(), stackFile) || stackFile}:${line}`] : [];
+    });
+    return located.length > 0 ? located.join("; ") : undefined;
 }
 
 function installedVersion(cwd: string, pkg: string): string | undefined {
