@@ -2,6 +2,7 @@ import { securityEvents } from "../../../policy-pack/contract/events";
 import { csString, isToolsCall, reject, rpcCodes, rpcMethod, setHeader, str, traceEvent, vars, when } from "./expressions";
 import { el } from "./xml";
 import { manifestDigestExpression } from "./manifestExpression";
+import { argumentsTextExpression } from "./argumentsExpression";
 import { fragment, promptShieldsApiVersion, promptShieldsMaxChars } from "./settings";
 
 /**
@@ -12,15 +13,11 @@ import { fragment, promptShieldsApiVersion, promptShieldsMaxChars } from "./sett
 /** Prompt Shields on tools/call arguments through the private Content Safety account (C1.3, C9.1). */
 export const promptShieldsFragment = fragment(
     "mcp-prompt-shields",
-    "tools/call: sends the arguments to Prompt Shields with the gateway's managed identity; an attack is rejected, an unavailable screen fails as promptShieldsFailureMode says (closed or open).",
+    "tools/call: sends the arguments to Prompt Shields with the gateway's managed identity; an attack is rejected, arguments over its input limit are 413, an unavailable screen fails as promptShieldsFailureMode says (closed or open).",
     (settings) => {
     const endpoint = settings.contentSafetyEndpoint.replace(/\/+$/, "");
     const url = `${endpoint}/contentsafety/text:shieldPrompt?api-version=${promptShieldsApiVersion}`;
-    const argumentsExpression =
-        "@{\n" +
-        `var args = JObject.Parse(${str(vars.body)}).SelectToken("params.arguments");\n` +
-        'return args == null ? "" : args.ToString(Newtonsoft.Json.Formatting.None);\n' +
-        "}";
+    const argumentsExpression = argumentsTextExpression(str(vars.body), promptShieldsMaxChars);
     const verdictExpression =
         "@{\n" +
         `var r = context.Variables.ContainsKey(${csString(vars.shieldResponse)}) ? (IResponse)context.Variables[${csString(vars.shieldResponse)}] : null;\n` +
@@ -51,7 +48,21 @@ export const promptShieldsFragment = fragment(
             el(
                 "choose",
                 {},
-                el("when", { condition: `@(${str(vars.shieldInput)}.Length > ${promptShieldsMaxChars})` }, unavailable("arguments exceed the Prompt Shields input limit")),
+                // Prompt Shields takes at most 10K characters of user prompt (Learn, Content Safety overview,
+                // "Input requirements"; documents add at most 10K more in total), and a policy has no loop
+                // to screen chunks. Longer arguments are refused for what they are, whatever the failure
+                // mode: 503 "try again later" invited retries that can never pass, and letting them through
+                // unscreened (open mode) would let padding skip the screen. String.Length counts UTF-16
+                // units, never fewer than the service's characters, so nothing passing here is over its limit.
+                el(
+                    "when",
+                    { condition: `@(${str(vars.shieldInput)}.Length > ${promptShieldsMaxChars})` },
+                    reject(
+                        securityEvents.envelopeRejected,
+                        { status: 413, reason: "Payload Too Large", code: rpcCodes.payloadTooLarge, message: "Tool arguments too long to screen." },
+                        csString(`tool arguments exceed the Prompt Shields input limit of ${promptShieldsMaxChars} characters`),
+                    ),
+                ),
                 el(
                     "when",
                     { condition: `@(${str(vars.shieldInput)} != "")` },
