@@ -263,9 +263,11 @@ describe("policy fragments", () => {
         const unavailable = findAll(f, "when").filter((w) => w.attributes.condition.includes("unavailable"));
         expect(unavailable).toHaveLength(1);
         for (const w of unavailable) expect(findAll(w, "set-status")[0].attributes.code).toBe("503");
-        // Arguments over the Prompt Shields input limit can never be screened: 413, not 503 "try again later".
+        // Arguments over the Prompt Shields input limit can never be screened: 400 invalid params, not 503
+        // "try again later", in a branch of its own (not the screen's answer to an attack).
         const tooLong = findAll(f, "when").filter((w) => w.attributes.condition.includes(".Length > 10000"));
-        expect(tooLong.map((w) => findAll(w, "set-status")[0].attributes.code)).toEqual(["413"]);
+        expect(tooLong.map((w) => [findAll(w, "set-status")[0].attributes.code, findAll(w, "send-request").length])).toEqual([["400", 0]]);
+        expect(textOf(findAll(tooLong[0], "set-body")[0])).toContain("-32602");
         const open = fragmentsOf({ ...settings, promptShieldsFailureMode: "open" }).get(fragmentIds.promptShields)!;
         const openUnavailable = findAll(open, "when").find((w) => w.attributes.condition.includes('== "unavailable"'))!;
         expect(findAll(openUnavailable, "return-response")).toEqual([]);

@@ -164,18 +164,18 @@ for (const name of ["dev", "prod"] as VariantName[]) {
             });
         });
 
-        describe("6. tool arguments over the Prompt Shields input limit are 413 with the envelope event, never 503 (C1.3)", () => {
+        describe("6. tool arguments over the Prompt Shields input limit are 400 -32602 with the envelope event, never 503 (C1.3)", () => {
             // `{"query":"…"}` is 12 characters around the value.
             const argsOf = (length: number) => ({ query: "x".repeat(length - 12) });
 
-            it("10,001 characters: 413 -31413, no Retry-After, not screened, not forwarded", async () => {
+            it("10,001 characters: 400 -32602, no Retry-After, not screened, not forwarded", async () => {
                 let screened = false;
                 bench.contentSafety = () => {
                     screened = true;
                     return json({ userPromptAnalysis: { attackDetected: false }, documentsAnalysis: [] });
                 };
                 const r = await bench.send(modernPost("tools/call", { params: toolCall("search_docs", argsOf(10_001)) }));
-                expect([r.status, r.rpcCode, r.forwarded, r.header("Retry-After"), screened]).toEqual([413, -31413, undefined, undefined, false]);
+                expect([r.status, r.rpcCode, r.forwarded, r.header("Retry-After"), screened]).toEqual([400, -32602, undefined, undefined, false]);
                 expect(r.events).toEqual([securityEvents.envelopeRejected]);
             });
 
@@ -264,6 +264,24 @@ describe("3. the bench refuses what API Management would not save (a weaker docu
         const bench = new PolicyBench(v, { ...docs, api });
         try {
             await expect(bench.send(modernPost("ping"))).rejects.toThrow(/renewal-period 86400 outside 1–300/);
+        } finally {
+            bench.close();
+        }
+    });
+});
+
+describe("6. open failure mode: over-long tool arguments are refused too (padding must not skip the screen)", () => {
+    it("10,001 characters with promptShieldsFailureMode open: 400 -32602, not forwarded", async () => {
+        const v = variant("dev");
+        const open = { ...v, settings: { ...v.settings, promptShieldsFailureMode: "open" as const } };
+        const bench = new PolicyBench(open, documents(open));
+        try {
+            const r = await bench.send(modernPost("tools/call", { params: toolCall("search_docs", { query: "x".repeat(10_001 - 12) }) }));
+            expect([r.status, r.rpcCode, r.forwarded, r.events]).toEqual([400, -32602, undefined, [securityEvents.envelopeRejected]]);
+            // The open mode still forwards when the screen itself is down (its documented purpose).
+            bench.contentSafety = () => "timeout";
+            const down = await bench.send(modernPost("tools/call", { params: toolCall("search_docs") }));
+            expect([down.status, down.forwarded !== undefined]).toEqual([200, true]);
         } finally {
             bench.close();
         }
