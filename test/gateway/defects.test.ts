@@ -142,9 +142,12 @@ for (const name of ["dev", "prod"] as VariantName[]) {
                 }
             });
 
-            it("a listed client whose token fails is still 401 token-rejected", async () => {
+            it("a listed client whose token fails is still 401 token-rejected; a forged one naming an unlisted client is 403 (claims unverified)", async () => {
                 const r = await bench.send(modernPost("tools/list", { auth: `Bearer ${token(userClaims(), "forged")}` }));
                 expect([r.status, r.events]).toEqual([401, [securityEvents.tokenRejected]]);
+                const forged = await bench.send(modernPost("tools/list", { auth: `Bearer ${token(userClaims({ azp: unlisted }), "forged")}` }));
+                expect([forged.status, forged.forwarded, forged.events]).toEqual([403, undefined, [securityEvents.clientNotAllowed]]);
+                expect(JSON.parse(JSON.parse(forged.traces[0].message).detail).unverified).toBe(true);
             });
 
             it("without the allow-list variable the decision cannot be made: 401 token-rejected (the variable is what decides)", async () => {
