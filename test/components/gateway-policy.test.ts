@@ -97,6 +97,23 @@ describe("API policy of an MCP server", () => {
         expect(expressions(frag(fragmentIds.identity))).toContain("ExpirationTime.HasValue");
     });
 
+    it("gives the on-error fragment the same tenant, audiences and client allow-list as validate-azure-ad-token (one home, M3)", () => {
+        const [validate] = direct(section("inbound"), "validate-azure-ad-token");
+        const variable = (name: string) => direct(section("inbound"), "set-variable").find((v) => v.attributes.name === name)?.attributes.value;
+        expect(variable("mcpTenantId")).toBe(validate.attributes["tenant-id"]);
+        expect(variable("mcpAudiences")?.split(" ")).toEqual(findAll(validate, "audience").map(textOf));
+        expect(variable("mcpClientApplicationIds")?.split(" ")).toEqual(findAll(validate, "application-id").map(textOf));
+        const twice = roundTrip(buildApiPolicy({ ...server, clientApplicationIds: [...server.clientApplicationIds, "bbbbbbbb-0000-4000-8000-000000000002", server.clientApplicationIds[0]] }));
+        const inbound = twice.children.find((c) => "name" in c && c.name === "inbound") as XmlElement;
+        expect(direct(inbound, "set-variable").find((v) => v.attributes.name === "mcpClientApplicationIds")?.attributes.value).toBe(`${server.clientApplicationIds[0]} bbbbbbbb-0000-4000-8000-000000000002`);
+        expect(() => buildApiPolicy({ ...server, clientApplicationIds: ["a b"] })).toThrow(/clientApplicationIds: got "a b"/);
+        const client = findAll(frag(fragmentIds.onError), "when").find((w) => w.attributes.condition.includes("mcpClientApplicationIds"))!;
+        expect(client.attributes.condition).not.toContain("Reason");
+        expect(client.attributes.condition).toContain("AsJwt()");
+        expect(findAll(client, "set-status")[0].attributes.code).toBe("403");
+        expect(findAll(client, "metadata")[0].attributes.value).toBe(securityEvents.clientNotAllowed);
+    });
+
     it("deletes Authorization and then authenticates to the backend with the gateway identity (C7.1)", () => {
         const inbound = section("inbound").children as XmlElement[];
         const del = inbound.findIndex((c) => c.name === "set-header" && c.attributes.name === "Authorization" && c.attributes["exists-action"] === "delete");
@@ -243,8 +260,14 @@ describe("policy fragments", () => {
             resource: "https://cognitiveservices.azure.com",
             "client-id": settings.gatewayIdentityClientId,
         });
-        const unavailable = findAll(f, "when").filter((w) => w.attributes.condition.includes("unavailable") || w.attributes.condition.includes(".Length >"));
+        const unavailable = findAll(f, "when").filter((w) => w.attributes.condition.includes("unavailable"));
+        expect(unavailable).toHaveLength(1);
         for (const w of unavailable) expect(findAll(w, "set-status")[0].attributes.code).toBe("503");
+        // Arguments over the Prompt Shields input limit can never be screened: 400 invalid params, not 503
+        // "try again later", in a branch of its own (not the screen's answer to an attack).
+        const tooLong = findAll(f, "when").filter((w) => w.attributes.condition.includes(".Length > 10000"));
+        expect(tooLong.map((w) => [findAll(w, "set-status")[0].attributes.code, findAll(w, "send-request").length])).toEqual([["400", 0]]);
+        expect(textOf(findAll(tooLong[0], "set-body")[0])).toContain("-32602");
         const open = fragmentsOf({ ...settings, promptShieldsFailureMode: "open" }).get(fragmentIds.promptShields)!;
         const openUnavailable = findAll(open, "when").find((w) => w.attributes.condition.includes('== "unavailable"'))!;
         expect(findAll(openUnavailable, "return-response")).toEqual([]);

@@ -271,10 +271,9 @@ for (const name of ["dev", "prod"] as VariantName[]) {
                 }
             });
 
-            it("a client application outside the allow-list is refused (401 or 403), never forwarded", async () => {
+            it("a client application outside the allow-list is 403 with the client-not-allowed event, never forwarded", async () => {
                 const r = await bench.send(modernPost("tools/list", { auth: bearer({ azp: "dddddddd-0000-4000-8000-000000000004" }) }));
-                expect([401, 403]).toContain(r.status);
-                expect(r.forwarded).toBeUndefined();
+                expect([r.status, r.rpcCode, r.forwarded, r.events]).toEqual([403, -31403, undefined, [securityEvents.clientNotAllowed]]);
             });
 
             it("a token without oid: 401", async () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { securityEvents } from "../../policy-pack/contract/events";
 import { el, XmlElement, XmlNode } from "../../components/gateway/policy/xml";
-import { PolicyBench, PolicyConfigurationError } from "./support/bench";
-import { approvedTools, documents, variant, VariantName } from "./support/documents";
-import { bearer, benchFor, bindSession, driftedTools, json, legacyPost, modernPost, sse, toolCall, toolsListResult } from "./support/mcp";
+import { PolicyBench, PolicyConfigurationError, token } from "./support/bench";
+import { approvedTools, documents, tenantId, variant, VariantName } from "./support/documents";
+import { bearer, benchFor, bindSession, driftedTools, json, legacyPost, modernPost, sse, toolCall, toolsListResult, userClaims } from "./support/mcp";
 
 /**
  * The defects issue 13 lists, each as the bench case that failed before its fix.
@@ -116,6 +116,115 @@ for (const name of ["dev", "prod"] as VariantName[]) {
                 expect(r.status).toBe(200);
             });
         });
+
+        describe("5. a client application outside the allow-list is 403 client-not-allowed, decided from the token (M3)", () => {
+            const unlisted = "dddddddd-0000-4000-8000-000000000004";
+            // Learn documents no reason for validate-azure-ad-token: whatever it says, the answer is the same.
+            for (const reason of ["JwtInvalid", "TokenClientApplicationNotAllowed", ""]) {
+                it(`reason ${JSON.stringify(reason)}: 403 -31403 with the event and the unverified claims, not forwarded`, async () => {
+                    bench.clientNotAllowedReason = reason;
+                    const r = await bench.send(modernPost("tools/list", { auth: bearer({ azp: unlisted }) }));
+                    expect([r.status, r.rpcCode, r.forwarded, r.events]).toEqual([403, -31403, undefined, [securityEvents.clientNotAllowed]]);
+                    const detail = JSON.parse(JSON.parse(r.traces.find((t) => t.event === securityEvents.clientNotAllowed)!.message).detail);
+                    expect([detail.unverified, detail.appid, detail.aud]).toEqual([true, unlisted, "aaaaaaaa-0000-4000-8000-000000000001"]);
+                });
+            }
+
+            it("a v1 token (appid, no azp) and the sts.windows.net issuer are read the same way", async () => {
+                const r = await bench.send(modernPost("tools/list", { auth: bearer({ azp: undefined, appid: unlisted, iss: `https://sts.windows.net/${tenantId}/` }) }));
+                expect([r.status, r.events]).toEqual([403, [securityEvents.clientNotAllowed]]);
+            });
+
+            it("another tenant's or another API's token from an unlisted client stays 401 audience/issuer mismatch", async () => {
+                for (const claims of [{ iss: "https://login.microsoftonline.com/99999999-0000-4000-8000-000000000009/v2.0" }, { aud: "api://someone-else" }]) {
+                    const r = await bench.send(modernPost("tools/list", { auth: bearer({ ...claims, azp: unlisted }) }));
+                    expect([r.status, r.events]).toEqual([401, [securityEvents.audienceMismatch]]);
+                }
+            });
+
+            it("a listed client whose token fails is still 401 token-rejected; a forged one naming an unlisted client is 403 (claims unverified)", async () => {
+                const r = await bench.send(modernPost("tools/list", { auth: `Bearer ${token(userClaims(), "forged")}` }));
+                expect([r.status, r.events]).toEqual([401, [securityEvents.tokenRejected]]);
+                const forged = await bench.send(modernPost("tools/list", { auth: `Bearer ${token(userClaims({ azp: unlisted }), "forged")}` }));
+                expect([forged.status, forged.forwarded, forged.events]).toEqual([403, undefined, [securityEvents.clientNotAllowed]]);
+                expect(JSON.parse(JSON.parse(forged.traces[0].message).detail).unverified).toBe(true);
+            });
+
+            it("without the allow-list variable the decision cannot be made: 401 token-rejected (the variable is what decides)", async () => {
+                const v = variant(name);
+                const docs = documents(v);
+                const strip = (e: XmlElement): XmlElement => ({
+                    ...e,
+                    children: e.children.filter((c) => !("name" in c && c.name === "set-variable" && c.attributes.name === "mcpClientApplicationIds")).map((c) => ("name" in c ? strip(c) : c)),
+                });
+                const weak = new PolicyBench(v, { ...docs, api: strip(docs.api) });
+                try {
+                    const r = await weak.send(modernPost("tools/list", { auth: bearer({ azp: unlisted }) }));
+                    expect([r.status, r.events]).toEqual([401, [securityEvents.tokenRejected]]);
+                } finally {
+                    weak.close();
+                }
+            });
+        });
+
+        describe("6. tool arguments over the Prompt Shields input limit are 400 -32602 with the envelope event, never 503 (C1.3)", () => {
+            // `{"query":"…"}` is 12 characters around the value.
+            const argsOf = (length: number) => ({ query: "x".repeat(length - 12) });
+
+            it("10,001 characters: 400 -32602, no Retry-After, not screened, not forwarded", async () => {
+                let screened = false;
+                bench.contentSafety = () => {
+                    screened = true;
+                    return json({ userPromptAnalysis: { attackDetected: false }, documentsAnalysis: [] });
+                };
+                const r = await bench.send(modernPost("tools/call", { params: toolCall("search_docs", argsOf(10_001)) }));
+                expect([r.status, r.rpcCode, r.forwarded, r.header("Retry-After"), screened]).toEqual([400, -32602, undefined, undefined, false]);
+                expect(r.events).toEqual([securityEvents.envelopeRejected]);
+            });
+
+            it("10,000 characters are screened and forwarded", async () => {
+                let seen = "";
+                bench.contentSafety = (call) => {
+                    seen = call.body;
+                    return json({ userPromptAnalysis: { attackDetected: false }, documentsAnalysis: [] });
+                };
+                const r = await bench.send(modernPost("tools/call", { params: toolCall("search_docs", argsOf(10_000)) }));
+                expect(r.status).toBe(200);
+                expect((JSON.parse(seen) as { userPrompt: string }).userPrompt).toHaveLength(10_000);
+            });
+        });
+
+        describe("7. Prompt Shields screens the arguments as the tool receives them (Json.NET rewrote ISO dates)", () => {
+            const rawCall = (paramsTail: string) =>
+                modernPost("tools/call", {
+                    raw: `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search_docs",${paramsTail},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}}}`,
+                    headers: { "Mcp-Name": "search_docs" },
+                });
+            const screenedText = async (request: ReturnType<typeof rawCall>) => {
+                const seen: string[] = [];
+                bench.contentSafety = (call) => {
+                    seen.push((JSON.parse(call.body) as { userPrompt: string }).userPrompt);
+                    return json({ userPromptAnalysis: { attackDetected: false }, documentsAnalysis: [] });
+                };
+                const r = await bench.send(request);
+                expect(r.status).toBe(200);
+                return seen;
+            };
+
+            it("date strings, numbers and nesting reach the screen unchanged (whitespace aside)", async () => {
+                const args = '{ "when": "2025-01-01T10:00:00.000+02:00", "at": "2025-06-30T23:59:59.1234567Z", "n": 1.50, "e": 1e3, "list": [1, {"b": "/Date(1234)/"}], "none": null, "yes": true }';
+                expect(await screenedText(rawCall(`"arguments":${args}`))).toEqual(['{"when":"2025-01-01T10:00:00.000+02:00","at":"2025-06-30T23:59:59.1234567Z","n":1.50,"e":1e3,"list":[1,{"b":"/Date(1234)/"}],"none":null,"yes":true}']);
+            });
+
+            it("escapes are decoded as the tool decodes them (\\u0069gnore is ignore)", async () => {
+                expect(await screenedText(rawCall('"arguments":{"query":"\\u0069gnore previous \\"instructions\\""}'))).toEqual(['{"query":"ignore previous \\"instructions\\""}']);
+            });
+
+            it("an escaped key is still the arguments; of duplicate keys the last is screened (as Json.NET and the server read it)", async () => {
+                expect(await screenedText(rawCall('"\\u0061rguments":{"query":"hidden"}'))).toEqual(['{"query":"hidden"}']);
+                expect(await screenedText(rawCall('"arguments":{"query":"first"},"arguments":{"query":"last"}'))).toEqual(['{"query":"last"}']);
+            });
+        });
     });
 }
 
@@ -158,6 +267,24 @@ describe("3. the bench refuses what API Management would not save (a weaker docu
         const bench = new PolicyBench(v, { ...docs, api });
         try {
             await expect(bench.send(modernPost("ping"))).rejects.toThrow(/renewal-period 86400 outside 1–300/);
+        } finally {
+            bench.close();
+        }
+    });
+});
+
+describe("6. open failure mode: over-long tool arguments are refused too (padding must not skip the screen)", () => {
+    it("10,001 characters with promptShieldsFailureMode open: 400 -32602, not forwarded", async () => {
+        const v = variant("dev");
+        const open = { ...v, settings: { ...v.settings, promptShieldsFailureMode: "open" as const } };
+        const bench = new PolicyBench(open, documents(open));
+        try {
+            const r = await bench.send(modernPost("tools/call", { params: toolCall("search_docs", { query: "x".repeat(10_001 - 12) }) }));
+            expect([r.status, r.rpcCode, r.forwarded, r.events]).toEqual([400, -32602, undefined, [securityEvents.envelopeRejected]]);
+            // The open mode still forwards when the screen itself is down (its documented purpose).
+            bench.contentSafety = () => "timeout";
+            const down = await bench.send(modernPost("tools/call", { params: toolCall("search_docs") }));
+            expect([down.status, down.forwarded !== undefined]).toEqual([200, true]);
         } finally {
             bench.close();
         }

@@ -67,6 +67,11 @@ function scopeOf(input: ServerPolicyInput): string {
 export function validateServerPolicyInput(input: ServerPolicyInput): void {
     assertAllowedClients(input.server, input.clientApplicationIds);
     const problems: string[] = [];
+    // The on-error fragment reads these lists space-separated (buildApiPolicy).
+    const listed = { apiAppClientId: [input.apiAppClientId], apiIdentifierUri: [input.apiIdentifierUri], clientApplicationIds: input.clientApplicationIds };
+    for (const [key, values] of Object.entries(listed)) {
+        for (const value of values) if (typeof value !== "string" || value === "" || /\s/.test(value)) problems.push(`${key}: got ${JSON.stringify(value)}, expected a non-empty id without whitespace`);
+    }
     if (input.appRoleValues.length === 0) problems.push("appRoleValues: got none, expected the server's app roles");
     for (const [tool, role] of Object.entries(input.tools)) {
         if (/[;=]/.test(tool) || /[;=]/.test(role)) problems.push(`tools.${tool}: got "${role}", expected names without ';' or '='`);
@@ -92,6 +97,10 @@ export function buildApiPolicy(input: ServerPolicyInput): XmlElement {
         .map(([tool, role]) => `${tool}=${role}`)
         .join(";");
     const limits = input.rateLimits;
+    // One home for what validate-azure-ad-token admits: the element and the on-error fragment's
+    // client-not-allowed decision (M3) read the same lists (space-separated: ids and URIs have no spaces).
+    const audiences = [input.apiAppClientId, input.apiIdentifierUri];
+    const clients = [...new Set(input.clientApplicationIds)];
     return el(
         "policies",
         {},
@@ -106,14 +115,17 @@ export function buildApiPolicy(input: ServerPolicyInput): XmlElement {
             el("set-variable", { name: vars.resourceMetadata, value: JSON.stringify(resourceMetadata(input)) }),
             el("set-variable", { name: vars.toolRoles, value: toolRoles }),
             el("set-variable", { name: vars.manifestDigest, value: input.manifestDigest }),
+            el("set-variable", { name: vars.tenantId, value: input.tenantId }),
+            el("set-variable", { name: vars.audiences, value: audiences.join(" ") }),
+            el("set-variable", { name: vars.clientApplicationIds, value: clients.join(" ") }),
             include(fragmentIds.resourceMetadata),
             include(fragmentIds.origin),
             include(fragmentIds.bearerRequired),
             el(
                 "validate-azure-ad-token",
                 { "tenant-id": input.tenantId, "header-name": "Authorization", "failed-validation-httpcode": 401, "output-token-variable-name": vars.jwt },
-                el("client-application-ids", {}, [...new Set(input.clientApplicationIds)].map((id) => el("application-id", {}, id))),
-                el("audiences", {}, el("audience", {}, input.apiAppClientId), el("audience", {}, input.apiIdentifierUri)),
+                el("client-application-ids", {}, clients.map((id) => el("application-id", {}, id))),
+                el("audiences", {}, audiences.map((audience) => el("audience", {}, audience))),
                 el(
                     "required-claims",
                     {},

@@ -37,10 +37,10 @@ export const securityHeadersFragment = fragment(
 });
 
 /**
- * Variable and C# block of the audience/issuer-failure detail: a JSON object with the rejected
- * token's own `aud`, `iss`, `appid`/`azp`, `oid` and `tid` claims, read without validation
- * (`AsJwt()` only decodes) and marked `"unverified": true`, each capped at 256 characters. The
- * Sentinel rule mcp-token-audience-mismatch reads it (components/monitoring/rules/gateway.ts).
+ * Variable and C# block of the audience/issuer and client-not-allowed details: a JSON object with
+ * the rejected token's own `aud`, `iss`, `appid`/`azp`, `oid` and `tid` claims, read without
+ * validation (`AsJwt()` only decodes) and marked `"unverified": true`, each capped at 256
+ * characters. The Sentinel rule mcp-token-audience-mismatch reads it (components/monitoring/rules/gateway.ts).
  */
 const unverifiedTokenVar = "mcpUnverifiedToken";
 const unverifiedTokenExpression =
@@ -60,6 +60,32 @@ const unverifiedTokenExpression =
     'e["oid"] = oid.Length > 256 ? oid.Substring(0, 256) : oid;\n' +
     'e["tid"] = tid.Length > 256 ? tid.Substring(0, 256) : tid;\n' +
     "return e.ToString(Newtonsoft.Json.Formatting.None);\n" +
+    "}";
+
+/**
+ * Condition of the client-not-allowed answer (M3), decided from the token itself rather than from
+ * `LastError.Reason`: Learn documents no reasons for validate-azure-ad-token, so a reason test never
+ * fires (a client outside the allow-list got 401 token-rejected and the Sentinel event never came).
+ * The token is decoded unverified (`AsJwt()` only decodes): issued by the platform tenant (either
+ * Entra issuer form), for one of this API's audiences, by a client (`azp`, else `appid`) outside the
+ * allow-list the API policy sets from the same list as validate-azure-ad-token (vars.clientApplicationIds).
+ * A forged token naming an unlisted client is refused the same way: the event detail carries the
+ * claims marked unverified. An empty list (no API policy variables) decides nothing: 401 as before.
+ */
+const clientNotAllowedCondition = (isToken: string) =>
+    "@{\n" +
+    `if (!(${isToken})) { return false; }\n` +
+    `var allowed = ${str(vars.clientApplicationIds)}.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);\n` +
+    `var audiences = ${str(vars.audiences)}.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries);\n` +
+    `var tenant = ${str(vars.tenantId)};\n` +
+    'if (allowed.Length == 0 || audiences.Length == 0 || tenant == "") { return false; }\n' +
+    'var jwt = context.Request.Headers.GetValueOrDefault("Authorization", "").Split(' + "' '" + ').Last().AsJwt();\n' +
+    "if (jwt == null) { return false; }\n" +
+    'var iss = jwt.Issuer ?? "";\n' +
+    'if (iss != "https://login.microsoftonline.com/" + tenant + "/v2.0" && iss != "https://sts.windows.net/" + tenant + "/") { return false; }\n' +
+    "if (jwt.Audiences == null || !jwt.Audiences.Any(a => audiences.Contains(a))) { return false; }\n" +
+    'var appid = jwt.Claims.GetValueOrDefault("azp", jwt.Claims.GetValueOrDefault("appid", ""));\n' +
+    "return !allowed.Contains(appid);\n" +
     "}";
 
 /** on-error: token failures become RFC 6750/9728 challenges, limits become 429, anything else a bare JSON-RPC error. */
@@ -93,11 +119,13 @@ export const onErrorFragment = fragment(
             ),
             el(
                 "when",
-                { condition: `@((${isToken}) && (${reason}.Contains("Client") || ${reason}.Contains("Application")))` },
+                // A client application outside the allow-list (M3): decided from the token, whatever the reason says.
+                { condition: clientNotAllowedCondition(isToken) },
+                el("set-variable", { name: unverifiedTokenVar, value: unverifiedTokenExpression }),
                 reject(
                     securityEvents.clientNotAllowed,
                     { status: 403, reason: "Forbidden", code: rpcCodes.forbidden, message: "Client application not allowed.", headers: challenge("invalid_token") },
-                    reason,
+                    str(unverifiedTokenVar),
                 ),
             ),
             el(

@@ -2,6 +2,7 @@ import { securityEvents } from "../../../policy-pack/contract/events";
 import { csString, isToolsCall, reject, rpcCodes, rpcMethod, setHeader, str, traceEvent, vars, when } from "./expressions";
 import { el } from "./xml";
 import { manifestDigestExpression } from "./manifestExpression";
+import { argumentsTextExpression } from "./argumentsExpression";
 import { fragment, promptShieldsApiVersion, promptShieldsMaxChars } from "./settings";
 
 /**
@@ -12,15 +13,11 @@ import { fragment, promptShieldsApiVersion, promptShieldsMaxChars } from "./sett
 /** Prompt Shields on tools/call arguments through the private Content Safety account (C1.3, C9.1). */
 export const promptShieldsFragment = fragment(
     "mcp-prompt-shields",
-    "tools/call: sends the arguments to Prompt Shields with the gateway's managed identity; an attack is rejected, an unavailable screen fails as promptShieldsFailureMode says (closed or open).",
+    "tools/call: sends the arguments to Prompt Shields with the gateway's managed identity; an attack is rejected, arguments over its input limit are 400, an unavailable screen fails as promptShieldsFailureMode says (closed or open).",
     (settings) => {
     const endpoint = settings.contentSafetyEndpoint.replace(/\/+$/, "");
     const url = `${endpoint}/contentsafety/text:shieldPrompt?api-version=${promptShieldsApiVersion}`;
-    const argumentsExpression =
-        "@{\n" +
-        `var args = JObject.Parse(${str(vars.body)}).SelectToken("params.arguments");\n` +
-        'return args == null ? "" : args.ToString(Newtonsoft.Json.Formatting.None);\n' +
-        "}";
+    const argumentsExpression = argumentsTextExpression(str(vars.body), promptShieldsMaxChars);
     const verdictExpression =
         "@{\n" +
         `var r = context.Variables.ContainsKey(${csString(vars.shieldResponse)}) ? (IResponse)context.Variables[${csString(vars.shieldResponse)}] : null;\n` +
@@ -45,13 +42,30 @@ export const promptShieldsFragment = fragment(
                   csString(`${detail}; failed closed`),
               )
             : [traceEvent(securityEvents.contentSafetyUnavailable, "information", csString(`${detail}; failed open`))];
+    const tooLong = `${isToolsCall} && ${str(vars.shieldInput)}.Length > ${promptShieldsMaxChars}`;
     return [
+        when(isToolsCall, [el("set-variable", { name: vars.shieldInput, value: argumentsExpression })]),
+        // Prompt Shields takes at most 10K characters of user prompt (Learn, Content Safety overview,
+        // "Input requirements"; documents add at most 10K more in total), and a policy has no loop to
+        // screen chunks. Longer arguments are refused for what they are, whatever the failure mode:
+        // 503 "try again later" invited retries that can never pass, and letting them through
+        // unscreened (open mode) would let padding skip the screen. 400 -32602 (invalid params, as
+        // MCP answers bad tool arguments), not 413: the body is within maxRequestBytes, one parameter
+        // is over a limit. A branch of its own, before the screen: the policy pack reads the screen's
+        // 4xx as its answer to an attack. String.Length counts UTF-16 units, never fewer than the
+        // service's characters, so nothing that passes here is over the service's limit.
+        when(
+            tooLong,
+            reject(
+                securityEvents.envelopeRejected,
+                { status: 400, reason: "Bad Request", code: rpcCodes.invalidParams, message: `Tool arguments longer than ${promptShieldsMaxChars} characters cannot be screened.` },
+                csString(`tool arguments exceed the Prompt Shields input limit of ${promptShieldsMaxChars} characters`),
+            ),
+        ),
         when(isToolsCall, [
-            el("set-variable", { name: vars.shieldInput, value: argumentsExpression }),
             el(
                 "choose",
                 {},
-                el("when", { condition: `@(${str(vars.shieldInput)}.Length > ${promptShieldsMaxChars})` }, unavailable("arguments exceed the Prompt Shields input limit")),
                 el(
                     "when",
                     { condition: `@(${str(vars.shieldInput)} != "")` },

@@ -46,7 +46,7 @@ export function fragment(id: string, description: string, children: (settings: F
     return { id, description, build: (settings) => el("fragment", {}, children(settings)) };
 }
 
-/** Prompt Shields input limit (characters of the user prompt). */
+/** Prompt Shields input limit: 10K characters of user prompt (Learn, Content Safety overview, "Input requirements"). */
 export const promptShieldsMaxChars = 10_000;
 export const promptShieldsApiVersion = "2024-09-01";
 
