@@ -115,11 +115,10 @@ describe("end to end: SDK client → gateway (dev and prod policies) → referen
                     expect(new Set(requests.map((l) => l.user))).toEqual(new Set([hashOid(userClaims().oid as string)]));
                 });
 
-                // Defect found by this run: the gateway forwards X-MCP-User-Oid but not the token's roles,
-                // which the server requires for every tool (workloads/reference-server/src/auth.ts
-                // `userHeaders.roles`): every allowed call comes back "Forbidden". Flip to `it` once the API
-                // policy sets X-MCP-User-Roles from the validated token (see test/gateway/README.md).
-                it.fails(`${name}: tools/call of a tool the caller's role allows returns the tool's result`, async () => {
+                // Found by this run: the gateway forwarded X-MCP-User-Oid but not the token's roles, which the
+                // server requires for every tool (workloads/reference-server/src/auth.ts); the API policy now
+                // sets X-MCP-User-Roles from the validated token.
+                it(`${name}: tools/call of a tool the caller's role allows returns the tool's result`, async () => {
                     const client = await connect(through(name).gateway.url, revision);
                     const result = await client.callTool({ name: "search_docs", arguments: { query: "gateway identity" } });
                     expect(result.isError ?? false).toBe(false);

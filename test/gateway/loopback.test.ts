@@ -94,10 +94,9 @@ describe("loopback gateway (prod documents) in front of a scripted upstream", ()
         expect(call.headers.host).toBe(upstreamUrl.host);
     });
 
-    // Defect: the API policy overrides X-MCP-User-Oid but never sets X-MCP-User-Roles, so a header
-    // the caller sends reaches the server unchanged, and the server trusts it (its defence-in-depth
-    // role check, workloads/reference-server/src/auth.ts). Flip to `it` with the API policy fix.
-    it.fails("the upstream sees the token's roles, never a caller-supplied X-MCP-User-Roles", async () => {
+    // The API policy overrides X-MCP-User-Roles from the validated token, so a header the caller sends
+    // never reaches the server (whose defence-in-depth role check trusts it: workloads/reference-server/src/auth.ts).
+    it("the upstream sees the token's roles, never a caller-supplied X-MCP-User-Roles", async () => {
         script = jsonAnswer({ jsonrpc: "2.0", id: 1, result: { content: [] } });
         const r = modernPost("tools/call", { params: toolCall("search_docs"), auth: `Bearer ${await ids.userToken({ roles: ["Docs.Read"] })}`, headers: { "X-MCP-User-Roles": "Docs.Write" } });
         expect((await fetch(gateway.url, { method: "POST", headers: r.headers, body: r.body })).status).toBe(200);

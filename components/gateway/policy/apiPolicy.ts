@@ -170,6 +170,8 @@ export function buildApiPolicy(input: ServerPolicyInput): XmlElement {
             el("set-header", { name: "Authorization", "exists-action": "delete" }),
             el("authentication-managed-identity", { resource: input.backendIdentifierUri, "client-id": input.gatewayIdentityClientId }),
             el("set-header", { name: "X-MCP-User-Oid", "exists-action": "override" }, el("value", {}, `@(${str(vars.oid)})`)),
+            // The validated token's roles, never a caller-supplied header: the server re-checks tool roles from it (C2.2).
+            el("set-header", { name: "X-MCP-User-Roles", "exists-action": "override" }, el("value", {}, `@(${str(vars.roles)})`)),
         ),
         // No <base /> here: the global backend section would forward a second time.
         el("backend", {}, include(fragmentIds.forward)),
