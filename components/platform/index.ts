@@ -303,12 +303,23 @@ export class McpPlatform extends pulumi.ComponentResource {
     }
 }
 
-/** What the platform declares about itself to the policy pack (inputs of the component resource). */
+/**
+ * What the platform declares about itself to the policy pack (inputs of the component resource):
+ * the references its value checks compare against (policy-pack/lib/declared.ts reads them). Only
+ * config-known values: a component's inputs are fixed before its children exist, so the platform's
+ * own client app ids (outputs of the identity component) are not declared; the pack checks those
+ * against the stack's Entra apps instead.
+ */
 export function platformDeclaration(config: McpPlatformConfig) {
     return {
         profile: config.profile,
         protocolVersions: config.protocolVersions,
-        servers: config.servers.map((s) => s.name),
+        tenantId: config.tenantId,
+        maxRequestBytes: config.gateway.maxRequestBytes,
+        sessionIdleSeconds: config.gateway.sessionIdleMinutes * 60,
+        sessionLifetimeSeconds: config.gateway.sessionAbsoluteMinutes * 60,
+        gatewaySubnetPrefix: config.subnets.gateway,
+        servers: config.servers.map((s) => ({ name: s.name, rateLimits: s.rateLimits })),
         optionalControls: Object.fromEntries(
             featureNames.map((feature) => [
                 feature,
