@@ -88,6 +88,8 @@ export const serverSchema = strictObject({
     env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.string()).default({}),
     // Default none: a server reaches nothing outside the VNet (the NSGs deny Internet outbound).
     egress: z.array(egressSchema, { error: "a list of { host, port } the server may call" }).default([]),
+    // An HTTP health endpoint makes the probes HTTP checks; without one they check the port over TCP.
+    healthPath: z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, { error: "an HTTP path such as /healthz" }).optional(),
 });
 
 const clientAppSchema = strictObject({

@@ -188,6 +188,7 @@ export class McpPlatform extends pulumi.ComponentResource {
                             identifierUri: identity.servers[server.name].backendIdentifierUri,
                         },
                         gatewayClientId: identity.gatewayIdentity.clientId,
+                        allowedOrigins: config.gateway.allowedOrigins,
                         protect: config.protectStatefulResources,
                     },
                     { parent: this },

@@ -28,6 +28,8 @@ export interface McpWorkloadServer {
     readonly secrets: readonly string[];
     /** Plain environment variables (never secrets: those go in `secrets`). */
     readonly env: Readonly<Record<string, string>>;
+    /** HTTP health endpoint (`/healthz`); without one the probes check the port over TCP. */
+    readonly healthPath?: string;
 }
 
 export interface McpWorkloadArgs {
@@ -57,6 +59,8 @@ export interface McpWorkloadArgs {
     readonly concurrentRequests?: number;
     /** HTTP health endpoint of the server. Defaults to none: probes check the target port over TCP. */
     readonly healthPath?: string;
+    /** Browser origins the gateway admits (`gateway.allowedOrigins`), passed as MCP_ALLOWED_ORIGINS. Defaults to none. */
+    readonly allowedOrigins?: readonly string[];
     /** Days until the initial secret values expire; operators rotate before then (C2.3). Defaults to 90. */
     readonly secretExpiryDays?: number;
     /** `protect: true` on the app's key and secrets (prod). Defaults to false. */
@@ -127,6 +131,8 @@ export class McpWorkload extends pulumi.ComponentResource {
             .all([args.backendApp.clientId, args.backendApp.identifierUri, args.gatewayClientId, identity.clientId, key.keyUri])
             .apply(([backendClientId, backendIdentifierUri, gatewayClientId, workloadClientId, keyUri]) => [
                 ...identityEnv({ tenantId: args.tenantId, backendClientId, backendIdentifierUri, gatewayClientId, workloadClientId, keyUri }),
+                // The browser origins the gateway admits (C1.1): the server checks Origin against the same list.
+                { name: "MCP_ALLOWED_ORIGINS", value: (args.allowedOrigins ?? []).join(",") },
                 ...Object.entries(server.env ?? {}).map(([envName, value]) => ({ name: envName, value })),
                 ...(server.secrets ?? []).map((secret) => ({ name: secretEnvName(secret), secretRef: secret })),
             ]);
@@ -165,7 +171,7 @@ export class McpWorkload extends pulumi.ComponentResource {
                             image: pulumi.interpolate`${args.registry.loginServer}/${server.image}`,
                             resources: { cpu: server.cpu, memory: server.memory },
                             env,
-                            probes: probes(server.port, args.healthPath),
+                            probes: probes(server.port, server.healthPath ?? args.healthPath),
                         },
                     ],
                     scale: {

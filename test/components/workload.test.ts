@@ -104,6 +104,20 @@ describe("McpWorkload", () => {
         });
     });
 
+    it("tells the server the browser origins the gateway admits, and reserves the name", async () => {
+        const { app } = await appOf({ ...args(), allowedOrigins: ["https://vscode.dev", "https://app.contoso.com"] });
+        expect(app.inputs.template.containers[0].env).toContainEqual({ name: "MCP_ALLOWED_ORIGINS", value: "https://vscode.dev,https://app.contoso.com" });
+        expect((await appOf()).app.inputs.template.containers[0].env).toContainEqual({ name: "MCP_ALLOWED_ORIGINS", value: "" });
+        expect(() => validateEnv("docs", { MCP_ALLOWED_ORIGINS: "*" }, [])).toThrow(/MCP_ALLOWED_ORIGINS/);
+    });
+
+    it("probes the server's own health path over HTTP when it declares one, else the port over TCP", async () => {
+        const http = (await appOf(args({ healthPath: "/healthz" }))).app.inputs.template.containers[0].probes;
+        expect(http.map((p: { httpGet?: { path: string } }) => p.httpGet?.path)).toEqual(["/healthz", "/healthz", "/healthz"]);
+        const tcp = (await appOf()).app.inputs.template.containers[0].probes;
+        expect(tcp.every((p: { tcpSocket?: unknown }) => p.tcpSocket !== undefined)).toBe(true);
+    });
+
     it("has startup, liveness and readiness probes", async () => {
         const { app } = await appOf();
         expect(app.inputs.template.containers[0].probes.map((p: { type: string }) => p.type)).toEqual(["Startup", "Liveness", "Readiness"]);
