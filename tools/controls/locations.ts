@@ -29,11 +29,12 @@ interface Indexed {
 }
 const read = (files: string[]): Indexed[] => files.map((file) => ({ file, lines: readFileSync(path.join(repoRoot, file), "utf8").split("\n") }));
 
-let cache: { policies: Indexed[]; components: Indexed[]; tests: Indexed[] } | undefined;
+let cache: { policies: Indexed[]; components: Indexed[]; workloads: Indexed[]; tests: Indexed[] } | undefined;
 function index() {
     cache ??= {
         policies: read(sources("policy-pack/policies", /\.ts$/)),
         components: read(sources("components", /\.ts$/)),
+        workloads: read(sources("workloads", /\.ts$/).filter((f) => !f.includes(`${path.sep}node_modules${path.sep}`))),
         tests: read(sources("test", /\.test\.ts$/)),
     };
     return cache;
@@ -58,6 +59,15 @@ export function componentLocations(component: string, controlId: string): Source
             const i = lines.findIndex((l) => /\/\/|\/\*|^\s*\*/.test(l) && id.test(l));
             return i >= 0 ? [{ file, line: i + 1 }] : [];
         });
+}
+
+/** Lines of the reference workload (workloads/) whose comments name the control: the server side of a control. */
+export function workloadLocations(controlId: string): SourceLocation[] {
+    const id = new RegExp(`(^|[^0-9A-Za-z.])${controlId.replace(".", "\\.")}(?![0-9])`);
+    return index().workloads.flatMap(({ file, lines }) => {
+        const i = lines.findIndex((l) => /\/\/|\/\*|^\s*\*/.test(l) && id.test(l));
+        return i >= 0 ? [{ file, line: i + 1 }] : [];
+    });
 }
 
 /** Test files that name the policy: by its name (a `describe` title) or its export (`azureKeyvaultVaultEnforcePremiumSku`). */

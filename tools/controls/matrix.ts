@@ -1,7 +1,7 @@
 import type { McpPolicy } from "../../policy-pack/lib/policy";
 import { catalog, CatalogControl } from "./catalog";
 import { featuresCarrying, platformFeatures } from "../../policy-pack/contract/features";
-import { componentLocations, policyLocation, SourceLocation, testsOf } from "./locations";
+import { componentLocations, policyLocation, SourceLocation, testsOf, workloadLocations } from "./locations";
 import { owaspMcpTop10 } from "./owasp";
 import { declaredStatus, StatusDeclaration } from "./status";
 
@@ -119,6 +119,8 @@ function renderWhere(rows: readonly MatrixRow[]): string[] {
         const components = [...new Set(row.policies.map((p) => p.component))].sort().flatMap((c) => componentLocations(c, row.control.id));
         if (policyLinks.length) out.push(`- policies: ${policyLinks.join(", ")}`);
         if (components.length) out.push(`- components: ${components.map(link).join(", ")}`);
+        const server = workloadLocations(row.control.id);
+        if (server.length) out.push(`- reference server: ${server.map(link).join(", ")}`);
         if (tests.length) out.push(`- tests: ${tests.map((t) => `[${t}](../${t})`).join(", ")}`);
         if (!policyLinks.length) out.push(`- ${row.status}: ${row.carriedBy ?? ""}`);
     }

@@ -22,17 +22,17 @@ export const declaredStatus: Record<string, StatusDeclaration> = {
     "C1.4": {
         status: "application",
         why: "Only the server knows what its tools return; the gateway masks backend errors in `on-error` and strips internal headers.",
-        carriedBy: "MCP server; hook: gateway outbound policy",
+        carriedBy: "MCP server (`workloads/reference-server/src/output.ts`: control characters stripped, results bounded, handler errors masked); hook: gateway outbound policy",
     },
     "C9.3": {
         status: "application",
         why: "Scanning model output for leakage is the server's (and client's) job; the gateway passes JSON-RPC results through unchanged apart from header hygiene.",
-        carriedBy: "MCP server",
+        carriedBy: "MCP server (`workloads/reference-server/src/output.ts`: spotlighted page text, bounded results; tests in `test/workloads/reference-server-output.test.ts`)",
     },
     "C9.4": {
         status: "application",
         why: "Context-window protection belongs to the client and server; the gateway caps every request at `gateway.maxRequestBytes`.",
-        carriedBy: "MCP server; hook: gateway request size limit",
+        carriedBy: "MCP server (`workloads/reference-server/src/tools.ts`: strict, bounded tool inputs and results); hook: gateway request size limit",
     },
     // Out of scope: not a property of a deployment.
     "C11.1": { status: "out of scope", why: repositoryCi, carriedBy: "`.github/workflows/mcp-platform.yml` (tests, offline plan with SARIF, `pulumi preview --policy-pack`)" },
