@@ -1,10 +1,11 @@
-import { Client, StreamableHTTPClientTransport, UnauthorizedError, type OAuthClientProvider } from "@modelcontextprotocol/client";
+import { Client, StreamableHTTPClientTransport, UnauthorizedError } from "@modelcontextprotocol/client";
 import { compactVerify, createLocalJWKSet } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { securityEvents } from "../../policy-pack/contract/events";
 import { supportedProtocolVersions, isStatelessRevision } from "../../policy-pack/contract/revisions";
 import { resourceIdentifier } from "../../components/gateway/policy/apiPolicy";
 import { referenceServerManifest } from "../../tools/server-manifest";
+import { BrowserlessProvider } from "../identity/browserlessProvider";
 import { startFakeEntra, type FakeEntra } from "../identity/fakeEntra";
 import { tenantId, userClientId, variant } from "./support/documents";
 import { LocalIdentities, startLocalIdentities } from "./support/identities";
@@ -19,35 +20,6 @@ import { gatewayInFront, GatewayInFront, ReferenceServer, referenceVariant, star
  */
 
 const redirectUri = "http://127.0.0.1:33418/callback";
-
-/** A client as a user runs it: keeps tokens and the PKCE verifier; the "browser" follows the authorize URL. */
-class BrowserlessProvider implements OAuthClientProvider {
-    authorizationUrl?: URL;
-    private verifier = "";
-    private stored?: { access_token: string; token_type: string };
-    readonly redirectUrl = redirectUri;
-    get clientMetadata() {
-        return { redirect_uris: [redirectUri], client_name: "e2e sign-in", token_endpoint_auth_method: "none", grant_types: ["authorization_code"], response_types: ["code"] };
-    }
-    clientInformation() {
-        return { client_id: userClientId };
-    }
-    tokens() {
-        return this.stored;
-    }
-    saveTokens(tokens: { access_token: string; token_type: string }) {
-        this.stored = tokens;
-    }
-    redirectToAuthorization(url: URL) {
-        this.authorizationUrl = url;
-    }
-    saveCodeVerifier(v: string) {
-        this.verifier = v;
-    }
-    codeVerifier() {
-        return this.verifier;
-    }
-}
 
 describe("sign-in through the gateway: SDK client OAuth flow → gateway (prod policies) → reference server", () => {
     let ids: LocalIdentities;
@@ -89,7 +61,7 @@ describe("sign-in through the gateway: SDK client OAuth flow → gateway (prod p
     for (const revision of supportedProtocolVersions) {
         it(`${revision}: discovers the metadata from the gateway's 401, signs in with PKCE and resource, then lists the server's tools through the gateway`, async () => {
             const options = isStatelessRevision(revision) ? { versionNegotiation: { mode: { pin: revision } } } : {};
-            const provider = new BrowserlessProvider();
+            const provider = new BrowserlessProvider(userClientId, redirectUri, "e2e sign-in");
             const first = new StreamableHTTPClientTransport(new URL(resource), { authProvider: provider, fetch: fetchFn });
             await expect(new Client({ name: "e2e", version: "1" }, options).connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
             const authorize = provider.authorizationUrl!;

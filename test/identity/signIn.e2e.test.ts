@@ -1,11 +1,12 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { auth, extractWWWAuthenticateParams, type OAuthClientProvider } from "@modelcontextprotocol/client";
+import { auth, extractWWWAuthenticateParams } from "@modelcontextprotocol/client";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findAll, parsePolicyXml } from "../../policy-pack/lib/apimXml";
 import type { PlannedResource } from "../../tools/offline/types";
 import { stackResources } from "../helpers/stacks";
+import { BrowserlessProvider } from "./browserlessProvider";
 import { startFakeEntra, type EntraApp, type FakeEntra } from "./fakeEntra";
 
 /**
@@ -45,35 +46,6 @@ function setupFrom(resources: readonly PlannedResource[]): SignInSetup {
         client: { clientId: clientApp.outputs!.clientId, redirectUri: clientApp.inputs.publicClient.redirectUris[0] },
         tenantId: token.attributes["tenant-id"],
     };
-}
-
-/** A client as a user runs it: the provider keeps tokens and the PKCE verifier; the "browser" follows the authorize URL. */
-class TestProvider implements OAuthClientProvider {
-    authorizationUrl?: URL;
-    private verifier = "";
-    private stored?: { access_token: string; token_type: string };
-    constructor(private readonly clientId: string, readonly redirectUrl: string) {}
-    get clientMetadata() {
-        return { redirect_uris: [this.redirectUrl], client_name: "sign-in test", token_endpoint_auth_method: "none", grant_types: ["authorization_code"], response_types: ["code"] };
-    }
-    clientInformation() {
-        return { client_id: this.clientId };
-    }
-    tokens() {
-        return this.stored;
-    }
-    saveTokens(tokens: { access_token: string; token_type: string }) {
-        this.stored = tokens;
-    }
-    redirectToAuthorization(url: URL) {
-        this.authorizationUrl = url;
-    }
-    saveCodeVerifier(v: string) {
-        this.verifier = v;
-    }
-    codeVerifier() {
-        return this.verifier;
-    }
 }
 
 describe("sign-in with the MCP SDK client (issue 17)", () => {
@@ -123,13 +95,13 @@ describe("sign-in with the MCP SDK client (issue 17)", () => {
         return fetch(`${target}${url.pathname}${url.search}`, { ...init, redirect: "manual" });
     };
 
-    async function signIn(): Promise<{ callback: URL; provider: TestProvider; serverUrl: string }> {
+    async function signIn(): Promise<{ callback: URL; provider: BrowserlessProvider; serverUrl: string }> {
         const serverUrl = setup.metadata.resource;
         const first = await fetchFn(serverUrl, { method: "POST", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize" }) });
         expect(first.status).toBe(401);
         const { resourceMetadataUrl, scope } = extractWWWAuthenticateParams(first);
         expect(resourceMetadataUrl?.toString()).toBe(setup.metadataUrl);
-        const provider = new TestProvider(setup.client.clientId, setup.client.redirectUri);
+        const provider = new BrowserlessProvider(setup.client.clientId, setup.client.redirectUri);
         expect(await auth(provider, { serverUrl, resourceMetadataUrl, scope, fetchFn })).toBe("REDIRECT");
         // The browser: Entra answers the authorize request with a redirect back to the client.
         const authorize = await fetchFn(provider.authorizationUrl!);
