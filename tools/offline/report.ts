@@ -2,6 +2,7 @@ import * as path from "node:path";
 import type { UsedExemption } from "../../policy-pack/lib/exemptions";
 import type { McpPolicy } from "../../policy-pack/lib/policy";
 import { kindOf } from "../../policy-pack/lib/policy";
+import { owaspRisksOf } from "../controls/owasp";
 import type { OptionalControlOff } from "./declaration";
 import { Redactor } from "./redact";
 import { PlannedResource, Violation } from "./types";
@@ -148,7 +149,7 @@ export function toSarif(options: SarifOptions) {
                             id: p.name,
                             shortDescription: { text: p.description },
                             help: { text: p.remediationSteps },
-                            properties: { controls: p.controls, severity: p.severity, component: p.component, tags: [...p.controls] },
+                            properties: { controls: p.controls, severity: p.severity, component: p.component, tags: ruleTags(p.controls) },
                         })),
                     },
                 },
@@ -186,4 +187,12 @@ export function toSarif(options: SarifOptions) {
             },
         ],
     });
+}
+
+/**
+ * Code scanning filters alerts by rule tags: the policy's control ids and the OWASP MCP Top 10 risks
+ * those controls mitigate (tools/controls/owasp.ts), so an auditor can ask "what covers MCP07?".
+ */
+export function ruleTags(controls: readonly string[]): string[] {
+    return [...controls, ...owaspRisksOf(controls)];
 }
