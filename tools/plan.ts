@@ -91,7 +91,7 @@ async function main(): Promise<number> {
         if (args.json) writeOutput(args.json, report.toJson(context));
         if (args.sarif) {
             const sarifRoot = path.resolve(args["sarif-root"] ?? gitTopLevel() ?? process.cwd());
-            writeOutput(args.sarif, report.toSarif({ ...context, policies, stackFile: synthesis.stackFile, sarifRoot, informationUri: documentationUri() }));
+            writeOutput(args.sarif, report.toSarif({ ...context, policies, stackFile: synthesis.stackFile, project: synthesis.project, sarifRoot, informationUri: documentationUri() }));
         }
 
         const out = (text: string) => console.log(redactor.text(text));

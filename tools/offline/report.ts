@@ -2,8 +2,10 @@ import * as path from "node:path";
 import type { UsedExemption } from "../../policy-pack/lib/exemptions";
 import type { McpPolicy } from "../../policy-pack/lib/policy";
 import { kindOf } from "../../policy-pack/lib/policy";
+import { owaspRisksOf } from "../controls/owasp";
 import type { OptionalControlOff } from "./declaration";
 import { Redactor } from "./redact";
+import { configKeyLine } from "./stack-files";
 import { PlannedResource, Violation } from "./types";
 
 export interface PlanSummary {
@@ -124,6 +126,8 @@ export interface SarifOptions extends ReportContext {
     readonly sarifRoot: string;
     /** The project's documentation; omitted (never a placeholder) when unknown. */
     readonly informationUri?: string;
+    /** The Pulumi project name, the namespace of the stack file's config keys (default "mcp-platform"). */
+    readonly project?: string;
 }
 
 /** SARIF 2.1.0 for GitHub code scanning: one rule per policy, one result per violation. */
@@ -131,10 +135,18 @@ export function toSarif(options: SarifOptions) {
     const redactor = options.redactor ?? new Redactor(options.resources);
     const uriOf = (file: string) => path.relative(options.sarifRoot, file).split(path.sep).join("/");
     const byUrn = new Map(options.resources.map((r) => [r.urn, r]));
+    const project = options.project ?? "mcp-platform";
+    const keyLine = (key: string) => configKeyLine(options.stackFile, key, project);
+    const stackFileAt = (line: number | undefined) => ({
+        physicalLocation: { artifactLocation: { uri: uriOf(options.stackFile) }, region: { startLine: line ?? 1 } },
+    });
     const locationOf = (v: Violation) => {
         const source = v.urn ? byUrn.get(v.urn)?.source : undefined;
-        return source ? { uri: uriOf(source.file), line: source.line } : { uri: uriOf(options.stackFile), line: 1 };
+        // A finding about the stack as a whole is borne by config: at the key its message names, if set here.
+        return source ? { uri: uriOf(source.file), line: source.line } : { uri: uriOf(options.stackFile), line: firstKeyLine(v.message, project, keyLine) ?? 1 };
     };
+    // Optional controls follow features: the stack's own override if it sets one, else the profile's table.
+    const featuresLine = keyLine(`${project}:features`) ?? keyLine(`${project}:profile`);
     return redactor.deep({
         $schema: "https://json.schemastore.org/sarif-2.1.0.json",
         version: "2.1.0",
@@ -148,7 +160,7 @@ export function toSarif(options: SarifOptions) {
                             id: p.name,
                             shortDescription: { text: p.description },
                             help: { text: p.remediationSteps },
-                            properties: { controls: p.controls, severity: p.severity, component: p.component, tags: [...p.controls] },
+                            properties: { controls: p.controls, severity: p.severity, component: p.component, tags: ruleTags(p.controls) },
                         })),
                     },
                 },
@@ -159,6 +171,7 @@ export function toSarif(options: SarifOptions) {
                             level: "note",
                             descriptor: { id: `optional-control-off/${o.feature}` },
                             message: { text: `Optional control ${o.feature} (${o.controls.join(", ")}) is off: ${o.reason}` },
+                            locations: [stackFileAt(featuresLine)],
                         })),
                     },
                 ],
@@ -186,4 +199,26 @@ export function toSarif(options: SarifOptions) {
             },
         ],
     });
+}
+
+/**
+ * The line of the first config key `text` names that the stack file sets: `<project>:<key>` (the
+ * namespaced form a message uses) or `features.<name>` (a feature flag, set under `<project>:features`).
+ */
+export function firstKeyLine(text: string, project: string, keyLine: (key: string) => number | undefined): number | undefined {
+    const escaped = project.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const named = [...text.matchAll(new RegExp(`(?<![\\w-])(${escaped}:[A-Za-z]\\w*)|(?<![\\w.-])features\\.\\w+`, "g"))];
+    for (const match of named) {
+        const line = keyLine(match[1] ?? `${project}:features`);
+        if (line) return line;
+    }
+    return undefined;
+}
+
+/**
+ * Code scanning filters alerts by rule tags: the policy's control ids and the OWASP MCP Top 10 risks
+ * those controls mitigate (tools/controls/owasp.ts), so an auditor can ask "what covers MCP07?".
+ */
+export function ruleTags(controls: readonly string[]): string[] {
+    return [...controls, ...owaspRisksOf(controls)];
 }
