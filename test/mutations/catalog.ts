@@ -88,6 +88,7 @@ export const mutations: Mutation[] = [
     { controls: ["C3.4"], description: "the API stops checking the MCP protocol version", apply: editXml(t.apiPolicy, /<include-fragment fragment-id="[^"]*-mcp-protocol-version"\/>/, "", api) },
     // --- C4: rate limits and quotas ---
     { controls: ["C4.1"], description: "the API drops its per-user rate limit", apply: editXml(t.apiPolicy, /<rate-limit-by-key id="mcp-limit-user" [^>]*\/>/, "", api) },
+    { controls: ["C4.1"], description: "the per-user rate limit loses its renewal-period", apply: editXml(t.apiPolicy, /(<rate-limit-by-key id="mcp-limit-user" calls="\d+") renewal-period="\d+"/, "$1", api) },
     { controls: ["C4.1"], description: "the WAF loses its per-client-IP rate rule", apply: setInput(t.waf, "customRules", []) },
     { controls: ["C4.3", "C10.1"], description: "a Container App runs without CPU and memory limits", apply: container((c) => delete c.resources) },
     { controls: ["C4.3", "C10.4"], description: "a Container App loses its probes", apply: container((c) => delete c.probes) },

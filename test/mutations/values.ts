@@ -102,6 +102,13 @@ export const valueMutations: Mutation[] = [
     { controls: ["C4.1"], description: "the daily quota grows a thousandfold", apply: apiXml(/(id="mcp-quota-user" calls=")\d+"/, '$15000000"') },
     { controls: ["C4.1"], description: "the daily quota renews every hour", apply: apiXml(/(id="mcp-quota-user" calls="\d+" renewal-period=")\d+"/, '$13600"') },
     { controls: ["C4.1"], description: "the daily quota is keyed on the client IP", apply: apiXml(/(id="mcp-quota-user" [^>]*counter-key=")[^"]+"/, "$1@(context.Request.IpAddress)\"") },
+    // Tier rules (Learn): rate-limit windows at most 300 s; quota-by-key only on the classic tiers. The same rate over a longer window is not applied.
+    { controls: ["C4.1"], description: "the per-user rate limit counts over an hour (over the 300-second maximum)", apply: apiXml(/(id="mcp-limit-user" calls="\d+" renewal-period=")\d+"/, '$13600"') },
+    { controls: ["C4.1"], description: "the per-session rate limit counts over 301 seconds", apply: apiXml(/(id="mcp-limit-session" calls="\d+" renewal-period=")\d+"/, '$1301"') },
+    { controls: ["C4.1"], description: "the per-user-tool rate limit window is computed", apply: apiXml(/(id="mcp-limit-user-tool" calls="\d+" renewal-period=")\d+"/, '$1@(60)"') },
+    { controls: ["C4.1"], description: "the daily quota becomes a one-day rate-limit-by-key window", apply: apiXml(/<quota-by-key id="mcp-quota-user"/, '<rate-limit-by-key id="mcp-quota-user"') },
+    { controls: ["C4.1"], description: "the gateway moves to PremiumV2 keeping quota-by-key (no such policy on v2)", apply: setInput(t.apim, "sku.name", "PremiumV2") },
+    { controls: ["C4.1"], description: "the gateway moves to StandardV2 keeping quota-by-key", apply: setInput(t.apim, "sku.name", "StandardV2") },
     { controls: ["C4.1"], description: "the WAF's per-IP rate threshold grows a hundredfold", apply: waf((i) => (i.customRules[0].rateLimitThreshold = 60000)) },
     { controls: ["C4.1"], description: "the WAF's per-IP rate rule only logs", apply: waf((i) => (i.customRules[0].action = "Log")) },
     { controls: ["C4.1"], description: "the WAF's rate rule groups by country instead of client IP", apply: waf((i) => (i.customRules[0].groupByUserSession[0].groupByVariables[0].variableName = "GeoLocation")) },
