@@ -150,4 +150,16 @@ export const mutations: Mutation[] = [
     { controls: ["C4.4"], description: "prod's VNet loses its DDoS plan", stacks: ["prod"], apply: all(drop(t.ddos), setInput(t.vnet, "ddosProtectionPlan", undefined), setInput(t.vnet, "enableDdosProtection", false)) },
     { controls: ["C4.4"], description: "prod loses its VNet flow logs", stacks: ["prod"], apply: drop(t.flowLog) },
     { controls: ["C11.2", "C12.4"], description: "prod loses Defender for Containers", stacks: ["prod"], apply: drop(t.pricing) },
+    { controls: ["C10.3", "A2"], description: "prod's runtime subnet loses its route to the egress firewall", stacks: ["prod"], apply: editInputs(t.subnet, (i, r) => {
+        delete i.routeTable;
+        delete r.propertyDependencies.routeTable;
+    }, nameEndsWith("-snet-runtime")) },
+    { controls: ["C10.3", "A2"], description: "prod's runtime NSG loses its final Internet deny and its firewall route", stacks: ["prod"], apply: all(
+        editInputs(t.nsg, (i) => (i.securityRules = i.securityRules.filter((r: { name: string }) => r.name !== "DenyInternetOutbound")), nameEndsWith("-nsg-runtime")),
+        editInputs(t.subnet, (i, r) => {
+            delete i.routeTable;
+            delete r.propertyDependencies.routeTable;
+        }, nameEndsWith("-snet-runtime")),
+    ) },
+    { controls: ["C10.3", "C5.1"], description: "prod's firewall loses its diagnostic setting", stacks: ["prod"], apply: drop(t.diag, nameEndsWith("-egress-diag")) },
 ];
