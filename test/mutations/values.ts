@@ -131,6 +131,11 @@ export const valueMutations: Mutation[] = [
     { controls: ["C1.3", "C9.1"], description: "Prompt Shields calls a Content Safety account outside the stack", apply: fragmentXml("prompt-shields", /<set-url>https:\/\/[^/]+\//, "<set-url>https://cs-attacker.cognitiveservices.azure.com/") },
     { controls: ["C1.3", "C9.1"], description: "Prompt Shields is called with a token for another resource", apply: fragmentXml("prompt-shields", 'resource="https://cognitiveservices.azure.com"', 'resource="https://management.azure.com"') },
     { controls: ["C1.3", "C9.1"], description: "a detected prompt attack is answered 200", apply: fragmentXml("prompt-shields", /code="400" reason="Bad Request"/g, 'code="200" reason="OK"') },
+    { controls: ["C1.3", "C9.1"], description: "a detected prompt attack is answered 200 while an unrelated 403 stays in the screen", apply: all(
+        fragmentXml("prompt-shields", /(prompt_attack[\s\S]*?<set-status code=")400" reason="Bad Request"/, '$1200" reason="OK"'),
+        fragmentXml("prompt-shields", "</send-request>", `</send-request><choose><when condition="@(context.Request.Headers.ContainsKey(${q}X-Block${q}))"><return-response><set-status code="403" reason="Forbidden"/></return-response></when></choose>`),
+    ) },
+    { controls: ["C1.3", "C9.1"], description: "the screen's verdict ignores the Prompt Shields response", apply: fragmentXml("prompt-shields", /(<set-variable name="mcpShieldVerdict" value=")[^"]*"/, `$1@(${q}clean${q})"`) },
     { controls: ["C9.2"], description: "the manifest digest is compared with itself", apply: fragmentXml("manifest-integrity", `!= ${ownVar("mcpManifestDigest")}`, `!= ${ownVar("mcpManifestActual")}`) },
     { controls: ["C9.2"], description: "the pinned manifest digest is truncated", apply: apiXml(/(name="mcpManifestDigest" value="sha256:)[0-9a-f]{64}"/, '$1abc123"') },
     { controls: ["C1.4", "C8.4"], description: "an error's internal message reaches a response header", apply: fragmentXml("on-error", /<set-header name="Server" exists-action="delete"\/>/, `<set-header name="X-Error" exists-action="override"><value>@(context.LastError.Message)</value></set-header><set-header name="Server" exists-action="delete"/>`) },
