@@ -5,8 +5,8 @@ import { isApimPolicyDocument, maxRateLimitRenewalSeconds, serviceOf, tierLimitP
  * API Management, every policy document: only limit elements the service's tier runs (C4.1).
  * The rules and their sources (Learn) are in lib/tierLimits.ts.
  */
-export const azureApimanagementServiceUseTierSupportedLimits = stackPolicy({
-    name: "azure-apimanagement-service-use-tier-supported-limits",
+export const azureApimanagementServiceEnforceTierSupportedLimits = stackPolicy({
+    name: "azure-apimanagement-service-enforce-tier-supported-limits",
     description:
         "Every API Management policy document (service, product, API, operation policy or fragment) uses only limit elements its service's tier runs: no " +
         "quota-by-key outside the classic tiers (Developer, Basic, Standard, Premium; the v2 tiers have none, so the daily quota is a per-UTC-day cache counter " +

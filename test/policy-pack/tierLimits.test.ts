@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { azureApimanagementServiceUseTierSupportedLimits as policy } from "../../policy-pack/policies/tierLimits";
+import { azureApimanagementServiceEnforceTierSupportedLimits as policy } from "../../policy-pack/policies/tierLimits";
 import { buildApiPolicy } from "../../components/gateway/policy/apiPolicy";
 import { serialize } from "../../components/gateway/policy/xml";
 import { violationsOf } from "../helpers/policy";
@@ -14,7 +14,7 @@ const stack = (sku: string, xml: string) => [service(sku), ...withFragments(frag
 const productPolicy = (value: string, format = "xml") =>
     planned("azure-native:apimanagement:ProductPolicy", "gw-product-policy", { serviceName: "apim", productId: "p", format, value });
 
-describe("azure-apimanagement-service-use-tier-supported-limits", () => {
+describe("azure-apimanagement-service-enforce-tier-supported-limits", () => {
     it("accepts the gateway's classic-tier policy (quota-by-key) on Premium and Developer", async () => {
         expect(classicXml).toContain("<quota-by-key");
         for (const sku of ["Premium", "Developer"]) expect(await violationsOf(policy, stack(sku, classicXml))).toEqual([]);
