@@ -15,6 +15,7 @@ import * as roleAssignments from "./roleAssignments";
 import * as runtime from "./runtime";
 import * as safety from "./safety";
 import * as tags from "./tags";
+import * as tierLimits from "./tierLimits";
 import * as workload from "./workload";
 
 /**
@@ -22,7 +23,7 @@ import * as workload from "./workload";
  * because a module's export order differs between CommonJS (the engine, tsx) and ES module
  * namespaces (vitest), and reports and docs/controls.md must not depend on which one loaded it.
  */
-export const policies: McpPolicy[] = collect(edge, firewall, gateway, identity, keyvault, mcpApiAccess, mcpApiContent, mcpApiSignIn, monitoring, network, protection, registry, roleAssignments, runtime, safety, tags, workload);
+export const policies: McpPolicy[] = collect(edge, firewall, gateway, identity, keyvault, mcpApiAccess, mcpApiContent, mcpApiSignIn, monitoring, network, protection, registry, roleAssignments, runtime, safety, tags, tierLimits, workload);
 
 function collect(...modules: Record<string, unknown>[]): McpPolicy[] {
     return modules.flatMap((m) => Object.values(m).filter(isPolicy)).sort((a, b) => a.name.localeCompare(b.name));

@@ -89,6 +89,25 @@ interface PromptShieldsConfig {
     readonly allowFailOpen: boolean;
 }
 
+/**
+ * The screen's answer to an attack, told apart from any other 4xx inside the screen branch: a
+ * `<when>` answering 4xx whose condition names the attack and reads either a verdict variable
+ * computed from the Prompt Shields response (its response-variable-name and attackDetected) or the
+ * response's attackDetected itself.
+ */
+function attackGuards(screens: readonly PolicyElement[], calls: readonly PolicyElement[]): PolicyElement[] {
+    const responses = calls.map((r) => r.attributes["response-variable-name"] ?? "").filter((name) => name !== "");
+    const readsResponse = (text: string) => responses.some((name) => readsVariable(text, name)) && mentions(text, "attackDetected");
+    return screens.flatMap((screen) => {
+        const verdicts = [...variables(screen).entries()].filter(([, value]) => readsResponse(value)).map(([name]) => name);
+        return findAll(screen, "when").filter((guard) => {
+            const condition = guard.attributes.condition ?? "";
+            const readsVerdict = verdicts.some((name) => readsVariable(condition, name)) || readsResponse(condition);
+            return readsVerdict && mentions(condition, "attack") && answeredStatuses(guard).some((c) => c >= 400 && c < 500);
+        });
+    });
+}
+
 export const azureApimanagementApiEnablePromptShields: McpStackPolicy = {
     ...stackPolicy({
         name: "azure-apimanagement-api-enable-prompt-shields",
@@ -128,7 +147,9 @@ export const azureApimanagementApiEnablePromptShields: McpStackPolicy = {
                     return `call the stack's own Content Safety account (${ownAccounts.map((h) => `https://${h}/`).join(", ") || "none in this stack"}; got ${foreign.join(", ")}; an expression cannot be evaluated and fails closed)`;
                 }
                 const statuses = screens.flatMap(answeredStatuses);
-                if (!statuses.some((c) => c >= 400 && c < 500)) return "reject tools/call arguments Prompt Shields flags as an attack with a 4xx answer";
+                if (attackGuards(screens, calls).length === 0) {
+                    return "reject tools/call arguments Prompt Shields flags as an attack with a 4xx answer (a guard on the screen's verdict, read from the response's attackDetected; any other 4xx in the screen does not count)";
+                }
                 if (!allowFailOpen && !statuses.some((c) => c >= 500)) {
                     return "fail closed (answer 5xx) when Prompt Shields cannot screen a tools/call (promptShieldsFailureMode closed; allowFailOpen is off)";
                 }

@@ -1,6 +1,7 @@
 import { declaredProfile } from "../contract/declaration";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { dependsVia } from "../lib/references";
+import { deploysMcpServices } from "../lib/mcpStack";
 
 /**
  * Monitoring policies (C5.1–C5.4, A8, A9): the workspace, its diagnostics coverage and Sentinel.
@@ -138,7 +139,7 @@ export const azureLoganalyticsWorkspaceConfigureRetention = stackPolicy({
 export const azureResourceMissingDiagnosticSetting = stackPolicy({
     name: "azure-resource-missing-diagnostic-setting",
     description:
-        "Every resource of a diagnostics-capable type has a diagnostic setting that sends to a Log Analytics workspace the " +
+        "In a stack that deploys MCP services (the platform declaration, an API Management service or a Container App), every resource of a diagnostics-capable type has a diagnostic setting that sends to a Log Analytics workspace the " +
         "stack creates, in resource-specific tables (logAnalyticsDestinationType Dedicated).",
     controls: ["C5.1", "C10.4", "C12.4"],
     component: "monitoring",
@@ -146,6 +147,8 @@ export const azureResourceMissingDiagnosticSetting = stackPolicy({
         "Call createDiagnosticSetting(parent, name, resource.id, monitoring.diagnostics) for the resource " +
         "(components/shared/diagnostics.ts); without it the resource's audit trail never reaches Sentinel.",
     validate: (resources, _args, must) => {
+        // Only stacks that deploy MCP services (lib/mcpStack.ts): a program without them is not this platform's to audit.
+        if (!deploysMcpServices(resources)) return;
         const workspaces = resources.filter((r) => r.type === monitoringTypes.workspace);
         const settings = resources.filter((r) => (monitoringTypes.diagnosticSettings as readonly string[]).includes(r.type));
         for (const resource of resources.filter((r) => diagnosticsCapableTypes.includes(r.type))) {
@@ -172,7 +175,7 @@ function handlesHighSeverity(props: Record<string, any>): boolean {
 export const azureSentinelWorkspaceEnableMcpAnalytics = stackPolicy({
     name: "azure-sentinel-workspace-enable-mcp-analytics",
     description:
-        "The stack creates a Log Analytics workspace with Microsoft Sentinel onboarded and, on it, an enabled scheduled " +
+        "A stack that deploys MCP services (the platform declaration, an API Management service or a Container App) creates a Log Analytics workspace with Microsoft Sentinel onboarded and, on it, an enabled scheduled " +
         `analytics rule that creates incidents for each MCP detection (${requiredMcpDetections.join(", ")}; ` +
         `${requiredEgressDetection} when the stack has an Azure Firewall), with suppression off and a look-back longer ` +
         "than its run interval; every Sentinel rule depends on the onboarding state.",
@@ -184,6 +187,8 @@ export const azureSentinelWorkspaceEnableMcpAnalytics = stackPolicy({
         "Keep suppressionEnabled false (incident grouping deduplicates) and queryPeriod above queryFrequency; pass the " +
         "egress context to McpMonitoring when the egress firewall is deployed.",
     validate: (resources, _args, must) => {
+        // Only stacks that deploy MCP services (lib/mcpStack.ts): a program without them has no MCP traffic to detect.
+        if (!deploysMcpServices(resources)) return;
         const required: string[] = [...requiredMcpDetections, ...(resources.some((r) => r.type === firewallType) ? [requiredEgressDetection] : [])];
         const workspaces = resources.filter((r) => r.type === monitoringTypes.workspace);
         if (workspaces.length === 0) {

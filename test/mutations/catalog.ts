@@ -88,6 +88,7 @@ export const mutations: Mutation[] = [
     { controls: ["C3.4"], description: "the API stops checking the MCP protocol version", apply: editXml(t.apiPolicy, /<include-fragment fragment-id="[^"]*-mcp-protocol-version"\/>/, "", api) },
     // --- C4: rate limits and quotas ---
     { controls: ["C4.1"], description: "the API drops its per-user rate limit", apply: editXml(t.apiPolicy, /<rate-limit-by-key id="mcp-limit-user" [^>]*\/>/, "", api) },
+    { controls: ["C4.1"], description: "the per-user rate limit loses its renewal-period", apply: editXml(t.apiPolicy, /(<rate-limit-by-key id="mcp-limit-user" calls="\d+") renewal-period="\d+"/, "$1", api) },
     { controls: ["C4.1"], description: "the WAF loses its per-client-IP rate rule", apply: setInput(t.waf, "customRules", []) },
     { controls: ["C4.3", "C10.1"], description: "a Container App runs without CPU and memory limits", apply: container((c) => delete c.resources) },
     { controls: ["C4.3", "C10.4"], description: "a Container App loses its probes", apply: container((c) => delete c.probes) },
@@ -149,4 +150,16 @@ export const mutations: Mutation[] = [
     { controls: ["C4.4"], description: "prod's VNet loses its DDoS plan", stacks: ["prod"], apply: all(drop(t.ddos), setInput(t.vnet, "ddosProtectionPlan", undefined), setInput(t.vnet, "enableDdosProtection", false)) },
     { controls: ["C4.4"], description: "prod loses its VNet flow logs", stacks: ["prod"], apply: drop(t.flowLog) },
     { controls: ["C11.2", "C12.4"], description: "prod loses Defender for Containers", stacks: ["prod"], apply: drop(t.pricing) },
+    { controls: ["C10.3", "A2"], description: "prod's runtime subnet loses its route to the egress firewall", stacks: ["prod"], apply: editInputs(t.subnet, (i, r) => {
+        delete i.routeTable;
+        delete r.propertyDependencies.routeTable;
+    }, nameEndsWith("-snet-runtime")) },
+    { controls: ["C10.3", "A2"], description: "prod's runtime NSG loses its final Internet deny and its firewall route", stacks: ["prod"], apply: all(
+        editInputs(t.nsg, (i) => (i.securityRules = i.securityRules.filter((r: { name: string }) => r.name !== "DenyInternetOutbound")), nameEndsWith("-nsg-runtime")),
+        editInputs(t.subnet, (i, r) => {
+            delete i.routeTable;
+            delete r.propertyDependencies.routeTable;
+        }, nameEndsWith("-snet-runtime")),
+    ) },
+    { controls: ["C10.3", "C5.1"], description: "prod's firewall loses its diagnostic setting", stacks: ["prod"], apply: drop(t.diag, nameEndsWith("-egress-diag")) },
 ];

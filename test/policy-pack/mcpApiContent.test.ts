@@ -22,6 +22,7 @@ import {
     peers,
     profilePlatform,
     q,
+    replaced,
     withFragment,
     withPolicy,
     settings,
@@ -93,6 +94,22 @@ describe("azure-apimanagement-api-enable-prompt-shields (C1.3, C9.1)", () => {
             xml.replace(/<authentication-managed-identity[^>]*\/>/, '<set-header name="Ocp-Apim-Subscription-Key" exists-action="override"><value>{{cs-key}}</value></set-header>'),
         );
         expect(await messages(policy, withFragments(keyed))).toEqual([expect.stringContaining("call Prompt Shields with the gateway's managed identity")]);
+    });
+
+    it.each<[string, (xml: string) => string]>([
+        [
+            "an attack answered 200 beside an unrelated 4xx inside the screen",
+            (xml) =>
+                replaced(
+                    replaced(xml, /(prompt_attack[\s\S]*?<set-status code=")400"/, '$1200"'),
+                    "</send-request>",
+                    `</send-request><choose><when condition="@(context.Request.Headers.ContainsKey(${q}X-Block${q}))"><return-response><set-status code="403" reason="Forbidden"/></return-response></when></choose>`,
+                ),
+        ],
+        ["a verdict that ignores the Prompt Shields response", (xml) => replaced(xml, /(<set-variable name="mcpShieldVerdict" value=")[^"]*"/, `$1@(${q}clean${q})"`)],
+        ["the 4xx moved to the unavailable branch (attack answered 503)", (xml) => replaced(replaced(xml, /(prompt_attack[\s\S]*?<set-status code=")400"/, '$1503"'), /(safety_unavailable[\s\S]*?<set-status code=")503"/, '$1400"')],
+    ])("rejects %s (the attack answer is told apart from other 4xx)", async (_what, edit) => {
+        expect(await messages(policy, withFragments(fragmentsEdited("mcp-prompt-shields", edit)))).toEqual([expect.stringContaining("reject tools/call arguments Prompt Shields flags as an attack")]);
     });
 
     it("rejects a screen that lets detected attacks through", async () => {

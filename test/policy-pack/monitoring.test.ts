@@ -9,7 +9,7 @@ import {
     requiredMcpDetections,
 } from "../../policy-pack/policies/monitoring";
 import type { PlannedResource } from "../../tools/offline/types";
-import { violationsOf } from "../helpers/policy";
+import { violationsOf as violationsOfPolicy } from "../helpers/policy";
 import { planned } from "../helpers/resources";
 
 const workspaceType = "azure-native:operationalinsights:Workspace";
@@ -21,6 +21,14 @@ const workspace = (inputs: Record<string, any> = {}, name = "log") =>
         ...inputs,
     });
 const platform = (profile: string) => planned("mcp:platform:McpPlatform", "mcp", { profile }, { custom: false });
+/**
+ * The stack-wide monitoring policies apply to stacks that deploy MCP services (policy-pack/lib/mcpStack.ts):
+ * their cases run on an MCP stack, marked by the platform declaration unless the case brings its own.
+ */
+const scoped = new Set([azureResourceMissingDiagnosticSetting.name, azureSentinelWorkspaceEnableMcpAnalytics.name]);
+const mcpMarker = planned("mcp:platform:McpPlatform", "mcp", {}, { custom: false });
+const violationsOf = (policy: Parameters<typeof violationsOfPolicy>[0], resources: PlannedResource[]) =>
+    violationsOfPolicy(policy, scoped.has(policy.name) && !resources.some((r) => r.type === mcpMarker.type) ? [mcpMarker, ...resources] : resources);
 const messages = async (policy: Parameters<typeof violationsOf>[0], resources: PlannedResource[]) =>
     (await violationsOf(policy, resources)).map((v) => v.message);
 
@@ -238,5 +246,20 @@ describe("azure-sentinel-workspace-enable-mcp-analytics (C5.2, C5.4, A4, A8, C4.
         it("does not require it without a firewall", async () => {
             expect(await violationsOf(policy, [log, onboarding, ...allRules()])).toEqual([]);
         });
+    });
+});
+
+describe("the stack-wide monitoring policies apply to stacks that deploy MCP services only", () => {
+    const storage = planned("azure-native:storage:StorageAccount", "st", {});
+    it.each([azureResourceMissingDiagnosticSetting, azureSentinelWorkspaceEnableMcpAnalytics])("%s: no finding on a program without MCP services", async (policy) => {
+        expect(await violationsOfPolicy(policy, [storage])).toEqual([]);
+    });
+    it.each([
+        ["an API Management service", planned("azure-native:apimanagement:ApiManagementService", "apim", {})],
+        ["a Container App", planned("azure-native:app:ContainerApp", "app", {})],
+        ["the platform declaration", mcpMarker],
+    ])("still demands Sentinel and diagnostics of a stack with %s and no platform component", async (_what, service) => {
+        expect(await violationsOfPolicy(azureSentinelWorkspaceEnableMcpAnalytics, [service, storage])).toHaveLength(1);
+        expect((await violationsOfPolicy(azureResourceMissingDiagnosticSetting, [service, storage])).map((v) => v.message)).toContainEqual(expect.stringContaining("StorageAccount st must send its logs"));
     });
 });

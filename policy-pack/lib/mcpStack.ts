@@ -1,0 +1,15 @@
+import type { PolicyResource } from "@pulumi/policy";
+import { platformOf } from "../contract/declaration";
+
+/**
+ * Whether a stack deploys MCP services: it has the platform declaration, an API Management service
+ * (the MCP gateway) or a Container App (an MCP server). The stack-wide monitoring demands (a
+ * Sentinel workspace with the MCP detections, diagnostics on every capable resource) apply to such
+ * stacks only, so a program that uses none of these services (a public example) gets no finding it
+ * cannot fix, while an MCP stack without the platform component is still held to them.
+ */
+export const mcpServiceTypes = ["azure-native:apimanagement:ApiManagementService", "azure-native:app:ContainerApp"] as const;
+
+export function deploysMcpServices(resources: readonly PolicyResource[]): boolean {
+    return platformOf(resources) !== undefined || resources.some((r) => (mcpServiceTypes as readonly string[]).includes(r.type));
+}
