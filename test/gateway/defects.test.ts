@@ -231,7 +231,7 @@ for (const name of ["dev", "prod"] as VariantName[]) {
             const discover = (params: Record<string, unknown>, headers: Record<string, string> = {}, id = 101) =>
                 modernPost("server/discover", { raw: JSON.stringify({ jsonrpc: "2.0", id, method: "server/discover", params }), headers });
             const capabilities = { "io.modelcontextprotocol/clientCapabilities": {} };
-            const errorOf = (body: string | undefined) => (JSON.parse(body ?? "{}") as { id?: unknown; error?: { data?: { supported?: string[]; requested?: string } } });
+            const errorOf = (body: string | null | undefined) => (JSON.parse(body ?? "{}") as { id?: unknown; error?: { data?: { supported?: string[]; requested?: string } } });
 
             it("a request without _meta is 400 -32602 Invalid params (a required per-request field is missing), not -32020", async () => {
                 const r = await bench.send(discover({}));
