@@ -332,6 +332,16 @@ describe("policy fragments", () => {
         expect(expressions(only2026)).toContain('new string[] { "2026-07-28" }');
         expect(findAll(only2026, "set-status").map((s) => s.attributes.code)).toContain("405");
     });
+
+    it("lists only the stateless revisions in -32022 and every revision in the legacy -32602; a legacy-only gateway never answers -32022", () => {
+        const both = expressions(frag(fragmentIds.protocolVersion));
+        expect(both).toContain('new JProperty("supported", new JArray("2026-07-28"))');
+        expect(both).toContain('new JProperty("supported", new JArray("2025-11-25", "2026-07-28"))');
+        expect(both).toContain('new JProperty("code", -32602), new JProperty("message", "Invalid params: _meta io.modelcontextprotocol/protocolVersion is required")');
+        const only2025 = expressions(fragmentsOf({ ...settings, protocolVersions: ["2025-11-25"] }).get(fragmentIds.protocolVersion)!);
+        expect(only2025).not.toContain("-32022");
+        expect(only2025).toContain('new JProperty("supported", new JArray("2025-11-25"))');
+    });
 });
 
 describe("tier-specific policy elements", () => {

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { securityEvents } from "../../policy-pack/contract/events";
+import { isStatelessRevision, supportedProtocolVersions } from "../../policy-pack/contract/revisions";
 import { el, XmlElement, XmlNode } from "../../components/gateway/policy/xml";
 import { PolicyBench, PolicyConfigurationError, token } from "./support/bench";
 import { approvedTools, documents, tenantId, variant, VariantName } from "./support/documents";
-import { bearer, benchFor, bindSession, driftedTools, json, legacyPost, modernPost, sse, toolCall, toolsListResult, userClaims } from "./support/mcp";
+import { bearer, benchFor, bindSession, driftedTools, json, legacy, legacyPost, modern, modernPost, sse, toolCall, toolsListResult, userClaims } from "./support/mcp";
 
 /**
  * The defects issue 13 lists, each as the bench case that failed before its fix.
@@ -225,6 +226,61 @@ for (const name of ["dev", "prod"] as VariantName[]) {
                 expect(await screenedText(rawCall('"arguments":{"query":"first"},"arguments":{"query":"last"}'))).toEqual(['{"query":"last"}']);
             });
         });
+
+        describe("8. 2026-07-28 version negotiation as SEP-2575 orders it (found by the conformance comparison)", () => {
+            const discover = (params: Record<string, unknown>, headers: Record<string, string> = {}, id = 101) =>
+                modernPost("server/discover", { raw: JSON.stringify({ jsonrpc: "2.0", id, method: "server/discover", params }), headers });
+            const capabilities = { "io.modelcontextprotocol/clientCapabilities": {} };
+            const errorOf = (body: string | null | undefined) => (JSON.parse(body ?? "{}") as { id?: unknown; error?: { data?: { supported?: string[]; requested?: string } } });
+
+            it("a request without _meta is 400 -32602 Invalid params (a required per-request field is missing), not -32020", async () => {
+                const r = await bench.send(discover({}));
+                expect([r.status, r.rpcCode, r.forwarded, r.events]).toEqual([400, -32602, undefined, [securityEvents.protocolVersionRejected]]);
+                expect(errorOf(r.body).id).toBe(101);
+            });
+
+            it("_meta without io.modelcontextprotocol/protocolVersion is 400 -32602 Invalid params", async () => {
+                const r = await bench.send(discover({ _meta: capabilities }));
+                expect([r.status, r.rpcCode, r.forwarded, r.events]).toEqual([400, -32602, undefined, [securityEvents.protocolVersionRejected]]);
+            });
+
+            it("a supported header with an unknown _meta version is the header/body mismatch first: 400 -32020", async () => {
+                const r = await bench.send(discover({ _meta: { ...capabilities, "io.modelcontextprotocol/protocolVersion": "v999.0.0" } }));
+                expect([r.status, r.rpcCode, r.forwarded, r.events]).toEqual([400, -32020, undefined, [securityEvents.headerBodyMismatch]]);
+            });
+
+            it("an unsupported header is -32022 before the match (conformance PR 293), whatever _meta says", async () => {
+                for (const meta of ["v999.0.0", modern]) {
+                    const r = await bench.send(discover({ _meta: { ...capabilities, "io.modelcontextprotocol/protocolVersion": meta } }, { "MCP-Protocol-Version": "v999.0.0" }));
+                    expect([r.status, r.rpcCode, r.forwarded, r.events]).toEqual([400, -32022, undefined, [securityEvents.protocolVersionRejected]]);
+                    expect(errorOf(r.body).error?.data?.requested).toBe("v999.0.0");
+                }
+            });
+
+            it("-32022 of a stateless request lists only the stateless revisions (as server/discover does) and echoes the requested version", async () => {
+                const r = await bench.send(discover({ _meta: { ...capabilities, "io.modelcontextprotocol/protocolVersion": "v999.0.0" } }, { "MCP-Protocol-Version": "v999.0.0" }, 301));
+                const parsed = errorOf(r.body);
+                expect([r.status, r.rpcCode, parsed.id]).toEqual([400, -32022, 301]);
+                expect(parsed.error?.data).toEqual({ supported: supportedProtocolVersions.filter(isStatelessRevision), requested: "v999.0.0" });
+            });
+
+            it("a session-based revision named in _meta (header equal) is -32022 with the stateless list; a legacy initialize error still lists every revision", async () => {
+                const r = await bench.send(discover({ _meta: { ...capabilities, "io.modelcontextprotocol/protocolVersion": legacy } }, { "MCP-Protocol-Version": legacy }));
+                expect([r.status, r.rpcCode]).toEqual([400, -32022]);
+                expect(errorOf(r.body).error?.data).toEqual({ supported: supportedProtocolVersions.filter(isStatelessRevision), requested: legacy });
+                const init = await bench.send(legacyPost("initialize", { params: { protocolVersion: "2024-11-05", capabilities: {} } }));
+                expect([init.status, init.rpcCode]).toEqual([400, -32602]);
+                expect(errorOf(init.body).error?.data).toEqual({ supported: [...supportedProtocolVersions], requested: "2024-11-05" });
+            });
+
+            it("what stays: a missing header is -32020; a legacy header against a stateless _meta is -32020; a complete request passes", async () => {
+                const meta = { _meta: { ...capabilities, "io.modelcontextprotocol/protocolVersion": modern } };
+                expect((await bench.send(discover(meta, { "MCP-Protocol-Version": "" }))).rpcCode).toBe(-32020);
+                expect((await bench.send(discover(meta, { "MCP-Protocol-Version": legacy }))).rpcCode).toBe(-32020);
+                bench.backend = () => json({ jsonrpc: "2.0", id: 101, result: { supportedVersions: [modern], capabilities: {} } });
+                expect((await bench.send(discover(meta))).status).toBe(200);
+            });
+        });
     });
 }
 
@@ -285,6 +341,21 @@ describe("6. open failure mode: over-long tool arguments are refused too (paddin
             bench.contentSafety = () => "timeout";
             const down = await bench.send(modernPost("tools/call", { params: toolCall("search_docs") }));
             expect([down.status, down.forwarded !== undefined]).toEqual([200, true]);
+        } finally {
+            bench.close();
+        }
+    });
+});
+
+describe("8. a gateway that accepts no stateless revision answers a stateless request the legacy way (dual-era clients fall back)", () => {
+    it("2026-07-28 request to a 2025-11-25-only gateway: 400 -32602 listing 2025-11-25, never -32022", async () => {
+        const v = variant("prod");
+        const legacyOnly = { ...v, settings: { ...v.settings, protocolVersions: [legacy] } };
+        const bench = new PolicyBench(legacyOnly, documents(legacyOnly));
+        try {
+            const r = await bench.send(modernPost("tools/list"));
+            expect([r.status, r.rpcCode, r.forwarded]).toEqual([400, -32602, undefined]);
+            expect((JSON.parse(r.body ?? "{}") as { error?: { data?: unknown } }).error?.data).toEqual({ supported: [legacy], requested: modern });
         } finally {
             bench.close();
         }

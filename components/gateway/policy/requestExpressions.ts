@@ -80,8 +80,9 @@ export function envelopeExpression(bodyExpression: string): string {
 
 /**
  * The protocol version decision `{ status, era, version, detail }` with status one of `ok`,
- * `unsupported` (400, -32022 / -32602), `mismatch` (400, -32020 HeaderMismatch) or
- * `method-not-allowed` (405: GET/DELETE exist only in session-based revisions).
+ * `unsupported` (400, -32022 / -32602), `mismatch` (400, -32020 HeaderMismatch), `invalid-params`
+ * (400, -32602: a stateless request without its `_meta` protocol version) or `method-not-allowed`
+ * (405: GET/DELETE exist only in session-based revisions).
  *
  * - 2025-11-25 (legacy): `initialize` carries `params.protocolVersion`; every later request carries
  *   the `MCP-Protocol-Version` header (a request without it is not assumed to be 2025-03-26: that
@@ -91,6 +92,12 @@ export function envelopeExpression(bodyExpression: string): string {
  *   resources/read and prompts/get `Mcp-Name` equal to `params.name`/`params.uri` (Base64 sentinel
  *   `=?base64?…?=` decoded first). A missing or contradicting header is a HeaderMismatch: rate
  *   limits and tool authorisation must never act on a header the body contradicts.
+ *
+ * The order is SEP-2575's (2026-07-28 basic/index "Per-request protocol fields", transports/
+ * streamable-http "Protocol Version Header"), as the conformance suite checks it: an unsupported
+ * header is -32022 first (conformance PR 293), then a header that differs from `_meta` is -32020
+ * (even when `_meta` names an unknown version), and a stateless header over a body without the
+ * `_meta` version is -32602 Invalid params (a required per-request field is missing), not -32020.
  */
 export function versionCheckExpression(protocolVersions: readonly string[], envelopeExpression: string): string {
     const modern = csString(firstStatelessRevision);
@@ -113,8 +120,11 @@ export function versionCheckExpression(protocolVersions: readonly string[], enve
         'var method = (string)env["method"] ?? "";',
         'var meta = (string)env["metaVersion"] ?? "";',
         'if (meta != "") {',
-        `if (!supported.Contains(meta) || string.CompareOrdinal(meta, ${modern}) < 0) { ${ret("unsupported", "modern", "meta", lit("unsupported _meta protocolVersion"))} }`,
-        `if (header != meta) { ${ret("mismatch", "modern", "meta", `header == "" ? ${lit("MCP-Protocol-Version header missing")} : ${lit("MCP-Protocol-Version header does not match _meta protocolVersion")}`)} }`,
+        `if (header == "") { ${ret("mismatch", "modern", "meta", lit("MCP-Protocol-Version header missing"))} }`,
+        `if (!supported.Contains(header)) { ${ret("unsupported", "modern", "header", lit("unsupported MCP-Protocol-Version header"))} }`,
+        `if (header != meta) { ${ret("mismatch", "modern", "meta", lit("MCP-Protocol-Version header does not match _meta protocolVersion"))} }`,
+        // Header and _meta agree on a supported revision; a session-based one is not served statelessly.
+        `if (string.CompareOrdinal(meta, ${modern}) < 0) { ${ret("unsupported", "modern", "meta", lit("_meta protocolVersion names a session-based revision"))} }`,
         'var methodHeader = context.Request.Headers.GetValueOrDefault("Mcp-Method", "");',
         `if (methodHeader != method) { ${ret("mismatch", "modern", "meta", `methodHeader == "" ? ${lit("Mcp-Method header missing")} : ${lit("Mcp-Method header does not match the body method")}`)} }`,
         'if (method == "tools/call" || method == "resources/read" || method == "prompts/get") {',
@@ -133,8 +143,9 @@ export function versionCheckExpression(protocolVersions: readonly string[], enve
         `${ret("ok", "legacy", "init", '""')}`,
         "}",
         `if (header == "") { ${ret("unsupported", "legacy", '""', lit("MCP-Protocol-Version header missing"))} }`,
-        `if (string.CompareOrdinal(header, ${modern}) >= 0) { ${ret("mismatch", "modern", "header", lit("MCP-Protocol-Version names a stateless revision but the body has no _meta protocolVersion"))} }`,
+        `if (!supported.Contains(header) && string.CompareOrdinal(header, ${modern}) >= 0) { ${ret("unsupported", "modern", "header", lit("unsupported MCP-Protocol-Version header"))} }`,
         `if (!supported.Contains(header)) { ${ret("unsupported", "legacy", "header", lit("unsupported MCP-Protocol-Version header"))} }`,
+        `if (string.CompareOrdinal(header, ${modern}) >= 0) { ${ret("invalid-params", "modern", "header", lit("MCP-Protocol-Version names a stateless revision but the body has no _meta protocolVersion"))} }`,
         `${ret("ok", "legacy", "header", '""')}`,
         "}",
     ].join("\n");

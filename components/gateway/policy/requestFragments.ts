@@ -3,6 +3,7 @@ import { csString, errorResponse, reject, rpcCodes, str, vars, when } from "./ex
 import { el, XmlElement } from "./xml";
 import { envelopeExpression, versionCheckExpression } from "./requestExpressions";
 import { fragment } from "./settings";
+import { isStatelessRevision } from "../../../policy-pack/contract/revisions";
 
 /**
  * Inbound request checks: the Origin allow-list, the JSON-RPC envelope with content type and size
@@ -109,8 +110,12 @@ export const protocolVersionFragment = fragment(
     "Accepts only the configured MCP revisions: MCP-Protocol-Version header and initialize params.protocolVersion (2025-11-25), _meta io.modelcontextprotocol/protocolVersion with matching MCP-Protocol-Version, Mcp-Method and Mcp-Name headers (stateless revisions).",
     (settings) => {
     const check = (field: string) => `(string)JObject.Parse(${str(vars.versionCheck)})[${csString(field)}]`;
-    const supportedJson = `new JArray(${settings.protocolVersions.map(csString).join(", ")})`;
-    const versionData = `new JObject(new JProperty("supported", ${supportedJson}), new JProperty("requested", ${check("version")}))`;
+    const versionData = (versions: readonly string[]) =>
+        `new JObject(new JProperty("supported", new JArray(${versions.map(csString).join(", ")})), new JProperty("requested", ${check("version")}))`;
+    // A stateless request's -32022 lists what it can retry with: the stateless revisions, as
+    // server/discover's supportedVersions does (the conformance suite compares the two). Legacy
+    // (initialize) errors list every accepted revision.
+    const stateless = settings.protocolVersions.filter(isStatelessRevision);
     return [
         el("set-variable", { name: vars.versionCheck, value: versionCheckExpression(settings.protocolVersions, str(vars.envelope)) }),
         el("set-variable", { name: vars.era, value: `@(${check("era")})` }),
@@ -127,12 +132,22 @@ export const protocolVersionFragment = fragment(
                         reason: "Bad Request",
                         code: rpcCodes.unsupportedProtocolVersion,
                         message: "Unsupported protocol version",
-                        data: versionData,
+                        data: versionData(stateless),
                     },
                     check("detail"),
                 ).map((node) =>
                     // Legacy clients know -32602 for an unsupported version (2025-11-25 lifecycle); modern ones -32022.
-                    node.name === "return-response" ? legacyAwareVersionError(node, check("era"), versionData) : node,
+                    node.name === "return-response" ? legacyAwareVersionError(node, check("era"), versionData(settings.protocolVersions), stateless.length > 0) : node,
+                ),
+            ),
+            el(
+                "when",
+                { condition: `@(${check("status")} == "invalid-params")` },
+                // 2026-07-28 basic/index: a request missing a required per-request _meta field is malformed: -32602, HTTP 400.
+                reject(
+                    securityEvents.protocolVersionRejected,
+                    { status: 400, reason: "Bad Request", code: rpcCodes.invalidParams, message: "Invalid params: _meta io.modelcontextprotocol/protocolVersion is required" },
+                    check("detail"),
                 ),
             ),
             el(
@@ -163,8 +178,12 @@ export const protocolVersionFragment = fragment(
     ];
 });
 
-/** Wraps the version error so legacy requests get -32602 and modern ones -32022. */
-function legacyAwareVersionError(modern: XmlElement, eraExpression: string, data: string): XmlElement {
+/**
+ * Wraps the version error so legacy requests get -32602 and modern ones -32022. A gateway that
+ * accepts no stateless revision answers every request the legacy way: a 4xx without a modern error
+ * body is what tells a dual-era client to fall back to initialize (2026-07-28 basic/versioning).
+ */
+function legacyAwareVersionError(modern: XmlElement, eraExpression: string, data: string, servesStateless: boolean): XmlElement {
     const legacy = errorResponse({
         status: 400,
         reason: "Bad Request",
@@ -172,5 +191,5 @@ function legacyAwareVersionError(modern: XmlElement, eraExpression: string, data
         message: "Unsupported protocol version",
         data,
     });
-    return when(`${eraExpression} == "legacy"`, [legacy], [modern]);
+    return servesStateless ? when(`${eraExpression} == "legacy"`, [legacy], [modern]) : legacy;
 }

@@ -19,19 +19,12 @@ import { startTokenShim } from "./tokenShim";
 const suite = path.resolve(__dirname, "..", "..", "..", "node_modules", "@modelcontextprotocol", "conformance", "dist", "index.js");
 
 /**
- * Checks the gateway's policies fail although the server passes them (found by this comparison;
- * components/gateway/policy/requestExpressions.ts `versionCheckExpression`).
+ * Checks the gateway's policies fail although the server passes them, each with the reason. Empty:
+ * the four SEP-2575 version-negotiation defects this comparison found (components/gateway/policy/
+ * requestExpressions.ts `versionCheckExpression`) are fixed, each with its bench case in
+ * defects.test.ts ("8. 2026-07-28 version negotiation").
  */
-export const gatewayDefects: Readonly<Record<string, string>> = {
-    "sep-2575-request-meta-invalid-missing-meta":
-        "a 2026-07-28 request without _meta gets HeaderMismatch -32020 from the gateway; SEP-2575 asks for -32602 Invalid params",
-    "sep-2575-request-meta-invalid-missing-protocol-version":
-        "a 2026-07-28 request whose _meta has no protocolVersion gets -32020 from the gateway; SEP-2575 asks for -32602 Invalid params",
-    "sep-2575-http-server-header-mismatch-400":
-        "header 2026-07-28 with an unknown _meta version: the gateway checks support before the header match and answers -32022; SEP-2575 asks for HeaderMismatch -32020",
-    "sep-2575-server-unsupported-version-error":
-        "the gateway's -32022 lists 2025-11-25 in data.supported of a 2026-07-28 error; server/discover (and the server's own error) list only the stateless revisions",
-};
+export const gatewayDefects: Readonly<Record<string, string>> = {};
 
 export interface Check {
     readonly scenario: string;
