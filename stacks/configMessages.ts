@@ -91,7 +91,7 @@ function howToFix(issue: ConfigIssue, value: unknown): string {
     return "";
 }
 
-export function formatPath(project: string, path: readonly PropertyKey[]): string {
+function formatPath(project: string, path: readonly PropertyKey[]): string {
     let out = `${project}:${String(path[0] ?? "")}`;
     for (const part of path.slice(1)) out += typeof part === "number" ? `[${part}]` : `.${String(part)}`;
     return out;

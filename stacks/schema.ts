@@ -2,8 +2,7 @@ import { z } from "zod";
 import { featureNames, profileNames } from "./profiles";
 import { clientKinds } from "../components/identity/clientPresets";
 import { egressHostExpectation, isValidEgressHost } from "../components/firewall/hostName";
-import { supportedProtocolVersions, type ProtocolVersion } from "../policy-pack/contract/revisions";
-export { supportedProtocolVersions, type ProtocolVersion };
+import { supportedProtocolVersions } from "../policy-pack/contract/revisions";
 
 /**
  * The stack config schema. Every message is written as "expected …" so that the loader can prefix
@@ -12,7 +11,7 @@ export { supportedProtocolVersions, type ProtocolVersion };
 
 
 /** API Management tiers that can be injected into a VNet in internal mode (the only mode we allow). */
-export const privateApimSkus = ["Developer", "Premium", "PremiumV2"] as const;
+const privateApimSkus = ["Developer", "Premium", "PremiumV2"] as const;
 const knownApimSkus = ["Consumption", "Basic", "Standard", "BasicV2", "StandardV2", ...privateApimSkus];
 
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

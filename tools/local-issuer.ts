@@ -7,7 +7,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "j
  * served on loopback, and tokens shaped like the gateway's managed-identity token (a v1 Entra
  * token: `iss` sts.windows.net/<tenant>/, `aud` the backend app, `appid` the gateway identity).
  */
-export const tenantId = "11111111-2222-3333-4444-555555555555";
+const tenantId = "11111111-2222-3333-4444-555555555555";
 export const backendClientId = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
 export const backendIdentifierUri = "api://mcp-docs-backend";
 export const gatewayClientId = "99999999-8888-7777-6666-555555555555";

@@ -31,7 +31,7 @@ export const initializeBody = {
     params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
 };
 
-export const allRoles = ["Docs.Read", "Docs.Write"];
+const allRoles = ["Docs.Read", "Docs.Write"];
 
 export async function startHarness(env: Record<string, string> = {}, options: { corpus?: DocsStore; logSink?: (line: string) => void } = {}): Promise<Harness> {
     const issuer = await startIssuer();

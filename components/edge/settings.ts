@@ -13,8 +13,8 @@ export const managedRuleSets = [
 ] as const;
 
 /** Azure's bounds for body inspection with CRS 3.2+/DRS 2.1 (2 MB body, 128 KB inspected by default). */
-export const maxRequestBodyKbLimit = 2000;
-export const minRequestBodyKb = 8;
+const maxRequestBodyKbLimit = 2000;
+const minRequestBodyKb = 8;
 
 /**
  * The WAF body limit that admits what the gateway's own size check admits (the gateway decides

@@ -41,7 +41,7 @@ export const platformServiceTags = ["AzureMonitor", "MicrosoftContainerRegistry"
  * FQDNs the environment's nodes fetch from in every scenario, per learn.microsoft.com/azure/container-apps/use-azure-firewall
  * ("Application rules", All scenarios). MCR's FQDNs are covered by the service tags above instead.
  */
-export const platformFqdns = ["packages.aks.azure.com", "acs-mirror.azureedge.net"] as const;
+const platformFqdns = ["packages.aks.azure.com", "acs-mirror.azureedge.net"] as const;
 
 /** The platform's rule collections: one network collection (service tags) and one application collection. */
 export function platformRuleCollections(sourceCidrs: readonly string[]): inputs.network.FirewallPolicyFilterRuleCollectionArgs[] {

@@ -118,6 +118,9 @@ export class McpGateway extends pulumi.ComponentResource {
                 virtualNetworkType: apimanagement.VirtualNetworkType.Internal,
                 virtualNetworkConfiguration: { subnetResourceId: args.subnetId },
                 publicNetworkAccess: decidePublicNetworkAccess(),
+                // No publicIpAddressId: since the 2024 stv2 change a classic-tier service in internal mode
+                // needs none (Azure manages the control-plane address the ApiManagement service tag reaches
+                // on 3443), PremiumV2 has no such input, and it keeps "no public IP but the edge's" (C10.3).
                 identity: {
                     type: apimanagement.ApimIdentityType.UserAssigned,
                     userAssignedIdentities: pulumi.output(args.gatewayIdentity.id).apply((id) => ({ [id]: {} })),
@@ -275,7 +278,7 @@ export class McpGateway extends pulumi.ComponentResource {
 }
 
 /** Streamable HTTP needs POST (messages), GET (2025-11-25 SSE stream), DELETE (end session); plus RFC 9728. */
-export const mcpOperations = [
+const mcpOperations = [
     { id: "post", displayName: "MCP message", method: "POST", urlTemplate: "/" },
     { id: "get", displayName: "MCP server stream", method: "GET", urlTemplate: "/" },
     { id: "delete", displayName: "End MCP session", method: "DELETE", urlTemplate: "/" },

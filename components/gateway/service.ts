@@ -12,7 +12,7 @@ const prefix = "Microsoft.WindowsAzure.ApiManagement.Gateway";
  * sent as a full set: a PATCH that omits a key resets it to the service default, and for services
  * created before April 2018 that default re-enables the legacy protocol (C3.1).
  */
-export const requiredTlsSettings: Readonly<Record<string, "True" | "False">> = {
+const requiredTlsSettings: Readonly<Record<string, "True" | "False">> = {
     [`${prefix}.Security.Protocols.Ssl30`]: "False",
     [`${prefix}.Security.Protocols.Tls10`]: "False",
     [`${prefix}.Security.Protocols.Tls11`]: "False",
@@ -62,13 +62,6 @@ export function gatewayCustomProperties(sku: GatewaySku): Record<string, string>
 export function decidePublicNetworkAccess(): "Enabled" {
     return "Enabled";
 }
-
-/**
- * No public IP resource: since the 2024 stv2 change a classic-tier service in internal mode needs
- * none (Azure manages the control-plane address that the ApiManagement service tag reaches on 3443),
- * and PremiumV2 has no such input. Keeping it out also keeps "no public IP other than the edge's".
- */
-export const needsPublicIpForManagement = (_sku: GatewaySku): boolean => false;
 
 /** Availability zones where the tier supports them (Premium with ≥ 2 units; Developer has none). */
 export function decideZones(sku: GatewaySku, capacity: number, zones: readonly string[]): string[] | undefined {

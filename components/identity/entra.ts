@@ -7,7 +7,7 @@ import { v5 as uuidv5 } from "uuid";
  */
 
 /** Namespace of every GUID this component derives (any fixed GUID works; this one is ours). */
-export const identityNamespace = "3d0f5f0e-8a47-4c8e-9d7b-52a1c6f0e9b4";
+const identityNamespace = "3d0f5f0e-8a47-4c8e-9d7b-52a1c6f0e9b4";
 
 /** The delegated scope every MCP API app exposes; the gateway requires it in `scp` (C7.3). */
 export const defaultRequiredScope = "mcp.access";

@@ -15,9 +15,9 @@ export function durationDays(duration: string): number | undefined {
 }
 
 /** The longest a key version may live before it expires (C2.3: keys rotate at least yearly). */
-export const maxKeyLifetimeDays = 365;
+const maxKeyLifetimeDays = 365;
 /** Key Vault rejects a rotation policy whose expiry is shorter than 28 days. */
-export const minKeyLifetimeDays = 28;
+const minKeyLifetimeDays = 28;
 
 export interface KeyLifetime {
     /** ISO 8601 duration after which a key version expires. */

@@ -8,7 +8,7 @@ import { assignRoles } from "../shared/roleAssignments";
 import { resourceName } from "../shared/naming";
 
 /** Storage Blob Data Contributor: what the flow log's identity needs on its storage account. */
-export const storageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+const storageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
 
 export interface VnetFlowLogArgs {
     /** Days the flow log blobs are kept. Defaults to 90. */

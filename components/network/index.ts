@@ -10,7 +10,6 @@ import { egressPorts, McpEgressFirewall, ServerEgress } from "../firewall";
 import { createLinkedPrivateZone, managedHsmZoneName, PrivateDnsZoneKey, privateDnsZoneNames } from "./dns";
 import { createVnetFlowLog, VnetFlowLogArgs } from "./flowLogs";
 
-export { createLinkedPrivateZone, privateDnsZoneNames } from "./dns";
 
 export interface McpNetworkArgs {
     /** Resource group, region, tags and naming of every child. */
@@ -50,10 +49,10 @@ export interface EgressFirewallArgs {
 }
 
 /** Azure accepts a firewall only in a subnet with exactly this name. */
-export const firewallSubnetName = "AzureFirewallSubnet";
+const firewallSubnetName = "AzureFirewallSubnet";
 
 /** Tiers whose 0.0.0.0/0 goes to the egress firewall when it exists: where MCP server and session code runs. */
-export const routedTiers: readonly SubnetTier[] = ["runtime", "sandbox"];
+const routedTiers: readonly SubnetTier[] = ["runtime", "sandbox"];
 
 /** API Management tiers the gateway subnet can host (internal VNet injection). */
 export type GatewaySubnetSku = "Developer" | "Premium" | "PremiumV2";
@@ -233,7 +232,7 @@ export function validateTierCidrs(subnets: Readonly<Partial<Record<SubnetTier, s
 }
 
 /** The tiers that get an NSG and a subnet in the loop, in a stable order (the firewall's subnet is created apart). */
-export function subnetTiersPresent(cidrs: TierCidrs): NsgTier[] {
+function subnetTiersPresent(cidrs: TierCidrs): NsgTier[] {
     return ["edge", "gateway", "runtime", "privateEndpoints", ...(cidrs.sandbox ? (["sandbox"] as const) : [])];
 }
 

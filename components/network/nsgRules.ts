@@ -118,7 +118,7 @@ export const denyInternetOutbound: NsgRule = {
 };
 
 /** Tiers whose outbound ends with DenyInternetOutbound: every MCP tier except the edge (see outboundRules). */
-export function deniesInternetOutbound(tier: NsgTier): boolean {
+function deniesInternetOutbound(tier: NsgTier): boolean {
     return tier !== "edge";
 }
 

@@ -311,7 +311,7 @@ export class McpPlatform extends pulumi.ComponentResource {
  * own client app ids (outputs of the identity component) are not declared; the pack checks those
  * against the stack's Entra apps instead.
  */
-export function platformDeclaration(config: McpPlatformConfig) {
+function platformDeclaration(config: McpPlatformConfig) {
     return {
         profile: config.profile,
         protocolVersions: config.protocolVersions,

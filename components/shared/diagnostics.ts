@@ -16,7 +16,7 @@ export interface DiagnosticSettingOptions {
  * What Azure Monitor accepts per resource provider type (lowercase ARM type), where it differs from
  * "allLogs + AllMetrics": a setting asking for a category the service lacks is rejected at deploy.
  */
-export const serviceDiagnostics: Readonly<Record<string, { readonly logs: boolean; readonly metrics: boolean }>> = {
+const serviceDiagnostics: Readonly<Record<string, { readonly logs: boolean; readonly metrics: boolean }>> = {
     // NSGs have event and rule-counter logs but no exportable metrics.
     "microsoft.network/networksecuritygroups": { logs: true, metrics: false },
     // A storage account itself has only metrics; its logs live on the blob/queue/table/file services.

@@ -8,8 +8,3 @@
 export function mcpResourceUrl(publicBaseUrl: string, server: string): string {
     return `${publicBaseUrl.replace(/\/+$/, "")}/mcp/${server}`;
 }
-
-/** The delegated scope as clients request it: `<resource URL>/<scope value>`. */
-export function mcpScope(resourceUrl: string, scope: string): string {
-    return `${resourceUrl.replace(/\/+$/, "")}/${scope}`;
-}

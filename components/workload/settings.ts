@@ -50,7 +50,7 @@ export function identityEnv(input: {
 }
 
 /** Names the platform sets; a server's own `env` may not shadow them. */
-export const reservedEnvNames = ["MCP_AUDIENCE", "MCP_ACCEPTED_AUDIENCES", "MCP_ISSUER", "MCP_ALLOWED_CALLER", "MCP_ALLOWED_ORIGINS", "AZURE_CLIENT_ID", "MCP_DATA_KEY_ID"];
+const reservedEnvNames = ["MCP_AUDIENCE", "MCP_ACCEPTED_AUDIENCES", "MCP_ISSUER", "MCP_ALLOWED_CALLER", "MCP_ALLOWED_ORIGINS", "AZURE_CLIENT_ID", "MCP_DATA_KEY_ID"];
 
 /** Throws when the server's env or secret names collide with the platform's variables. */
 export function validateEnv(server: string, env: Record<string, string>, secrets: readonly string[]): void {

@@ -4,7 +4,7 @@
  * in GiB (https://learn.microsoft.com/azure/container-apps/containers#allocations, read 2026-12-03).
  * Azure rejects any other pair when the revision is created, late in a deployment.
  */
-export const consumptionLimits = { minCpu: 0.25, maxCpu: 4, cpuStep: 0.25, memoryPerCpuGi: 2 } as const;
+const consumptionLimits = { minCpu: 0.25, maxCpu: 4, cpuStep: 0.25, memoryPerCpuGi: 2 } as const;
 
 /** The allowed pairs as `cpu/memory` strings, for error messages. */
 export function consumptionPairs(maxCpu: number = consumptionLimits.maxCpu): string[] {

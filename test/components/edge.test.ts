@@ -13,7 +13,7 @@ import {
 } from "../../components/edge/settings";
 import { createNaming } from "../../components/shared/naming";
 import { builtInRoles } from "../../components/shared/roles";
-import { runUnderMocks } from "../../tools/offline/synthesize";
+import { runUnderMocks } from "../helpers/mocks";
 import type { PlannedResource } from "../../tools/offline/types";
 import { ofType, single } from "../helpers/resources";
 

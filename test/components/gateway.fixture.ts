@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { McpGateway, McpGatewayArgs } from "../../components/gateway";
 import { createNaming } from "../../components/shared/naming";
 
-export const tenantId = "11111111-2222-4333-8444-555555555555";
-export const approvedDigest = `sha256:${"ab".repeat(32)}`;
+const tenantId = "11111111-2222-4333-8444-555555555555";
+const approvedDigest = `sha256:${"ab".repeat(32)}`;
 
 /** A typed, compliant set of gateway args, as the platform would pass them. */
 export function gatewayArgs(overrides: Partial<McpGatewayArgs> = {}): McpGatewayArgs {

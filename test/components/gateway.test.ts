@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runUnderMocks } from "../../tools/offline/synthesize";
+import { runUnderMocks } from "../helpers/mocks";
 import { ofType, single } from "../helpers/resources";
 import { buildGateway, gatewayArgs } from "./gateway.fixture";
 import { parse, findAll } from "../../components/gateway/policy/xml";

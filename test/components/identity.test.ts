@@ -14,7 +14,7 @@ import { createNaming } from "../../components/shared/naming";
 import { entraTypes } from "../../policy-pack/policies/identity";
 import * as identityPolicies from "../../policy-pack/policies/identity";
 import { evaluate } from "../../tools/offline/evaluate";
-import { runUnderMocks } from "../../tools/offline/synthesize";
+import { runUnderMocks } from "../helpers/mocks";
 import type { PlannedResource } from "../../tools/offline/types";
 import { ofType, planned, single } from "../helpers/resources";
 

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHsmKey, createVaultSecret, McpKeyVault, McpKeyVaultArgs, validateKeyPurposes } from "../../components/keyvault";
 import { durationDays, expiryTimestamp, validateKeyLifetime, validateSecretLifetime } from "../../components/keyvault/rotation";
 import { builtInRoles } from "../../components/shared/roles";
-import { runUnderMocks } from "../../tools/offline/synthesize";
+import { runUnderMocks } from "../helpers/mocks";
 import type { PlannedResource } from "../../tools/offline/types";
 import * as keyvaultPolicies from "../../policy-pack/policies/keyvault";
 import { McpPolicy } from "../../policy-pack/lib/policy";

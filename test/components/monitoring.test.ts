@@ -8,7 +8,7 @@ import { gatewayRule, tableRule } from "../../components/monitoring/rules/builde
 import { armTypeOf, diagnosticCategories } from "../../components/shared/diagnostics";
 import { createNaming } from "../../components/shared/naming";
 import { requiredEgressDetection, requiredMcpDetections } from "../../policy-pack/policies/monitoring";
-import { runUnderMocks } from "../../tools/offline/synthesize";
+import { runUnderMocks } from "../helpers/mocks";
 import { ofType, single } from "../helpers/resources";
 
 const naming = createNaming({ project: "mcp-platform", stack: "test", tenantId: "t", location: "swedencentral", workload: "mcp" });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { McpNetwork, McpNetworkArgs, subnetSettings } from "../../components/network";
 import { denyAllPriority, denyInternetOutbound, securityRulesFor, TierCidrs } from "../../components/network/nsgRules";
 import { egressPorts, platformServiceTags, serverRuleCollections } from "../../components/firewall/rules";
-import { runUnderMocks } from "../../tools/offline/synthesize";
+import { runUnderMocks } from "../helpers/mocks";
 import type { PlannedResource } from "../../tools/offline/types";
 import * as firewall from "../../policy-pack/policies/firewall";
 import * as network from "../../policy-pack/policies/network";

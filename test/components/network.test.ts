@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { McpNetwork, McpNetworkArgs, subnetSettings, validateTierCidrs } from "../../components/network";
 import { createLinkedPrivateZone, privateDnsZoneNames } from "../../components/network/dns";
 import { denyAllInbound, denyAllPriority, securityRulesFor, TierCidrs } from "../../components/network/nsgRules";
-import { runUnderMocks } from "../../tools/offline/synthesize";
+import { runUnderMocks } from "../helpers/mocks";
 import type { PlannedResource } from "../../tools/offline/types";
 import * as network from "../../policy-pack/policies/network";
 import { McpPolicy } from "../../policy-pack/lib/policy";

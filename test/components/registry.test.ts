@@ -4,7 +4,7 @@ import { McpRegistry, McpRegistryArgs } from "../../components/registry";
 import { decideNetworkBypass, validateRetentionDays } from "../../components/registry/settings";
 import { createNaming } from "../../components/shared/naming";
 import { builtInRoles } from "../../components/shared/roles";
-import { runUnderMocks } from "../../tools/offline/synthesize";
+import { runUnderMocks } from "../helpers/mocks";
 import { ofType, single } from "../helpers/resources";
 
 const naming = createNaming({ project: "mcp-platform", stack: "test", tenantId: "t", location: "swedencentral", workload: "mcp" });

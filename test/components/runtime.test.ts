@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { McpRuntime, McpRuntimeArgs, resolveWorkloadProfiles } from "../../components/runtime";
 import { PlacementArgs } from "../../components/shared/inputs";
 import { builtInRoles } from "../../components/shared/roles";
-import { runUnderMocks } from "../../tools/offline/synthesize";
+import { runUnderMocks } from "../helpers/mocks";
 import { ofType, single } from "../helpers/resources";
 
 const rg = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-mcp-test";

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { McpContentSafety, McpContentSafetyArgs } from "../../components/safety";
 import { createNaming } from "../../components/shared/naming";
 import { builtInRoles } from "../../components/shared/roles";
-import { runUnderMocks } from "../../tools/offline/synthesize";
+import { runUnderMocks } from "../helpers/mocks";
 import type { PlannedResource } from "../../tools/offline/types";
 import { ofType, single } from "../helpers/resources";
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { McpWorkload, McpWorkloadArgs } from "../../components/workload";
 import { acceptedIssuers, probes, secretEnvName, secretUrl, validateEnv, vaultSecretName } from "../../components/workload/settings";
 import { builtInRoles } from "../../components/shared/roles";
-import { runUnderMocks } from "../../tools/offline/synthesize";
+import { runUnderMocks } from "../helpers/mocks";
 import { ofType, single } from "../helpers/resources";
 
 const sub = "00000000-0000-0000-0000-000000000001";

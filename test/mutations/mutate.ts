@@ -84,7 +84,7 @@ export function unprotect(type: string) {
     };
 }
 
-export function assign(target: Record<string, any>, at: string, value: unknown): void {
+function assign(target: Record<string, any>, at: string, value: unknown): void {
     const parts = at.replace(/\[(\d+)\]/g, ".$1").split(".");
     let cur: any = target;
     for (const part of parts.slice(0, -1)) {

@@ -3,7 +3,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import { describe, expect, it } from "vitest";
 import { policies } from "../../policy-pack/policies";
 import { brokenSdkAssumptions, pulumiTypeOf, SdkAssumptionError, sdkVersion, typeFilterOf } from "../../tools/offline/sdk";
-import { runUnderMocks } from "../../tools/offline/synthesize";
+import { runUnderMocks } from "../helpers/mocks";
 
 // The offline plan relies on Pulumi SDK internals (tools/offline/sdk.ts). When an upgrade breaks one,
 // this file fails first and says which, naming the installed SDK version.

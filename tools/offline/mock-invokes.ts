@@ -17,7 +17,7 @@ export interface InvokeContext {
 }
 
 /** Marks every made-up credential: recognisable in a report, never a usable value. */
-export const mockValue = (what: string) => `[mock:${what}]`;
+const mockValue = (what: string) => `[mock:${what}]`;
 
 /** The marker an unknown invoke answers with. */
 export const unknownInvokeMarker = "__offlinePlanPlaceholder";

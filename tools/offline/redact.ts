@@ -9,7 +9,7 @@ import { PlannedResource, SecretPath } from "./types";
  * plan also shows in the clear (names, types, other inputs) are not what made the property secret
  * and stay readable.
  */
-export const secretPlaceholder = "[secret]";
+const secretPlaceholder = "[secret]";
 
 /** Secrets shorter than this are not searched for in free text (they would mask ordinary words). */
 const shortestSearchedSecret = 4;

@@ -13,7 +13,7 @@ export { ProgramError } from "./program-errors";
 export const repositoryRoot = path.resolve(__dirname, "..", "..");
 
 /** The organization `pulumi.getOrganization()` answers offline (Pulumi's default for a personal account is the user name). */
-export const mockOrganization = "organization";
+const mockOrganization = "organization";
 
 export interface SynthesizeOptions extends StackRef {
     /** Read config from this file instead of `Pulumi.<stack>.yaml` (like `pulumi --config-file`). */
@@ -43,7 +43,6 @@ export interface Synthesis {
  * that was started and never completed, or a program that registers nothing is a `ProgramError`.
  */
 export async function synthesize(options: SynthesizeOptions): Promise<Synthesis> {
-    checkSdkAssumptions();
     const cwd = path.resolve(options.cwd ?? repositoryRoot);
     const files = readStackFiles(cwd, options.stack, options.configFile);
     const config = { ...files.config, ...options.configOverrides };
@@ -88,7 +87,7 @@ export async function synthesize(options: SynthesizeOptions): Promise<Synthesis>
     };
 }
 
-interface ProgramRun {
+export interface ProgramRun {
     readonly captured: Map<string, PlannedResource>;
     readonly abandoned: RegistrationStart[];
     readonly errors: Error[];
@@ -104,6 +103,22 @@ async function runProgram(
     entry: string,
     stacks: boolean,
 ): Promise<ProgramRun> {
+    const load = programLoader(cwd);
+    forgetProgramModules(cwd);
+    return captureRegistrations(() => load(entry), { cwd, project, stack, config, secretKeys, stacks });
+}
+
+/**
+ * Runs `build` (a program's entry point, or components constructed inline) under a fresh mock cloud
+ * and engine config, and returns what it registered, what it started and never finished, and every
+ * error: a throw, or an apply that rejected a promise nobody awaits.
+ */
+export async function captureRegistrations(
+    build: () => void,
+    options: { cwd: string; project: string; stack: string; config: Record<string, string>; secretKeys?: string[]; stacks?: boolean },
+): Promise<ProgramRun> {
+    checkSdkAssumptions();
+    const { cwd, project, stack } = options;
     const cloud = new MockCloud({ project, stack });
     const captured = new Map<string, PlannedResource>();
     const tracker = new RegistrationTracker(captured, cwd);
@@ -112,17 +127,15 @@ async function runProgram(
 
     await pulumi.runtime.setMocks(cloud, project, stack, false, mockOrganization);
     listenToRegistrations(tracker);
-    pulumi.runtime.setAllConfig(config, secretKeys);
+    pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
 
-    const load = programLoader(cwd);
-    forgetProgramModules(cwd);
     // An apply that throws rejects a promise nobody awaits: the SDK leaves it to the process's
     // unhandled-rejection handler (the language host's fails the update). The plan collects them.
     process.on("unhandledRejection", onRejection);
     try {
-        await withPromiseStacks(stacks, async () => {
+        await withPromiseStacks(options.stacks ?? false, async () => {
             try {
-                load(entry);
+                build();
             } catch (err) {
                 errors.push(asError(err));
             }
@@ -257,28 +270,6 @@ function installedVersion(cwd: string, pkg: string): string | undefined {
 
 function asError(reason: unknown): Error {
     return reason instanceof Error ? reason : new Error(String(reason));
-}
-
-/**
- * Runs `build` (which constructs components) under the mock cloud and returns what it registered.
- * For component tests: no stack file, config given inline.
- */
-export async function runUnderMocks(
-    build: () => void,
-    options: { project?: string; stack?: string; config?: Record<string, string> } = {},
-): Promise<PlannedResource[]> {
-    checkSdkAssumptions();
-    const project = options.project ?? "mcp-platform";
-    const stack = options.stack ?? "test";
-    const captured = new Map<string, PlannedResource>();
-    await pulumi.runtime.setMocks(new MockCloud({ project, stack }), project, stack, false, mockOrganization);
-    listenToRegistrations(new RegistrationTracker(captured, repositoryRoot));
-    pulumi.runtime.setAllConfig(options.config ?? {}, []);
-    await withPromiseStacks(false, async () => {
-        build();
-        await waitForRPCs();
-    });
-    return [...captured.values()];
 }
 
 /**

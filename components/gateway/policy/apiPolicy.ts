@@ -64,7 +64,7 @@ function scopeOf(input: ServerPolicyInput): string {
 }
 
 /** Checks that would otherwise produce a policy API Management rejects or one that admits nobody. */
-export function validateServerPolicyInput(input: ServerPolicyInput): void {
+function validateServerPolicyInput(input: ServerPolicyInput): void {
     assertAllowedClients(input.server, input.clientApplicationIds);
     const problems: string[] = [];
     // The on-error fragment reads these lists space-separated (buildApiPolicy).
@@ -181,7 +181,7 @@ export function buildApiPolicy(input: ServerPolicyInput): XmlElement {
 }
 
 /** quota-by-key exists on the classic tiers and self-hosted gateways only (Learn, quota-by-key: "Gateways"). */
-export function supportsQuotaByKey(sku: GatewaySku | undefined): boolean {
+function supportsQuotaByKey(sku: GatewaySku | undefined): boolean {
     return sku !== "PremiumV2";
 }
 

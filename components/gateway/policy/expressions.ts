@@ -91,7 +91,7 @@ export const rpcMethod = str(vars.rpcMethod);
 export const isToolsCall = `${rpcMethod} == "tools/call"`;
 
 /** Security headers every response carries, including the ones the gateway answers itself (C8.4). */
-export const securityHeaders: readonly { name: string; value: string }[] = [
+const securityHeaders: readonly { name: string; value: string }[] = [
     { name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains" },
     { name: "X-Content-Type-Options", value: "nosniff" },
     { name: "Cache-Control", value: "no-store" },
@@ -100,7 +100,7 @@ export const securityHeaders: readonly { name: string; value: string }[] = [
     { name: "Referrer-Policy", value: "no-referrer" },
 ];
 /** Headers that reveal the server stack (C8.4, C1.4). */
-export const revealingHeaders = ["Server", "X-Powered-By", "X-AspNet-Version", "X-AspNetMvc-Version"] as const;
+const revealingHeaders = ["Server", "X-Powered-By", "X-AspNet-Version", "X-AspNetMvc-Version"] as const;
 
 export function setHeader(name: string, value: string): XmlElement {
     return el("set-header", { name, "exists-action": "override" }, el("value", {}, value));

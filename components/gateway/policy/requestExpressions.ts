@@ -10,7 +10,7 @@ import { firstStatelessRevision } from "./settings";
 const fmt = "Newtonsoft.Json.Formatting.None";
 
 /** The JSON-RPC methods a gateway check branches on (exact names; case variants are refused). */
-export const checkedMethods = ["initialize", "tools/call", "tools/list", "prompts/get", "resources/read"] as const;
+const checkedMethods = ["initialize", "tools/call", "tools/list", "prompts/get", "resources/read"] as const;
 
 /**
  * Envelope summary of a POST body: `{ error, id, method, tool, mcpName, metaVersion, initVersion, kind }`.

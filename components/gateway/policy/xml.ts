@@ -30,7 +30,7 @@ export function el(name: string, attributes: Record<string, string | number | bo
 }
 
 /** A text node (for `<value>`, `<message>`, `<set-body>` and other text-carrying elements). */
-export function text(value: string): XmlText {
+function text(value: string): XmlText {
     return { text: value };
 }
 

@@ -10,7 +10,7 @@ import { AnalyticsRule } from "./types";
  * is 20 s to 3 min (https://learn.microsoft.com/azure/azure-monitor/logs/data-ingestion-time);
  * resource logs occasionally take longer, so the margin is 10 minutes.
  */
-export const ingestionDelayMarginMinutes = 10;
+const ingestionDelayMarginMinutes = 10;
 
 /** What a rule states once; the builder derives `query`, `tables`, `events` and `lookback`. */
 export type RuleSpec = Omit<AnalyticsRule, "query" | "tables" | "events" | "lookback" | "threshold"> & {

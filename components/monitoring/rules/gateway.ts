@@ -68,7 +68,7 @@ export const audienceOrIssuerMismatch: AnalyticsRule = gatewayRule({
     customDetails: { Attempts: "Attempts", Audiences: "Audiences", Issuers: "Issuers", TokenAppId: "TokenAppId", ClaimsVerified: "ClaimsVerified" },
 });
 
-export const sessionBindingViolation: AnalyticsRule = gatewayRule({
+const sessionBindingViolation: AnalyticsRule = gatewayRule({
     id: "mcp-session-binding-violation",
     title: "MCP session presented by a user other than its owner",
     description:
@@ -88,7 +88,7 @@ export const sessionBindingViolation: AnalyticsRule = gatewayRule({
     customDetails: { Server: "Server", Attempts: "Attempts", ClientAppId: "ClientAppId" },
 });
 
-export const rateLimitAbusePerUser: AnalyticsRule = gatewayRule({
+const rateLimitAbusePerUser: AnalyticsRule = gatewayRule({
     id: "mcp-rate-limit-abuse",
     title: "One user repeatedly exceeds the MCP rate limits",
     description:
@@ -109,7 +109,7 @@ export const rateLimitAbusePerUser: AnalyticsRule = gatewayRule({
     customDetails: { Refusals: "Refusals", ClientAppId: "ClientAppId" },
 });
 
-export const promptShieldsDetection: AnalyticsRule = gatewayRule({
+const promptShieldsDetection: AnalyticsRule = gatewayRule({
     id: "mcp-prompt-attack",
     title: "Prompt Shields flagged tool-call arguments",
     description:
@@ -132,7 +132,7 @@ export const promptShieldsDetection: AnalyticsRule = gatewayRule({
  * Manifest drift names the server and, from the stack's declaration, its image: the drifted tools
  * came from that image (or from a change behind it), so both are entities of the incident.
  */
-export function toolManifestDrift(context: RuleContext): AnalyticsRule {
+function toolManifestDrift(context: RuleContext): AnalyticsRule {
     const rows = context.servers.map((s) => `${kqlString(s.name)}, ${kqlString(s.image ?? "")}`).join(", ");
     return gatewayRule({
         id: "mcp-tool-manifest-drift",
@@ -159,7 +159,7 @@ export function toolManifestDrift(context: RuleContext): AnalyticsRule {
     });
 }
 
-export const callVolumeAnomaly: AnalyticsRule = gatewayRule({
+const callVolumeAnomaly: AnalyticsRule = gatewayRule({
     id: "mcp-call-volume-anomaly",
     title: "Anomalous MCP call volume for one user",
     description:

@@ -20,7 +20,7 @@ export function gatewayEventStages(events: readonly SecurityEventName[]): string
 }
 
 /** Result column ← event field (every field of `securityEventFields`, renamed for readability). */
-export const eventColumns: readonly (readonly [string, (typeof securityEventFields)[number]])[] = [
+const eventColumns: readonly (readonly [string, (typeof securityEventFields)[number]])[] = [
     ["EventName", "event"],
     ["Server", "server"],
     ["CallerObjectId", "oid"],

@@ -5,7 +5,7 @@ import { AnalyticsRule } from "./types";
 /** Detections over Key Vault audit logs and the edge WAF (resource-specific tables). */
 
 /** Key Vault data-plane purge operations (AZKVAuditLogs.OperationName). */
-export const keyVaultPurgeOperations = ["SecretPurge", "KeyPurge", "CertificatePurge"] as const;
+const keyVaultPurgeOperations = ["SecretPurge", "KeyPurge", "CertificatePurge"] as const;
 
 /**
  * The caller's object id and client id from `Identity.claim`. The Key Vault logging reference
@@ -46,7 +46,7 @@ export const keyVaultAccessDenied: AnalyticsRule = tableRule({
     customDetails: { Denied: "Denied", Operations: "Operations", ClientAppId: "ClientAppId" },
 });
 
-export const keyVaultPurgeAttempt: AnalyticsRule = tableRule({
+const keyVaultPurgeAttempt: AnalyticsRule = tableRule({
     id: "mcp-keyvault-purge-attempt",
     title: "Purge attempted on a key, secret or certificate of the platform Key Vault",
     description:

@@ -7,7 +7,7 @@
  * are left out: the platform does not use them, and a shorter list only fails in the safe direction.
  */
 const all = "All" as const;
-export const learnAllowed: Readonly<Record<string, typeof all | readonly string[]>> = {
+const learnAllowed: Readonly<Record<string, typeof all | readonly string[]>> = {
     "Newtonsoft.Json.Formatting": all,
     "Newtonsoft.Json.JsonConvert": ["SerializeObject", "DeserializeObject"],
     "Newtonsoft.Json.Linq.Extensions": all,

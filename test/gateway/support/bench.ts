@@ -580,7 +580,7 @@ export class PolicyBench {
     }
 }
 
-export function managedIdentityToken(resource: string, clientId: string): string {
+function managedIdentityToken(resource: string, clientId: string): string {
     return `mi.${Buffer.from(JSON.stringify({ aud: resource, appid: clientId })).toString("base64url")}`;
 }
 

@@ -15,9 +15,9 @@ import { methodBody } from "./expressions";
 
 const harnessDir = join(__dirname, "..", "harness");
 const newtonsoftCandidates = ["/usr/lib/cli/Newtonsoft.Json-5.0/Newtonsoft.Json.dll", "/usr/lib/mono/gac/Newtonsoft.Json/6.0.0.0__b9a188c8922137c6/Newtonsoft.Json.dll"];
-export const installHint = "apt-get install -y mono-mcs libmono-system-core4.0-cil libnewtonsoft-json-cil-dev";
+const installHint = "apt-get install -y mono-mcs libmono-system-core4.0-cil libnewtonsoft-json-cil-dev";
 
-export function newtonsoftPath(): string {
+function newtonsoftPath(): string {
     const found = newtonsoftCandidates.find((p) => existsSync(p));
     if (!found) throw new Error(`Json.NET not found (looked in ${newtonsoftCandidates.join(", ")}): ${installHint}`);
     return found;
@@ -54,7 +54,7 @@ export class ExpressionTable {
 }
 
 /** One C# file: a static method per expression and the id → delegate table the runner reads. */
-export function generateSource(table: ExpressionTable, options: { benchClock?: boolean } = {}): { source: string; lineOf: (line: number) => string | undefined } {
+function generateSource(table: ExpressionTable, options: { benchClock?: boolean } = {}): { source: string; lineOf: (line: number) => string | undefined } {
     const lines = [
         "using System;",
         "using System.Collections.Generic;",

@@ -19,7 +19,7 @@ export const tenantId = "11111111-2222-4333-8444-555555555555";
 export const prefix = "gw";
 export const userClientId = "aebc6443-996d-45c2-90f0-388ff96faa56";
 export const gatewayIdentityClientId = "99999999-8888-4777-8666-555555555555";
-export const contentSafetyEndpoint = "https://cs-mcp-test.cognitiveservices.azure.com/";
+const contentSafetyEndpoint = "https://cs-mcp-test.cognitiveservices.azure.com/";
 
 /** The server's approved tools/list result (its digest is the server's manifestDigest). */
 export const approvedTools = [

@@ -16,7 +16,7 @@ export interface ExpressionSite {
 
 export type ExpressionKind = "single" | "multi";
 
-export function expressionKind(value: string): ExpressionKind | undefined {
+function expressionKind(value: string): ExpressionKind | undefined {
     const v = value.trim();
     if (v.startsWith("@(")) return "single";
     if (v.startsWith("@{")) return "multi";

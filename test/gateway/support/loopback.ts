@@ -69,7 +69,7 @@ function withoutHopByHop(headers: Record<string, string[]>, drop: readonly strin
  * the API). `timeoutSeconds` bounds the wait for the response headers, as forward-request's
  * `timeout` does; the body is handed back unread (the bench buffers it when `buffer-response` says so).
  */
-export function httpBackend(upstream: URL, onHeaders?: (ms: number) => void): Backend {
+function httpBackend(upstream: URL, onHeaders?: (ms: number) => void): Backend {
     return (call, options) =>
         new Promise((resolve) => {
             const started = performance.now();

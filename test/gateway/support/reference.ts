@@ -14,7 +14,7 @@ import { LoopbackGateway, startLoopbackGateway } from "./loopback";
  */
 
 /** A small corpus: tools answer from it and update_page never touches the repository's docs/. */
-export const e2eCorpus = {
+const e2eCorpus = {
     "runbook.md": "# Runbook\n\nRotate the gateway identity's credentials with the platform pipeline.\n",
     "clients.md": "# Clients\n\nVS Code, Claude Code and MCP Inspector connect through the gateway.\n",
 };

@@ -98,7 +98,7 @@ function single(headers: IncomingHttpHeaders, name: string): string | undefined 
 }
 
 /** The user's oid and roles from the gateway's headers; a malformed value is a rejection, not a guess. */
-export function callerFromHeaders(headers: IncomingHttpHeaders): Caller {
+function callerFromHeaders(headers: IncomingHttpHeaders): Caller {
     const oid = single(headers, userHeaders.oid);
     if (!oid || !guidPattern.test(oid)) throw new AuthError(`missing or malformed ${userHeaders.oid}`);
     const raw = single(headers, userHeaders.roles) ?? "";

@@ -64,7 +64,7 @@ const envSchema = z.object({
 });
 
 /** The Entra tenant id inside an issuer URL (v1 `sts.windows.net/<t>/` or v2 `login.microsoftonline.com/<t>/v2.0`). */
-export function tenantOfIssuer(issuer: string): string | undefined {
+function tenantOfIssuer(issuer: string): string | undefined {
     return /^https:\/\/(?:sts\.windows\.net|login\.microsoftonline\.com)\/([0-9a-f-]{36})\//.exec(issuer)?.[1];
 }
 
@@ -105,6 +105,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 }
 
 /** From source (tsx) the corpus is the repository's docs/; the bundled image sets MCP_DOCS_DIR. */
-export function defaultDocsDir(): string {
+function defaultDocsDir(): string {
     return path.resolve(__dirname, "..", "..", "..", "docs");
 }

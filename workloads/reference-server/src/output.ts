@@ -32,7 +32,7 @@ export function bound(text: string, max: number): { text: string; truncated: boo
 }
 
 /** Replaces every whitespace run inside a line with the data marker (line breaks stay). */
-export function datamark(text: string): string {
+function datamark(text: string): string {
     return text.replace(/[^\S\n]+/g, dataMarker);
 }
 

@@ -158,7 +158,7 @@ function errorResult(text: string): CallToolResult {
 }
 
 /** Every text block stripped of control characters and the whole result bounded (C1.4, C9.4). */
-export function sanitizeResult(result: CallToolResult, maxChars: number): CallToolResult {
+function sanitizeResult(result: CallToolResult, maxChars: number): CallToolResult {
     let budget = maxChars;
     const content = result.content.map((block) => {
         if (block.type !== "text") return block;
