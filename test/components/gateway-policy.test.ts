@@ -5,35 +5,10 @@ import { buildFragments, Fragment, fragmentIds } from "../../components/gateway/
 import { buildApiPolicy, resourceMetadata, ServerPolicyInput } from "../../components/gateway/policy/apiPolicy";
 import { FragmentSettings } from "../../components/gateway/policy/settings";
 import { el, findAll, parse, serialize, textOf, XmlElement } from "../../components/gateway/policy/xml";
+import { fragmentSettings, serverPolicyInput, tenantId } from "../helpers/gatewayInputs";
 
-const tenantId = "11111111-2222-4333-8444-555555555555";
-const settings: FragmentSettings = {
-    protocolVersions: ["2025-11-25", "2026-07-28"],
-    allowedOrigins: ["https://vscode.dev"],
-    maxRequestBytes: 1_048_576,
-    sessionIdleSeconds: 1800,
-    sessionAbsoluteSeconds: 28800,
-    promptShieldsFailureMode: "closed",
-    manifestMode: "block",
-    contentSafetyEndpoint: "https://cs-mcp-test.cognitiveservices.azure.com/",
-    gatewayIdentityClientId: "99999999-8888-4777-8666-555555555555",
-};
-const server: ServerPolicyInput = {
-    server: "docs",
-    tenantId,
-    apiAppClientId: "aaaaaaaa-0000-4000-8000-000000000001",
-    apiIdentifierUri: `api://${tenantId}/docs`,
-    requiredScope: "mcp.access",
-    appRoleValues: ["Docs.Read", "Docs.Write"],
-    clientApplicationIds: ["aebc6443-996d-45c2-90f0-388ff96faa56"],
-    tools: { search_docs: "Docs.Read", update_page: "Docs.Write" },
-    manifestDigest: `sha256:${"ab".repeat(32)}`,
-    backendIdentifierUri: `api://${tenantId}/docs-backend`,
-    backendId: "mcp-docs",
-    gatewayIdentityClientId: settings.gatewayIdentityClientId,
-    publicBaseUrl: "https://mcp.contoso.com",
-    rateLimits: { perUserPerMinute: 60, perSessionPerMinute: 30, perUserToolPerMinute: 20, perUserDailyQuota: 5000 },
-};
+const settings: FragmentSettings = fragmentSettings();
+const server: ServerPolicyInput = serverPolicyInput();
 
 /** Serialise, then parse with an independent parser configuration: what API Management would read. */
 function roundTrip(root: XmlElement): XmlElement {

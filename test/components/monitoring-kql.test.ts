@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildApiPolicy, ServerPolicyInput } from "../../components/gateway/policy/apiPolicy";
 import { buildFragments, fragmentIds } from "../../components/gateway/policy/fragments";
-import { FragmentSettings } from "../../components/gateway/policy/settings";
 import { findAll, textOf, XmlElement } from "../../components/gateway/policy/xml";
 import { AnalyticsRule, analyticsRulesFor, mcpAnalyticsRules } from "../../components/monitoring/rules";
 import { kqlTimespan } from "../../components/monitoring/rules/durations";
@@ -11,39 +10,13 @@ import { keyVaultAccessDenied, wafBlockSpike } from "../../components/monitoring
 import { SecurityEventName, securityEvents, traceSource } from "../../policy-pack/contract/events";
 import { kustoSession } from "./monitoring-kusto";
 import { tableSchemas } from "./monitoring-tables";
+import { fragmentSettings, serverPolicyInput } from "../helpers/gatewayInputs";
 
 const analyze = kustoSession(tableSchemas);
 
 // --- what the generated gateway XML really emits --------------------------------------------------
-const tenantId = "11111111-2222-4333-8444-555555555555";
-const settings = (overrides: Partial<FragmentSettings> = {}): FragmentSettings => ({
-    protocolVersions: ["2025-11-25", "2026-07-28"],
-    allowedOrigins: ["https://vscode.dev"],
-    maxRequestBytes: 1_048_576,
-    sessionIdleSeconds: 1800,
-    sessionAbsoluteSeconds: 28800,
-    promptShieldsFailureMode: "closed",
-    manifestMode: "block",
-    contentSafetyEndpoint: "https://cs-mcp-test.cognitiveservices.azure.com/",
-    gatewayIdentityClientId: "99999999-8888-4777-8666-555555555555",
-    ...overrides,
-});
-const server: ServerPolicyInput = {
-    server: "docs",
-    tenantId,
-    apiAppClientId: "aaaaaaaa-0000-4000-8000-000000000001",
-    apiIdentifierUri: `api://${tenantId}/docs`,
-    requiredScope: "mcp.access",
-    appRoleValues: ["Docs.Read"],
-    clientApplicationIds: ["aebc6443-996d-45c2-90f0-388ff96faa56"],
-    tools: { search_docs: "Docs.Read" },
-    manifestDigest: `sha256:${"ab".repeat(32)}`,
-    backendIdentifierUri: `api://${tenantId}/docs-backend`,
-    backendId: "mcp-docs",
-    gatewayIdentityClientId: "99999999-8888-4777-8666-555555555555",
-    publicBaseUrl: "https://mcp.contoso.com",
-    rateLimits: { perUserPerMinute: 60, perSessionPerMinute: 30, perUserToolPerMinute: 20, perUserDailyQuota: 5000 },
-};
+const settings = fragmentSettings;
+const server: ServerPolicyInput = serverPolicyInput({ appRoleValues: ["Docs.Read"], tools: { search_docs: "Docs.Read" } });
 /** Every mode of the fragments, so an event emitted only in `open` or `detect` mode counts too. */
 const documents: XmlElement[] = [
     ...buildFragments(settings()).map((f) => f.root),

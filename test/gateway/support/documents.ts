@@ -6,6 +6,7 @@ import { GatewaySku } from "../../../components/gateway/service";
 import { parse, serialize, XmlElement } from "../../../components/gateway/policy/xml";
 import { profiles } from "../../../stacks/profiles";
 import { extractExpressions, ExpressionSite } from "./expressions";
+import { fragmentSettings, serverPolicyInput } from "../../helpers/gatewayInputs";
 
 /**
  * The generated policy documents of one stack variant, serialised and parsed back (what API
@@ -15,11 +16,8 @@ import { extractExpressions, ExpressionSite } from "./expressions";
  */
 export type VariantName = "dev" | "prod" | "premiumv2";
 
-export const tenantId = "11111111-2222-4333-8444-555555555555";
+export { gatewayIdentityClientId, tenantId, userClientId } from "../../helpers/gatewayInputs";
 export const prefix = "gw";
-export const userClientId = "aebc6443-996d-45c2-90f0-388ff96faa56";
-export const gatewayIdentityClientId = "99999999-8888-4777-8666-555555555555";
-const contentSafetyEndpoint = "https://cs-mcp-test.cognitiveservices.azure.com/";
 
 /** The server's approved tools/list result (its digest is the server's manifestDigest). */
 export const approvedTools = [
@@ -37,35 +35,19 @@ export interface Variant {
 export function variant(name: VariantName, rateLimits: Partial<ServerPolicyInput["rateLimits"]> = {}): Variant {
     const profile = profiles[name === "dev" ? "dev" : "prod"].gateway;
     const sku: GatewaySku = name === "premiumv2" ? "PremiumV2" : profile.sku;
-    const settings: FragmentSettings = {
-        protocolVersions: ["2025-11-25", "2026-07-28"],
-        allowedOrigins: ["https://vscode.dev"],
+    const settings = fragmentSettings({
         maxRequestBytes: profile.maxRequestBytes,
         sessionIdleSeconds: profile.sessionIdleMinutes * 60,
         sessionAbsoluteSeconds: profile.sessionAbsoluteMinutes * 60,
         promptShieldsFailureMode: profile.promptShieldsFailureMode,
         manifestMode: profile.manifestMode,
-        contentSafetyEndpoint,
-        gatewayIdentityClientId,
-    };
-    const server: ServerPolicyInput = {
-        server: "docs",
-        tenantId,
-        apiAppClientId: "aaaaaaaa-0000-4000-8000-000000000001",
-        apiIdentifierUri: `api://${tenantId}/docs`,
-        requiredScope: "mcp.access",
-        appRoleValues: ["Docs.Read", "Docs.Write"],
-        clientApplicationIds: [userClientId],
-        tools: { search_docs: "Docs.Read", update_page: "Docs.Write" },
+    });
+    const server = serverPolicyInput({
         manifestDigest: manifestDigest(approvedTools),
-        backendIdentifierUri: `api://${tenantId}/docs-backend`,
-        backendId: "mcp-docs",
-        gatewayIdentityClientId,
-        publicBaseUrl: "https://mcp.contoso.com",
         fragmentIdPrefix: prefix,
         gatewaySku: sku,
-        rateLimits: { perUserPerMinute: 60, perSessionPerMinute: 30, perUserToolPerMinute: 20, perUserDailyQuota: 5000, ...rateLimits },
-    };
+        rateLimits: { ...serverPolicyInput().rateLimits, ...rateLimits },
+    });
     return { name, sku, settings, server };
 }
 
