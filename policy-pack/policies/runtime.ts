@@ -3,11 +3,11 @@ import type { Inputs } from "../lib/inputs";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { containerAppsTypes as t } from "../lib/containerApps";
 import { optionalControlEnabled } from "../contract/declaration";
-import { dependenciesOf } from "../lib/references";
 
 /**
  * The Container Apps runtime (RT): the environment has no public endpoint and encrypts peer
- * traffic; apps and session pools run only in such an environment; sessions cannot reach out.
+ * traffic; sessions cannot reach out. That apps and pools run only in such an environment is an
+ * app policy (azure-containerapps-app-*), so it lives in workload.ts.
  */
 
 export const azureContainerAppsEnvironmentEnforceInternal = resourcePolicy<Inputs<ManagedEnvironmentArgs>>({
@@ -42,29 +42,6 @@ export const azureContainerAppsEnvironmentEnablePeerEncryption = resourcePolicy<
     validate: (props, _args, must) => {
         if (props.peerTrafficConfiguration?.encryption?.enabled !== true) {
             must("encrypt peer traffic (peerTrafficConfiguration.encryption.enabled: true)");
-        }
-    },
-});
-
-export const azureContainerAppsAppEnforceInternalEnvironment = stackPolicy({
-    name: "azure-containerapps-app-enforce-internal-environment",
-    description:
-        "Every Container App and session pool runs in a Container Apps environment of this stack that is internal. " +
-        "An app whose environment the stack does not create cannot be verified and is a violation. Compared against: the stack's own environments (by dependency) and their internal flag.",
-    controls: ["C10.3", "A2"],
-    component: "workload",
-    remediationSteps:
-        "Pass McpRuntime.environmentId as the app's managedEnvironmentId (or the pool's environmentId); never point an app " +
-        "at an environment created outside the platform.",
-    validate: (resources, _args, must) => {
-        for (const resource of resources.filter((r) => r.type === t.app || r.type === t.sessionPool)) {
-            if (resource.type === t.sessionPool && resource.props.containerType === "PythonLTS") continue; // Microsoft-hosted, no environment
-            const environments = dependenciesOf(resource, "managedEnvironmentId", "environmentId").filter((d) => d.type === t.environment);
-            if (environments.length === 0) {
-                must(resource, "run in an internal Container Apps environment created by this stack (managedEnvironmentId)");
-            } else if (!environments.every((e) => e.props.vnetConfiguration?.internal === true)) {
-                must(resource, "run in an internal Container Apps environment (its environment has a public endpoint)");
-            }
         }
     },
 });

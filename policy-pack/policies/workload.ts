@@ -20,9 +20,9 @@ import { declaredString } from "../lib/declared";
 import type { PolicyResource } from "@pulumi/policy";
 
 /**
- * The MCP server workloads (RT): reachable only from the gateway, images by digest from the
- * platform registry, own user-assigned identity, bounded resources, health probes, and secrets
- * only as Key Vault references. Session pools running our containers follow the image, identity,
+ * The MCP server workloads (RT): in an internal environment, reachable only from the gateway,
+ * images by digest from the platform registry, own user-assigned identity, bounded resources,
+ * health probes, and secrets only as Key Vault references. Session pools running our containers follow the image, identity,
  * limit and secret rules too.
  */
 const appsAndPools = [t.app, t.sessionPool];
@@ -288,6 +288,29 @@ export const azureContainerAppsAppDisallowLiteralSecrets = resourcePolicy({
                 if (credentialEnvName.test(env.name ?? "") || credentialEnvValue.test(env.value)) {
                     must(`not carry a credential in plain text (container ${container.name ?? "(unnamed)"} env ${env.name ?? "(unnamed)"}); use secretRef to a Key Vault secret`);
                 }
+            }
+        }
+    },
+});
+
+export const azureContainerAppsAppEnforceInternalEnvironment = stackPolicy({
+    name: "azure-containerapps-app-enforce-internal-environment",
+    description:
+        "Every Container App and session pool runs in a Container Apps environment of this stack that is internal. " +
+        "An app whose environment the stack does not create cannot be verified and is a violation. Compared against: the stack's own environments (by dependency) and their internal flag.",
+    controls: ["C10.3", "A2"],
+    component: "workload",
+    remediationSteps:
+        "Pass McpRuntime.environmentId as the app's managedEnvironmentId (or the pool's environmentId); never point an app " +
+        "at an environment created outside the platform.",
+    validate: (resources, _args, must) => {
+        for (const resource of resources.filter((r) => r.type === t.app || r.type === t.sessionPool)) {
+            if (resource.type === t.sessionPool && resource.props.containerType === "PythonLTS") continue; // Microsoft-hosted, no environment
+            const environments = dependenciesOf(resource, "managedEnvironmentId", "environmentId").filter((d) => d.type === t.environment);
+            if (environments.length === 0) {
+                must(resource, "run in an internal Container Apps environment created by this stack (managedEnvironmentId)");
+            } else if (!environments.every((e) => e.props.vnetConfiguration?.internal === true)) {
+                must(resource, "run in an internal Container Apps environment (its environment has a public endpoint)");
             }
         }
     },

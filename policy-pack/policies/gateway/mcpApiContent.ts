@@ -1,10 +1,10 @@
-import { McpStackPolicy, stackPolicy } from "../lib/policy";
-import { exemptionsConfigSchema } from "../lib/exemptions";
+import { McpStackPolicy, stackPolicy } from "../../lib/policy";
+import { exemptionsConfigSchema } from "../../lib/exemptions";
 import type { PolicyResource } from "@pulumi/policy";
-import { allExpressions, findAll, isExpression, PolicyElement, section } from "../lib/apimXml";
-import { answeredStatuses, direct, forEachMcpApi, guards, headerActions, mentions, readsVariable, topLevelBranches, variables } from "../lib/mcpApis";
-import { effectiveProfile, profileConfigSchema, undeclaredProfile } from "../lib/profile";
-import { declaredNumber, stricter } from "../lib/declared";
+import { allExpressions, findAll, isExpression, PolicyElement, section } from "../../lib/apimXml";
+import { answeredStatuses, direct, forEachMcpApi, guards, headerActions, mentions, readsVariable, topLevelBranches, variables } from "../../lib/mcpApis";
+import { effectiveProfile, profileConfigSchema, undeclaredProfile } from "../../lib/profile";
+import { declaredNumber, stricter } from "../../lib/declared";
 
 /**
  * API Management, per MCP API: what may pass. Request validation, Prompt Shields screening,

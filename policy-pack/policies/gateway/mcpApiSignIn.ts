@@ -1,7 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { stackPolicy } from "../lib/policy";
-import { findAll, isExpression, PolicyElement, section } from "../lib/apimXml";
-import { mcpApiPolicies } from "../lib/mcpApis";
+import { stackPolicy } from "../../lib/policy";
+import { findAll, isExpression, PolicyElement, section } from "../../lib/apimXml";
+import { mcpApiPolicies } from "../../lib/mcpApis";
 
 /**
  * API Management, per MCP API: sign-in works for the clients that follow the MCP authorization
