@@ -199,8 +199,8 @@ export const azureKeyvaultSecretConfigureExpiry: McpResourcePolicy = {
     },
 };
 
-export const azureKeyvaultVaultEnforcePrivateEndpoint = stackPolicy({
-    name: "azure-keyvault-vault-enforce-private-endpoint",
+export const azureKeyvaultVaultMissingPrivateEndpoint = stackPolicy({
+    name: "azure-keyvault-vault-missing-private-endpoint",
     description:
         "Every key vault and Managed HSM is reachable only through a private endpoint: one exists for it (sub-resource vault " +
         "or managedhsm) and its public endpoint is closed. Compared against: the stack's private endpoints (by dependency, sub-resource vault or managedhsm).",

@@ -17,8 +17,8 @@ type RegistryProps = Inputs<RegistryArgs>;
 
 const remediation = "Use the McpRegistry component (components/registry), which sets this by default.";
 
-export const azureContainerregistryRegistryConfigurePremiumSku = resourcePolicy<RegistryProps>({
-    name: "azure-containerregistry-registry-configure-premium-sku",
+export const azureContainerregistryRegistryEnforcePremiumSku = resourcePolicy<RegistryProps>({
+    name: "azure-containerregistry-registry-enforce-premium-sku",
     description: "Container registries use the Premium SKU, the only tier with private endpoints, customer-managed keys and an export policy. Compared against: the secure default, Premium (the only tier with private endpoints and customer-managed keys).",
     controls: ["C12.3", "C10.3"],
     component: "registry",

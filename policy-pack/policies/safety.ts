@@ -65,8 +65,8 @@ export const azureCognitiveServicesAccountConfigureCustomSubdomain = resourcePol
     },
 });
 
-export const azureCognitiveServicesAccountEnforcePrivateEndpoint = stackPolicy({
-    name: "azure-cognitiveservices-account-enforce-private-endpoint",
+export const azureCognitiveServicesAccountMissingPrivateEndpoint = stackPolicy({
+    name: "azure-cognitiveservices-account-missing-private-endpoint",
     description:
         "Every Azure AI services account is the target of a private endpoint on its `account` sub-resource in this stack, " +
         "its only network path once public access is off. Compared against: the stack's private endpoints (by dependency, sub-resource account).",

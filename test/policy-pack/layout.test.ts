@@ -61,6 +61,43 @@ function misplaced(placed: readonly Placed[]): string[] {
     });
 }
 
+/**
+ * The house verbs. `missing-<x>` is a required companion resource or element that is absent (an
+ * NSG, a diagnostic setting, a private endpoint); `enforce` a required value; `configure` a setting
+ * that must be present; `enable`/`disable` a switch; `disallow` something that must not exist.
+ */
+const verbs = ["enforce", "disallow", "configure", "enable", "disable", "missing"] as const;
+const nameShape = new RegExp(`^(azure|azuread|mcp-platform)-([a-z0-9]+-)*?(${verbs.join("|")})-([a-z0-9]+(-[a-z0-9]+)*)$`);
+
+interface Parsed {
+    readonly service: string;
+    readonly verb: string;
+    readonly object: string;
+}
+
+/** `azure-<service>-<resource>-<verb>-<object>`; Entra's `azuread-` and the platform's `mcp-platform-` are a service each. */
+function parse(name: string): Parsed | undefined {
+    const match = nameShape.exec(name);
+    if (!match) return undefined;
+    const [, family] = match;
+    const rest = name.slice(family.length + 1).split("-");
+    const service = family === "azure" ? rest[0] : family;
+    const at = rest.findIndex((s, i) => (family !== "azure" || i > 0) && (verbs as readonly string[]).includes(s));
+    return at < 0 ? undefined : { service, verb: rest[at], object: rest.slice(at + 1).join("-") };
+}
+
+/** Objects that policies of two services check under different verbs: one check, two words for it. */
+function verbConflicts(names: readonly string[]): string[] {
+    const byObject = new Map<string, { service: string; verb: string; name: string }[]>();
+    for (const name of names) {
+        const parsed = parse(name);
+        if (parsed) byObject.set(parsed.object, [...(byObject.get(parsed.object) ?? []), { ...parsed, name }]);
+    }
+    return [...byObject.entries()]
+        .filter(([, all]) => new Set(all.map((p) => p.service)).size > 1 && new Set(all.map((p) => p.verb)).size > 1)
+        .map(([object, all]) => `${object}: ${all.map((p) => p.name).join(", ")}`);
+}
+
 const registered = (): Placed[] => policies.map((p) => ({ name: p.name, file: policyLocation(p.name)?.file }));
 
 describe("policy pack layout", () => {
@@ -76,5 +113,21 @@ describe("policy pack layout", () => {
         ]);
         expect(misplaced([{ name: "azure-apimanagement-api-enforce-https", file: runtimeFile }])).toHaveLength(1);
         expect(misplaced([{ name: "azure-newservice-thing-enforce-x", file: runtimeFile }])).toEqual(["azure-newservice-thing-enforce-x: no home in the prefix table"]);
+    });
+
+    it("names every policy azure(ad)-<service>-<resource>-<verb>-<object> with a house verb", () => {
+        expect(policies.map((p) => p.name).filter((name) => parse(name) === undefined)).toEqual([]);
+        expect(parse("azure-keyvault-vault-require-private-endpoint")).toBeUndefined();
+    });
+
+    it("uses one verb for one check across services", () => {
+        expect(verbConflicts(policies.map((p) => p.name))).toEqual([]);
+    });
+
+    it("catches two services naming the same check with different verbs", () => {
+        const names = ["azure-keyvault-vault-enforce-private-endpoint", "azure-containerregistry-registry-missing-private-endpoint", "azure-cognitiveservices-account-missing-private-endpoint"];
+        expect(verbConflicts(names)).toEqual([`private-endpoint: ${names.join(", ")}`]);
+        // One service may use two verbs on one object (e.g. a switch and its configuration); only across services is it a conflict.
+        expect(verbConflicts(["azure-network-vnet-enable-ddos-protection", "azure-network-publicipaddress-configure-ddos-protection"])).toEqual([]);
     });
 });
