@@ -1,10 +1,4 @@
-/** Type tokens of the Container Apps resources the runtime and workload policies inspect. */
-export const containerAppsTypes = {
-    environment: "azure-native:app:ManagedEnvironment",
-    app: "azure-native:app:ContainerApp",
-    sessionPool: "azure-native:app:ContainerAppsSessionPool",
-    registry: "azure-native:containerregistry:Registry",
-} as const;
+import { resourceTypes } from "../contract/resourceTypes";
 
 export interface ContainerLike {
     readonly name?: string;
@@ -15,7 +9,7 @@ export interface ContainerLike {
 
 /** The containers that run code: an app's init and main containers, a session pool's custom containers. */
 export function containersOf(type: string, props: Record<string, any>): ContainerLike[] {
-    if (type === containerAppsTypes.sessionPool) return props.customContainerTemplate?.containers ?? [];
+    if (type === resourceTypes.app.ContainerAppsSessionPool) return props.customContainerTemplate?.containers ?? [];
     return [...(props.template?.initContainers ?? []), ...(props.template?.containers ?? [])];
 }
 

@@ -1,4 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
+import { resourceTypes } from "../contract/resourceTypes";
 
 /**
  * How stack policies find related resources: through the engine's `propertyDependencies` (which
@@ -21,13 +22,11 @@ export function dependencyOfType(resource: PolicyResource, property: string, typ
     return (resource.propertyDependencies?.[property] ?? []).find((r) => r.type === type);
 }
 
-export const privateEndpointType = "azure-native:network:PrivateEndpoint";
-
 /** Private endpoints of the stack that connect to `target`'s sub-resource `groupId`. */
 export function privateEndpointsFor(resources: readonly PolicyResource[], target: PolicyResource, groupId: string): PolicyResource[] {
     return resources.filter(
         (r) =>
-            r.type === privateEndpointType &&
+            r.type === resourceTypes.network.PrivateEndpoint &&
             dependsVia(r, "privateLinkServiceConnections", target) &&
             ((r.props.privateLinkServiceConnections ?? []) as { groupIds?: string[] }[]).some((c) => (c.groupIds ?? []).includes(groupId)),
     );

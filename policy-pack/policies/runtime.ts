@@ -1,8 +1,8 @@
 import type { ContainerAppsSessionPoolArgs, ManagedEnvironmentArgs } from "@pulumi/azure-native/app";
 import type { Inputs } from "../lib/inputs";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
-import { containerAppsTypes as t } from "../lib/containerApps";
 import { optionalControlEnabled } from "../contract/declaration";
+import { resourceTypes } from "../contract/resourceTypes";
 
 /**
  * The Container Apps runtime (RT): the environment has no public endpoint and encrypts peer
@@ -20,7 +20,7 @@ export const azureContainerAppsEnvironmentEnforceInternal = resourcePolicy<Input
     remediationSteps:
         "Create the environment through components/runtime (vnetConfiguration { internal: true, infrastructureSubnetId }); " +
         "internal mode is fixed at creation, so an external environment must be recreated.",
-    appliesTo: [t.environment],
+    appliesTo: [resourceTypes.app.ManagedEnvironment],
     validate: (props, _args, must) => {
         if (props.vnetConfiguration?.internal !== true) must("be internal (vnetConfiguration.internal: true), with no public endpoint");
         if (!props.vnetConfiguration?.infrastructureSubnetId) must("be integrated into the platform VNet (vnetConfiguration.infrastructureSubnetId)");
@@ -38,7 +38,7 @@ export const azureContainerAppsEnvironmentEnablePeerEncryption = resourcePolicy<
     component: "runtime",
     severity: "medium",
     remediationSteps: "Set peerTrafficConfiguration: { encryption: { enabled: true } } on the environment (components/runtime does).",
-    appliesTo: [t.environment],
+    appliesTo: [resourceTypes.app.ManagedEnvironment],
     validate: (props, _args, must) => {
         if (props.peerTrafficConfiguration?.encryption?.enabled !== true) {
             must("encrypt peer traffic (peerTrafficConfiguration.encryption.enabled: true)");
@@ -56,7 +56,7 @@ export const azureContainerAppsSessionPoolDisableEgress = resourcePolicy<Inputs<
     remediationSteps:
         "Set sessionNetworkConfiguration: { status: EgressDisabled } and poolManagementType Dynamic (components/runtime sandbox); " +
         "a tool that needs outbound access belongs in its own MCP server, not in the code sandbox.",
-    appliesTo: [t.sessionPool],
+    appliesTo: [resourceTypes.app.ContainerAppsSessionPool],
     validate: (props, _args, must) => {
         if (props.sessionNetworkConfiguration?.status !== "EgressDisabled") must("disable outbound network for sessions (EgressDisabled)");
         if (props.poolManagementType !== "Dynamic") must("be a dynamic pool (poolManagementType: Dynamic), so sessions are never reused across callers");
@@ -74,6 +74,6 @@ export const azureContainerAppsSessionPoolMissingSandbox = stackPolicy({
     remediationSteps: "Give mcp-platform:runtime.sandbox an image so components/runtime creates the pool, or turn features.dynamicSessions off with a reason.",
     validate: (resources, _args, must) => {
         if (!optionalControlEnabled(resources, "dynamicSessions")) return;
-        if (!resources.some((r) => r.type === t.sessionPool)) must(undefined, "contain a dynamic sessions pool (features.dynamicSessions is on)");
+        if (!resources.some((r) => r.type === resourceTypes.app.ContainerAppsSessionPool)) must(undefined, "contain a dynamic sessions pool (features.dynamicSessions is on)");
     },
 });

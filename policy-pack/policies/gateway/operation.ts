@@ -1,6 +1,5 @@
 import { resourcePolicy } from "../../lib/policy";
-
-const apiOperationType = "azure-native:apimanagement:ApiOperation";
+import { resourceTypes } from "../../contract/resourceTypes";
 
 /**
  * M3 ("a proxy with a static client id must obtain consent for every dynamically registered
@@ -24,7 +23,7 @@ export const azureApimanagementOperationDisallowClientRegistration = resourcePol
     remediationSteps:
         "Remove the registration operation; register MCP clients as Entra apps through config clientApps, where " +
         "pre-authorisation is an explicit allow-list and every other client needs admin consent.",
-    appliesTo: [apiOperationType],
+    appliesTo: [resourceTypes.apimanagement.ApiOperation],
     validate: (props, _args, must) => {
         if (typeof props.urlTemplate !== "string") {
             must("declare a urlTemplate (without one it cannot be shown not to be a client registration endpoint)");

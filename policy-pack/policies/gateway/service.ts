@@ -2,6 +2,7 @@ import type { ApiArgs, ApiManagementServiceArgs, BackendArgs, DiagnosticArgs, Na
 import type { Inputs } from "../../lib/inputs";
 import { resourcePolicy, stackPolicy } from "../../lib/policy";
 import { isApimPolicyDocument, maxRateLimitRenewalSeconds, serviceOf, tierLimitProblems } from "../../lib/tierLimits";
+import { resourceTypes } from "../../contract/resourceTypes";
 
 /**
  * API Management, service level: the gateway service's TLS and network settings, what its
@@ -9,8 +10,6 @@ import { isApimPolicyDocument, maxRateLimitRenewalSeconds, serviceOf, tierLimitP
  * mcpApiAccess.ts (who may call and how), mcpApiContent.ts (what may pass) and mcpApiSignIn.ts
  * (how a client finds the sign-in), operations in operation.ts, so each file stays one concern.
  */
-
-const serviceType = "azure-native:apimanagement:ApiManagementService";
 
 /** The TLS settings of a gateway and the value each must have (absent = violation). */
 export const requiredGatewayTlsSettings: Readonly<Record<string, "true" | "false">> = {
@@ -54,7 +53,7 @@ export const azureApimanagementServiceDisableLegacyTls = resourcePolicy<Inputs<A
     controls: ["C3.1"],
     component: "gateway",
     remediationSteps: "Send the full customProperties set from components/gateway/service.ts (gatewayCustomProperties).",
-    appliesTo: [serviceType],
+    appliesTo: [resourceTypes.apimanagement.ApiManagementService],
     validate: (props, _args, must) => {
         const custom = props.customProperties ?? {};
         const wrong = Object.entries(requiredGatewayTlsSettings)
@@ -78,7 +77,7 @@ export const azureApimanagementServiceEnableInternalVnet = resourcePolicy<Inputs
     controls: ["C10.3", "A2"],
     component: "gateway",
     remediationSteps: "Set virtualNetworkType: Internal and virtualNetworkConfiguration.subnetResourceId to the gateway subnet (Developer, Premium or PremiumV2 tier).",
-    appliesTo: [serviceType],
+    appliesTo: [resourceTypes.apimanagement.ApiManagementService],
     validate: (props, _args, must) => {
         if (props.virtualNetworkType !== "Internal") must(`run in Internal VNet mode (virtualNetworkType is ${props.virtualNetworkType ?? "unset"})`);
         if (!props.virtualNetworkConfiguration?.subnetResourceId) must("be injected into the gateway subnet (virtualNetworkConfiguration.subnetResourceId)");
@@ -105,7 +104,7 @@ export const azureApimanagementDiagnosticDisableSensitiveLogging = resourcePolic
     remediationSteps:
         "Use gatewayDiagnosticSettings() from components/gateway/children.ts: body.bytes 0 and dataMasking.headers Authorization and Cookie (mode Mask) " +
         "on frontend and backend requests; log headers only when needed, never credential headers unmasked.",
-    appliesTo: ["azure-native:apimanagement:Diagnostic", "azure-native:apimanagement:ApiDiagnostic"],
+    appliesTo: [resourceTypes.apimanagement.Diagnostic, resourceTypes.apimanagement.ApiDiagnostic],
     validate: (props, _args, must) => {
         for (const side of ["frontend", "backend"] as const) {
             for (const direction of ["request", "response"] as const) {
@@ -129,8 +128,6 @@ export const azureApimanagementDiagnosticDisableSensitiveLogging = resourcePolic
     },
 });
 
-const apiType = "azure-native:apimanagement:Api";
-const backendType = "azure-native:apimanagement:Backend";
 const isHttps = (url: unknown) => typeof url === "string" && /^https:\/\//i.test(url.trim());
 
 export const azureApimanagementApiEnforceHttps = resourcePolicy<Inputs<ApiArgs> & Inputs<BackendArgs>>({
@@ -144,9 +141,9 @@ export const azureApimanagementApiEnforceHttps = resourcePolicy<Inputs<ApiArgs> 
     remediationSteps:
         "Set protocols: [\"https\"] on the API, an https:// serviceUrl and Backend url, and tls { validateCertificateChain: true, validateCertificateName: true } " +
         "(components/gateway does); Container Apps ingress serves a trusted certificate, so nothing needs validation off.",
-    appliesTo: [apiType, backendType],
+    appliesTo: [resourceTypes.apimanagement.Api, resourceTypes.apimanagement.Backend],
     validate: (props, args, must) => {
-        if (args.type === apiType) {
+        if (args.type === resourceTypes.apimanagement.Api) {
             const protocols = props.protocols;
             if (!Array.isArray(protocols) || protocols.length === 0 || protocols.some((p) => String(p).toLowerCase() !== "https")) {
                 must(`accept HTTPS only (protocols ["https"], got ${JSON.stringify(protocols ?? null)})`);
@@ -171,7 +168,7 @@ export const azureApimanagementNamedValueDisallowLiteralSecrets = resourcePolicy
     controls: ["C6.3"],
     component: "gateway",
     remediationSteps: "Store the secret in the platform vault and reference it: namedValue { secret: true, keyVault: { secretIdentifier, identityClientId } }, no value.",
-    appliesTo: ["azure-native:apimanagement:NamedValue"],
+    appliesTo: [resourceTypes.apimanagement.NamedValue],
     validate: (props, args, must) => {
         const label = props.displayName ?? args.name;
         if (props.secret === true) {
@@ -192,7 +189,7 @@ export const azureApimanagementDiagnosticEnableFullAuditSampling = resourcePolic
     controls: ["C5.1", "C10.4"],
     component: "gateway",
     remediationSteps: "Use gatewayDiagnosticSettings() from components/gateway/children.ts: sampling { samplingType: fixed, percentage: 100 }, verbosity information.",
-    appliesTo: ["azure-native:apimanagement:Diagnostic", "azure-native:apimanagement:ApiDiagnostic"],
+    appliesTo: [resourceTypes.apimanagement.Diagnostic, resourceTypes.apimanagement.ApiDiagnostic],
     validate: (props, _args, must) => {
         const percentage = props.sampling?.percentage;
         if (percentage !== undefined && percentage !== 100) must(`log every request (sampling.percentage 100, got ${percentage})`);
