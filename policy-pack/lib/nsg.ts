@@ -1,4 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
+import type * as input from "@pulumi/azure-native/types/input";
+import type { Inputs } from "./inputs";
 import { dependsVia } from "./references";
 import { resourceTypes } from "../contract/resourceTypes";
 
@@ -7,20 +9,8 @@ import { resourceTypes } from "../contract/resourceTypes";
  * pack never imports the components. Every helper decides what an absent property means, and in
  * each case the answer is the unsafe one (fail closed).
  */
-export interface RuleLike {
-    name?: string;
-    direction?: string;
-    access?: string;
-    protocol?: string;
-    priority?: number;
-    sourceAddressPrefix?: string;
-    sourceAddressPrefixes?: string[];
-    sourceApplicationSecurityGroups?: unknown[];
-    destinationAddressPrefix?: string;
-    destinationAddressPrefixes?: string[];
-    destinationPortRange?: string;
-    destinationPortRanges?: string[];
-}
+/** An NSG's inline security rule; a separate SecurityRule resource carries the same fields. */
+export type RuleLike = Inputs<input.network.SecurityRuleArgs>;
 
 /** Source prefixes that mean "anyone on the internet". */
 const openSources = new Set(["*", "internet", "any", "0.0.0.0/0", "0.0.0.0", "::/0", "::"]);

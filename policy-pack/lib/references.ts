@@ -1,4 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
+import type * as input from "@pulumi/azure-native/types/input";
+import type { Inputs } from "./inputs";
 import { resourceTypes } from "../contract/resourceTypes";
 
 /**
@@ -28,6 +30,6 @@ export function privateEndpointsFor(resources: readonly PolicyResource[], target
         (r) =>
             r.type === resourceTypes.network.PrivateEndpoint &&
             dependsVia(r, "privateLinkServiceConnections", target) &&
-            ((r.props.privateLinkServiceConnections ?? []) as { groupIds?: string[] }[]).some((c) => (c.groupIds ?? []).includes(groupId)),
+            ((r.props.privateLinkServiceConnections ?? []) as Inputs<input.network.PrivateLinkServiceConnectionArgs>[]).some((c) => (c.groupIds ?? []).includes(groupId)),
     );
 }

@@ -1,4 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
+import type * as input from "@pulumi/azure-native/types/input";
+import type { Inputs } from "../lib/inputs";
 import { parse } from "tldts";
 import { declaredProfile } from "../contract/declaration";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
@@ -41,14 +43,11 @@ export function gatewaySubnets(resources: readonly PolicyResource[]): PolicyReso
     return subnetsUsedBy(resources, resourceTypes.apimanagement.ApiManagementService, "virtualNetworkConfiguration");
 }
 
-interface RouteLike {
-    name?: string;
-    addressPrefix?: string;
-    nextHopType?: string;
-    nextHopIpAddress?: string;
-}
+/** A route table's inline route; a separate Route resource carries the same fields. */
+type RouteLike = Inputs<input.network.RouteArgs>;
 
 function firewallPrivateIps(firewall: PolicyResource): string[] {
+    // privateIPAddress is an output Azure assigns, so no input type has it; a known value comes from the offline plan or an update.
     return ((firewall.props.ipConfigurations ?? []) as { privateIPAddress?: unknown }[])
         .map((c) => c.privateIPAddress)
         .filter((ip): ip is string => typeof ip === "string");
@@ -82,17 +81,12 @@ export function routesToFirewall(subnet: PolicyResource, resources: readonly Pol
 // ---------------------------------------------------------------------------------------------
 // Firewall rules: exact hosts only, no allow-all
 
-interface ApplicationRuleLike {
-    ruleType?: string;
-    name?: string;
-    targetFqdns?: string[];
-    targetUrls?: string[];
-    webCategories?: string[];
-    fqdnTags?: string[];
-    destinationAddresses?: string[];
-    destinationFqdns?: string[];
-    destinationPorts?: string[];
-}
+/**
+ * An allow rule as the checks read it: the fields of a policy's application and network rules in one
+ * shape (a classic firewall's rules are a subset of them), with ruleType open because classic rules
+ * get theirs from the collection they sit in.
+ */
+type ApplicationRuleLike = Inputs<Omit<input.network.ApplicationRuleArgs, "ruleType"> & Omit<input.network.NetworkRuleArgs, "ruleType">> & { ruleType?: string };
 
 /** Why an allowed host is too broad, or undefined when it names exactly one registrable host. */
 export function broadTargetReason(target: string): string | undefined {
@@ -116,7 +110,7 @@ function ruleProblems(rule: ApplicationRuleLike): string[] {
     if (isNetwork) {
         const open = (rule.destinationAddresses ?? []).filter(isInternetDestination);
         if (open.length > 0) problems.push(`${label} is an allow-all network rule (destination ${open.join(", ")})`);
-        if ((rule.destinationAddresses ?? []).length === 0 && (rule.destinationFqdns ?? []).length === 0 && ((rule as { destinationIpGroups?: unknown[] }).destinationIpGroups ?? []).length === 0) {
+        if ((rule.destinationAddresses ?? []).length === 0 && (rule.destinationFqdns ?? []).length === 0 && (rule.destinationIpGroups ?? []).length === 0) {
             problems.push(`${label} names no destination (read as any)`);
         }
         const ports = rule.destinationPorts ?? [];
@@ -125,12 +119,13 @@ function ruleProblems(rule: ApplicationRuleLike): string[] {
     return problems;
 }
 
-interface RuleCollectionLike {
-    name?: string;
-    ruleCollectionType?: string;
-    action?: { type?: string };
+/** A rule collection group's filter or NAT collection; the rules read as ApplicationRuleLike. */
+type RuleCollectionLike = Omit<Inputs<input.network.FirewallPolicyFilterRuleCollectionArgs | input.network.FirewallPolicyNatRuleCollectionArgs>, "rules"> & { rules?: ApplicationRuleLike[] };
+
+/** A classic firewall's application or network rule collection (a firewall without a policy). */
+type ClassicRuleCollectionLike = Omit<Inputs<input.network.AzureFirewallApplicationRuleCollectionArgs | input.network.AzureFirewallNetworkRuleCollectionArgs>, "rules"> & {
     rules?: ApplicationRuleLike[];
-}
+};
 
 /** Allow collections of a rule collection group (policy) or classic rule collections (a firewall without policy). */
 function allowedRules(type: string, props: Record<string, any>): { collection: string; rule: ApplicationRuleLike }[] {
@@ -140,7 +135,7 @@ function allowedRules(type: string, props: Record<string, any>): { collection: s
             .flatMap((c) => (c.rules ?? []).map((rule) => ({ collection: c.name ?? "(unnamed)", rule })));
     }
     const classic = (key: string, ruleType: string) =>
-        ((props[key] ?? []) as { name?: string; action?: { type?: string }; rules?: ApplicationRuleLike[] }[])
+        ((props[key] ?? []) as ClassicRuleCollectionLike[])
             .filter((c) => (c.action?.type ?? "Allow").toLowerCase() === "allow")
             .flatMap((c) => (c.rules ?? []).map((rule) => ({ collection: c.name ?? "(unnamed)", rule: { ruleType, ...rule } })));
     return [...classic("applicationRuleCollections", "ApplicationRule"), ...classic("networkRuleCollections", "NetworkRule")];
@@ -203,7 +198,7 @@ export const azureFirewallPolicyEnforceThreatIntelDeny = stackPolicy({
 export const requiredFirewallLogCategories = ["AZFWApplicationRule", "AZFWNetworkRule"] as const;
 
 function sendsFirewallLogs(setting: PolicyResource): boolean {
-    const logs = (setting.props.logs ?? []) as { category?: string; categoryGroup?: string; enabled?: boolean }[];
+    const logs = (setting.props.logs ?? []) as Inputs<input.monitor.DiagnosticsLogSettingsArgs>[];
     const enabled = logs.filter((l) => l.enabled === true);
     if (enabled.some((l) => l.categoryGroup === "allLogs")) return true;
     return requiredFirewallLogCategories.every((c) => enabled.some((l) => l.category === c));

@@ -1,4 +1,5 @@
 import type { ApplicationArgs } from "@pulumi/azuread";
+import type { ConditionalAccessPolicyGrantControls } from "@pulumi/azuread/types/input";
 import type { Inputs } from "../lib/inputs";
 import type { PolicyResource } from "@pulumi/policy";
 import { platformOf } from "../contract/declaration";
@@ -182,7 +183,7 @@ export const azureadApplicationPreAuthorizedEnforceOwnScope = stackPolicy({
 });
 
 /** Whether the grant controls make MFA unavoidable (an OR with any non-MFA alternative does not). */
-export function requiresMfa(grant: { operator?: string; builtInControls?: string[]; authenticationStrengthPolicyId?: string; termsOfUses?: string[]; customAuthenticationFactors?: string[] } | undefined): boolean {
+export function requiresMfa(grant: Inputs<ConditionalAccessPolicyGrantControls> | undefined): boolean {
     if (!grant) return false;
     const strength = grant.authenticationStrengthPolicyId?.split("/").pop();
     const builtIn = grant.builtInControls ?? [];

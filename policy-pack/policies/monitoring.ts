@@ -1,3 +1,5 @@
+import type { WorkspaceArgs } from "@pulumi/azure-native/operationalinsights";
+import type { Inputs } from "../lib/inputs";
 import { declaredProfile } from "../contract/declaration";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { dependsVia } from "../lib/references";
@@ -65,11 +67,7 @@ function scheduleBlindSpot(props: Record<string, any>): string | undefined {
 /** Minimum interactive retention in the prod profile (A9 forensic readiness). */
 export const prodMinimumRetentionDays = 90;
 
-interface WorkspaceProps {
-    features?: { disableLocalAuth?: boolean };
-    retentionInDays?: number;
-    publicNetworkAccessForIngestion?: string;
-}
+type WorkspaceProps = Inputs<WorkspaceArgs>;
 
 export const azureLoganalyticsWorkspaceDisableLocalAuth = resourcePolicy<WorkspaceProps>({
     name: "azure-loganalytics-workspace-disable-local-auth",

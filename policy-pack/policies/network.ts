@@ -1,4 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
+import type { SubnetArgs, VirtualNetworkArgs } from "@pulumi/azure-native/network";
+import type * as input from "@pulumi/azure-native/types/input";
+import type { Inputs } from "../lib/inputs";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import {
     allowsInternetInbound,
@@ -24,11 +27,10 @@ import { resourceTypes } from "../contract/resourceTypes";
  */
 export const subnetsWithoutNsgSupport = ["GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "RouteServerSubnet"];
 
-interface SubnetProps {
-    name?: string;
-    subnetName?: string;
-    networkSecurityGroup?: { id?: string };
-}
+/** A Subnet resource (named by subnetName) or a VNet's inline subnet (named by name); the checks read either. */
+type SubnetProps = Inputs<SubnetArgs> & Inputs<input.network.SubnetArgs>;
+/** A Subnet resource or a VirtualNetwork with inline subnets: the policies below apply to both types. */
+type SubnetsProps = SubnetProps & Inputs<Pick<VirtualNetworkArgs, "subnets">>;
 
 function hasNsg(subnet: SubnetProps | undefined): boolean {
     // `in`, not a read: during a real preview the NSG's id is unknown, but the reference is there.
@@ -36,7 +38,7 @@ function hasNsg(subnet: SubnetProps | undefined): boolean {
     return typeof nsg === "object" && nsg !== null && "id" in nsg;
 }
 
-export const azureNetworkSubnetMissingNsg = resourcePolicy<SubnetProps & { subnets?: SubnetProps[] }>({
+export const azureNetworkSubnetMissingNsg = resourcePolicy<SubnetsProps>({
     name: "azure-network-subnet-missing-nsg",
     description: "Every subnet (separate or inline in a VNet) is associated with a network security group, except Azure's reserved gateway and firewall subnets.",
     controls: ["C10.3", "A2"],
@@ -170,13 +172,7 @@ export const azureNetworkVnetEnableFlowLogs = stackPolicy({
     },
 });
 
-interface OutboundSubnetProps {
-    name?: string;
-    subnetName?: string;
-    defaultOutboundAccess?: boolean;
-}
-
-export const azureNetworkSubnetDisableDefaultOutboundAccess = resourcePolicy<OutboundSubnetProps & { subnets?: OutboundSubnetProps[] }>({
+export const azureNetworkSubnetDisableDefaultOutboundAccess = resourcePolicy<SubnetsProps>({
     name: "azure-network-subnet-disable-default-outbound-access",
     description:
         "Every subnet (separate or inline in a VNet) is private: defaultOutboundAccess false, so nothing in it gets Azure's " +
@@ -190,7 +186,7 @@ export const azureNetworkSubnetDisableDefaultOutboundAccess = resourcePolicy<Out
         "(learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access).",
     appliesTo: [resourceTypes.network.Subnet, resourceTypes.network.VirtualNetwork],
     validate: (props, args, must) => {
-        const state = (s: OutboundSubnetProps) => (s.defaultOutboundAccess === undefined ? "nothing, i.e. true" : String(s.defaultOutboundAccess));
+        const state = (s: SubnetProps) => (s.defaultOutboundAccess === undefined ? "nothing, i.e. true" : String(s.defaultOutboundAccess));
         if (args.type === resourceTypes.network.Subnet) {
             if (props.defaultOutboundAccess !== false) must(`disable default outbound access (defaultOutboundAccess false, got ${state(props)})`);
             return;

@@ -43,7 +43,7 @@ export const azureContainerAppsAppConfigurePrivateIngress = resourcePolicy<Input
         const ingress = props.configuration?.ingress;
         if (!ingress) return;
         if (ingress.allowInsecure !== false) must("refuse plain HTTP (ingress.allowInsecure: false)");
-        const rules: any[] = ingress.ipSecurityRestrictions ?? [];
+        const rules = ingress.ipSecurityRestrictions ?? [];
         if (rules.length === 0) {
             must("restrict ingress to the gateway subnet (ingress.ipSecurityRestrictions allow-list)");
             return;
@@ -246,10 +246,10 @@ export const azureContainerAppsAppConfigureHealthProbes = resourcePolicy<Inputs<
     remediationSteps: "Create the app through components/workload (startup, liveness and readiness probes on the target port or healthPath).",
     appliesTo: [resourceTypes.app.ContainerApp],
     validate: (props, _args, must) => {
-        const containers: any[] = props.template?.containers ?? [];
+        const containers = props.template?.containers ?? [];
         if (containers.length === 0) must("define containers with liveness and readiness probes");
         for (const container of containers) {
-            const types = new Set((container.probes ?? []).map((p: { type?: string }) => p?.type));
+            const types = new Set((container.probes ?? []).map((p) => p?.type));
             const missing = ["Liveness", "Readiness"].filter((p) => !types.has(p));
             if (missing.length > 0) must(`probe container ${container.name ?? "(unnamed)"} (missing ${missing.join(" and ")})`);
         }

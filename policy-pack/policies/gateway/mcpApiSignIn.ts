@@ -19,6 +19,7 @@ const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Entra's multi-tenant aliases: an MCP API of one organisation names its own tenant. */
 const sharedTenants = ["common", "organizations", "consumers"];
 
+/** The RFC 9728 protected-resource document inside the policy XML: an MCP wire format, no Azure resource type describes it. */
 interface ResourceMetadata {
     readonly resource?: unknown;
     readonly scopes_supported?: unknown;
