@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -47,5 +48,17 @@ describe("resource type tokens (policy-pack/contract/resourceTypes.ts)", () => {
             // The generated constructor passes its former tokens as `aliases: [{ type: "…" }]`; the class source is where they are.
             expect(String(cls), `${v3} lists ${v2} as an alias`).toContain(`{ type: "${v2}" }`);
         }
+    });
+
+    it("leave the pack loadable where azure-native and azuread cannot be resolved (it is published alone and imports them as types only)", () => {
+        const blockSdks = [
+            'const Module = require("node:module");',
+            "const resolve = Module._resolveFilename;",
+            'Module._resolveFilename = function (request, ...rest) { if (/^@pulumi\\/azure(-native|ad)(\\/|$)/.test(request)) throw new Error("blocked " + request); return resolve.call(this, request, ...rest); };',
+            'console.log(require("./policies").policies.length);',
+        ].join("\n");
+        const run = spawnSync(process.execPath, ["--import", "tsx", "-e", blockSdks], { cwd: path.join(root, "policy-pack"), encoding: "utf8" });
+        expect(run.stderr).toBe("");
+        expect(Number(run.stdout.trim())).toBeGreaterThan(50);
     });
 });
