@@ -1,13 +1,13 @@
 import { McpPolicy } from "../lib/policy";
 import * as edge from "./edge";
 import * as firewall from "./firewall";
+import * as mcpApiAccess from "./gateway/mcpApiAccess";
+import * as mcpApiContent from "./gateway/mcpApiContent";
+import * as mcpApiSignIn from "./gateway/mcpApiSignIn";
 import * as gatewayOperation from "./gateway/operation";
 import * as gatewayService from "./gateway/service";
 import * as identity from "./identity";
 import * as keyvault from "./keyvault";
-import * as mcpApiAccess from "./gateway/mcpApiAccess";
-import * as mcpApiContent from "./gateway/mcpApiContent";
-import * as mcpApiSignIn from "./gateway/mcpApiSignIn";
 import * as monitoring from "./monitoring";
 import * as network from "./network";
 import * as protection from "./protection";
