@@ -8,3 +8,4 @@ export * from "./events";
 export * from "./declaration";
 export * from "./features";
 export * from "./detections";
+export * from "./resourceTypes";

@@ -1,5 +1,6 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import type { PolicyResource } from "@pulumi/policy";
+import { resourceTypes } from "../contract/resourceTypes";
 
 /**
  * API Management policy XML as the pack reads it: parsed with a real XML parser (entities decoded,
@@ -127,7 +128,7 @@ export const isExpression = (value: string | undefined): boolean => value !== un
 export function fragmentsOf(resources: readonly PolicyResource[], serviceName?: unknown): Map<string, PolicyElement> {
     const map = new Map<string, PolicyElement>();
     for (const r of resources) {
-        if (r.type !== "azure-native:apimanagement:PolicyFragment") continue;
+        if (r.type !== resourceTypes.apimanagement.PolicyFragment) continue;
         if (typeof serviceName === "string" && typeof r.props.serviceName === "string" && r.props.serviceName !== serviceName) continue;
         const parsed = parsePolicyXml(r.props.value);
         if (parsed?.name === "fragment") map.set(typeof r.props.id === "string" && r.props.id !== "" ? r.props.id : r.name, parsed);

@@ -1,21 +1,13 @@
-/** Type tokens of the Container Apps resources the runtime and workload policies inspect. */
-export const containerAppsTypes = {
-    environment: "azure-native:app:ManagedEnvironment",
-    app: "azure-native:app:ContainerApp",
-    sessionPool: "azure-native:app:ContainerAppsSessionPool",
-    registry: "azure-native:containerregistry:Registry",
-} as const;
+import type * as input from "@pulumi/azure-native/types/input";
+import type { Inputs } from "./inputs";
+import { resourceTypes } from "../contract/resourceTypes";
 
-export interface ContainerLike {
-    readonly name?: string;
-    readonly image?: string;
-    readonly resources?: { cpu?: number; memory?: string };
-    readonly probes?: { type?: string }[];
-}
+/** An app's container; init containers and a session pool's custom containers are read as the same shape (their fields are a subset). */
+export type ContainerLike = Inputs<input.app.ContainerArgs>;
 
 /** The containers that run code: an app's init and main containers, a session pool's custom containers. */
 export function containersOf(type: string, props: Record<string, any>): ContainerLike[] {
-    if (type === containerAppsTypes.sessionPool) return props.customContainerTemplate?.containers ?? [];
+    if (type === resourceTypes.app.ContainerAppsSessionPool) return props.customContainerTemplate?.containers ?? [];
     return [...(props.template?.initContainers ?? []), ...(props.template?.containers ?? [])];
 }
 

@@ -1,14 +1,12 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { findAll, fragmentsOf, isExpression, parsePolicyXml, PolicyElement, resolveFragments } from "./apimXml";
 import { dependsVia } from "./references";
+import { resourceTypes } from "../contract/resourceTypes";
 
 /**
  * The MCP APIs of a stack and their policy documents with fragments resolved, for the gateway
  * policies. Type tokens only (the pack never imports components/).
  */
-
-const apiType = "azure-native:apimanagement:Api";
-const apiPolicyType = "azure-native:apimanagement:ApiPolicy";
 
 export interface McpApiPolicy {
     readonly api: PolicyResource;
@@ -17,10 +15,6 @@ export interface McpApiPolicy {
     readonly problem?: string;
 }
 
-const containerAppType = "azure-native:app:ContainerApp";
-const apiOperationType = "azure-native:apimanagement:ApiOperation";
-const operationPolicyType = "azure-native:apimanagement:ApiOperationPolicy";
-
 /**
  * An API counts as an MCP API by what it is, not only by its path: its path is `mcp/<server>`, or
  * its backend is an MCP workload (a Container App of the platform's workload component), or it has
@@ -28,15 +22,15 @@ const operationPolicyType = "azure-native:apimanagement:ApiOperationPolicy";
  * MCP API at `/weather-mcp` gets every check.
  */
 export function isMcpApi(resource: PolicyResource, resources: readonly PolicyResource[] = []): boolean {
-    if (resource.type !== apiType) return false;
+    if (resource.type !== resourceTypes.apimanagement.Api) return false;
     if (typeof resource.props.path === "string" && /^\/?mcp(\/|$)/.test(resource.props.path)) return true;
     if (dependenciesOfApi(resource, "serviceUrl").some(isMcpWorkload)) return true;
-    const operations = resources.filter((r) => r.type === apiOperationType && belongsToApi(r, resource));
+    const operations = resources.filter((r) => r.type === resourceTypes.apimanagement.ApiOperation && belongsToApi(r, resource));
     return operations.some((o) => o.props.urlTemplate === "/.well-known/oauth-protected-resource") && operations.some((o) => o.props.method === "POST");
 }
 
 /** A Container App the platform's workload component created: an MCP server (type tokens only; the pack never imports components/). */
-const isMcpWorkload = (r: PolicyResource) => r.type === containerAppType && r.urn.includes("mcp:workload:McpWorkload$");
+const isMcpWorkload = (r: PolicyResource) => r.type === resourceTypes.app.ContainerApp && r.urn.includes("mcp:workload:McpWorkload$");
 
 function dependenciesOfApi(api: PolicyResource, property: string): PolicyResource[] {
     return api.propertyDependencies?.[property] ?? [];
@@ -60,7 +54,7 @@ export function belongsToApi(child: PolicyResource, api: PolicyResource): boolea
  */
 export function operationPolicyProblems(api: PolicyResource, resources: readonly PolicyResource[]): string[] {
     const problems: string[] = [];
-    for (const policy of resources.filter((r) => r.type === operationPolicyType && belongsToApi(r, api))) {
+    for (const policy of resources.filter((r) => r.type === resourceTypes.apimanagement.ApiOperationPolicy && belongsToApi(r, api))) {
         const parsed = parsePolicyXml(policy.props.value);
         if (!parsed || parsed.name !== "policies") {
             problems.push(`have well-formed operation policies (cannot evaluate ${policy.name}, so it fails closed)`);
@@ -79,7 +73,7 @@ export function operationPolicyProblems(api: PolicyResource, resources: readonly
 
 /** The API policy of `api`: linked by dependency (real preview) or, failing that, by apiId and service name. */
 function policyResourceOf(api: PolicyResource, resources: readonly PolicyResource[]): PolicyResource | undefined {
-    const policies = resources.filter((r) => r.type === apiPolicyType);
+    const policies = resources.filter((r) => r.type === resourceTypes.apimanagement.ApiPolicy);
     return (
         policies.find((p) => dependsVia(p, "apiId", api)) ??
         policies.find(

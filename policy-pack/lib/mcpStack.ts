@@ -1,5 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { platformOf } from "../contract/declaration";
+import { resourceTypes } from "../contract/resourceTypes";
 
 /**
  * Whether a stack deploys MCP services: it has the platform declaration, an API Management service
@@ -8,7 +9,7 @@ import { platformOf } from "../contract/declaration";
  * stacks only, so a program that uses none of these services (a public example) gets no finding it
  * cannot fix, while an MCP stack without the platform component is still held to them.
  */
-export const mcpServiceTypes = ["azure-native:apimanagement:ApiManagementService", "azure-native:app:ContainerApp"] as const;
+export const mcpServiceTypes = [resourceTypes.apimanagement.ApiManagementService, resourceTypes.app.ContainerApp] as const;
 
 export function deploysMcpServices(resources: readonly PolicyResource[]): boolean {
     return platformOf(resources) !== undefined || resources.some((r) => (mcpServiceTypes as readonly string[]).includes(r.type));

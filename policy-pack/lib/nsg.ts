@@ -1,35 +1,16 @@
 import type { PolicyResource } from "@pulumi/policy";
+import type * as input from "@pulumi/azure-native/types/input";
+import type { Inputs } from "./inputs";
 import { dependsVia } from "./references";
+import { resourceTypes } from "../contract/resourceTypes";
 
 /**
  * Reading NSG rules the way Azure evaluates them, for the network policies. Type tokens only; the
  * pack never imports the components. Every helper decides what an absent property means, and in
  * each case the answer is the unsafe one (fail closed).
  */
-export const networkTypes = {
-    virtualNetwork: "azure-native:network:VirtualNetwork",
-    subnet: "azure-native:network:Subnet",
-    nsg: "azure-native:network:NetworkSecurityGroup",
-    securityRule: "azure-native:network:SecurityRule",
-    applicationGateway: "azure-native:network:ApplicationGateway",
-    privateEndpoint: "azure-native:network:PrivateEndpoint",
-    flowLog: "azure-native:network:FlowLog",
-} as const;
-
-export interface RuleLike {
-    name?: string;
-    direction?: string;
-    access?: string;
-    protocol?: string;
-    priority?: number;
-    sourceAddressPrefix?: string;
-    sourceAddressPrefixes?: string[];
-    sourceApplicationSecurityGroups?: unknown[];
-    destinationAddressPrefix?: string;
-    destinationAddressPrefixes?: string[];
-    destinationPortRange?: string;
-    destinationPortRanges?: string[];
-}
+/** An NSG's inline security rule; a separate SecurityRule resource carries the same fields. */
+export type RuleLike = Inputs<input.network.SecurityRuleArgs>;
 
 /** Source prefixes that mean "anyone on the internet". */
 const openSources = new Set(["*", "internet", "any", "0.0.0.0/0", "0.0.0.0", "::/0", "::"]);
@@ -88,7 +69,7 @@ export function isDenyAllInbound(rule: RuleLike): boolean {
 export function rulesOfNsg(nsg: PolicyResource, resources: readonly PolicyResource[]): { rule: RuleLike; resource: PolicyResource }[] {
     const inline = ((nsg.props.securityRules ?? []) as RuleLike[]).map((rule) => ({ rule, resource: nsg }));
     const separate = resources
-        .filter((r) => r.type === networkTypes.securityRule && dependsVia(r, "networkSecurityGroupName", nsg))
+        .filter((r) => r.type === resourceTypes.network.SecurityRule && dependsVia(r, "networkSecurityGroupName", nsg))
         .map((r) => ({ rule: r.props as RuleLike, resource: r }));
     return [...inline, ...separate];
 }
@@ -98,11 +79,11 @@ export function rulesOfNsg(nsg: PolicyResource, resources: readonly PolicyResour
  * listener may accept the internet. Found through dependencies, since ids are unknown in preview.
  */
 export function edgeNsgs(resources: readonly PolicyResource[]): Set<PolicyResource> {
-    const gateways = resources.filter((r) => r.type === networkTypes.applicationGateway);
+    const gateways = resources.filter((r) => r.type === resourceTypes.network.ApplicationGateway);
     const edgeSubnets = resources.filter(
-        (s) => s.type === networkTypes.subnet && gateways.some((g) => dependsVia(g, "gatewayIPConfigurations", s)),
+        (s) => s.type === resourceTypes.network.Subnet && gateways.some((g) => dependsVia(g, "gatewayIPConfigurations", s)),
     );
     return new Set(
-        resources.filter((n) => n.type === networkTypes.nsg && edgeSubnets.some((s) => dependsVia(s, "networkSecurityGroup", n))),
+        resources.filter((n) => n.type === resourceTypes.network.NetworkSecurityGroup && edgeSubnets.some((s) => dependsVia(s, "networkSecurityGroup", n))),
     );
 }

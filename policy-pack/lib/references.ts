@@ -1,4 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
+import type * as input from "@pulumi/azure-native/types/input";
+import type { Inputs } from "./inputs";
+import { resourceTypes } from "../contract/resourceTypes";
 
 /**
  * How stack policies find related resources: through the engine's `propertyDependencies` (which
@@ -21,14 +24,12 @@ export function dependencyOfType(resource: PolicyResource, property: string, typ
     return (resource.propertyDependencies?.[property] ?? []).find((r) => r.type === type);
 }
 
-export const privateEndpointType = "azure-native:network:PrivateEndpoint";
-
 /** Private endpoints of the stack that connect to `target`'s sub-resource `groupId`. */
 export function privateEndpointsFor(resources: readonly PolicyResource[], target: PolicyResource, groupId: string): PolicyResource[] {
     return resources.filter(
         (r) =>
-            r.type === privateEndpointType &&
+            r.type === resourceTypes.network.PrivateEndpoint &&
             dependsVia(r, "privateLinkServiceConnections", target) &&
-            ((r.props.privateLinkServiceConnections ?? []) as { groupIds?: string[] }[]).some((c) => (c.groupIds ?? []).includes(groupId)),
+            ((r.props.privateLinkServiceConnections ?? []) as Inputs<input.network.PrivateLinkServiceConnectionArgs>[]).some((c) => (c.groupIds ?? []).includes(groupId)),
     );
 }

@@ -4,7 +4,7 @@ import { answeredStatuses, claimVariables, direct, guards, mentions, readsReques
 /**
  * Session binding and rate limits of an MCP API, read from its resolved policy document and
  * compared with the declared or capped values (M4, C8.1–C8.3, C7.4, C4.1). Used by
- * policies/mcpApiAccess.ts.
+ * policies/gateway/mcpApiAccess.ts.
  */
 
 /** Smallest length a session id check may admit: shorter ids are guessable, not cryptographically random (C8.1). */

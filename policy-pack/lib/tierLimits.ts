@@ -1,6 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { findAll, isExpression, parsePolicyXml } from "./apimXml";
 import { dependsVia } from "./references";
+import { resourceTypes } from "../contract/resourceTypes";
 
 /**
  * Limit policies API Management itself would refuse or ignore, by tier (C4.1). A limit the gateway
@@ -15,7 +16,6 @@ import { dependsVia } from "./references";
 export const quotaByKeyTiers = ["Developer", "Basic", "Standard", "Premium", "Isolated"] as const;
 export const maxRateLimitRenewalSeconds = 300;
 
-const serviceType = "azure-native:apimanagement:ApiManagementService";
 const linkFormats = ["xml-link", "rawxml-link"];
 
 /** Policy documents of API Management (service, product, API, operation, workspace policies and fragments). */
@@ -25,7 +25,7 @@ export function isApimPolicyDocument(r: PolicyResource): boolean {
 
 /** The service a policy document belongs to: by dependency, else by service name. */
 export function serviceOf(doc: PolicyResource, resources: readonly PolicyResource[]): PolicyResource | undefined {
-    const services = resources.filter((r) => r.type === serviceType);
+    const services = resources.filter((r) => r.type === resourceTypes.apimanagement.ApiManagementService);
     return (
         services.find((s) => dependsVia(doc, "serviceName", s)) ??
         services.find((s) => typeof doc.props.serviceName === "string" && (s.props.serviceName ?? s.name) === doc.props.serviceName)

@@ -5,7 +5,7 @@ import { literal } from "./mcpApis";
 /**
  * The values a token validation element (validate-azure-ad-token, validate-jwt) of an MCP API must
  * carry, each compared with the stack or the declaration (M1, M2, M3, C7.2, C7.3). Used by the
- * token-validation policy (policies/mcpApiAccess.ts).
+ * token-validation policy (policies/gateway/mcpApiAccess.ts).
  */
 /** C7.3: the token must carry the server's scope (`scp`) or one of its app roles (`roles`), listed as literals. */
 export const requiresScopeOrRole = (validation: PolicyElement) =>

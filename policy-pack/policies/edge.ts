@@ -3,22 +3,16 @@ import type { Inputs } from "../lib/inputs";
 import type { PolicyResource } from "@pulumi/policy";
 import { McpResourcePolicy, resourcePolicy, stackPolicy } from "../lib/policy";
 import { exemptionsConfigSchema } from "../lib/exemptions";
-import { networkTypes } from "../lib/nsg";
 import { optionalControlEnabled } from "../contract/declaration";
 import { dependsVia } from "../lib/references";
 import { isEgressFirewallAddress } from "./firewall";
+import { resourceTypes } from "../contract/resourceTypes";
 
 /**
  * The public edge: Application Gateway WAF_v2, its WAF policy and the platform's only public IP.
  * Type tokens only (the pack never imports components). Each check fails closed: a property Azure
  * would default to something weaker counts as the weaker value.
  */
-export const edgeTypes = {
-    applicationGateway: networkTypes.applicationGateway,
-    wafPolicy: "azure-native:network:WebApplicationFirewallPolicy",
-    publicIp: "azure-native:network:PublicIPAddress",
-} as const;
-
 type GatewayProps = Inputs<ApplicationGatewayArgs>;
 type SslPolicyLike = NonNullable<GatewayProps["sslPolicy"]>;
 
@@ -41,7 +35,7 @@ export const azureNetworkApplicationGatewayEnforceTls13 = resourcePolicy<Gateway
     remediationSteps:
         "Set sslPolicy to { policyType: CustomV2, minProtocolVersion: TLSv1_3 } (components/edge does) and give every SSL " +
         "profile the same policy or none; the predefined policies (AppGwSslPolicy2022*) stop at TLS 1.2.",
-    appliesTo: [edgeTypes.applicationGateway],
+    appliesTo: [resourceTypes.network.ApplicationGateway],
     validate: (props, _args, must) => {
         const gap = tls13Gap(props.sslPolicy);
         if (gap) must(`accept TLS 1.3 only with an SSL policy of type CustomV2 and minProtocolVersion TLSv1_3 (got ${gap})`);
@@ -64,7 +58,7 @@ export const azureNetworkApplicationGatewayDisallowPlainHttp = resourcePolicy<Ga
     remediationSteps:
         "Remove HTTP listeners, TCP listeners and port-80 frontend ports; keep one HTTPS listener on 443 with a Key Vault " +
         "certificate. MCP clients connect to the https:// URL directly, so a redirect only adds a cleartext hop.",
-    appliesTo: [edgeTypes.applicationGateway],
+    appliesTo: [resourceTypes.network.ApplicationGateway],
     validate: (props, _args, must) => {
         const httpListeners = props.httpListeners ?? [];
         const layer4 = props.listeners ?? [];
@@ -103,7 +97,7 @@ export const azureNetworkApplicationGatewayConfigureKeyVaultCertificate = resour
     remediationSteps:
         "Reference the certificate as keyVaultSecretId https://<vault>.vault.azure.net/secrets/<name> (no version) through the " +
         "gateway's user-assigned identity with Key Vault Secrets User on that secret; remove data and password.",
-    appliesTo: [edgeTypes.applicationGateway],
+    appliesTo: [resourceTypes.network.ApplicationGateway],
     validate: (props, _args, must) => {
         for (const cert of props.sslCertificates ?? []) {
             const name = cert.name ?? "(unnamed)";
@@ -131,8 +125,8 @@ export const azureNetworkApplicationGatewayEnableWafPolicy = stackPolicy({
         "Use sku { name: WAF_v2, tier: WAF_v2 } and set firewallPolicy.id to the WebApplicationFirewallPolicy that " +
         "components/edge creates (forceFirewallPolicyAssociation: true).",
     validate: (resources, _args, must) => {
-        const wafPolicies = resources.filter((r) => r.type === edgeTypes.wafPolicy);
-        for (const gateway of resources.filter((r) => r.type === edgeTypes.applicationGateway)) {
+        const wafPolicies = resources.filter((r) => r.type === resourceTypes.network.WebApplicationFirewallPolicy);
+        for (const gateway of resources.filter((r) => r.type === resourceTypes.network.ApplicationGateway)) {
             const sku = gateway.props.sku ?? {};
             if (sku.tier !== "WAF_v2" || sku.name !== "WAF_v2") {
                 must(gateway, `run the WAF_v2 SKU (got ${JSON.stringify(sku.name ?? null)}/${JSON.stringify(sku.tier ?? null)})`);
@@ -161,7 +155,7 @@ export const azureNetworkWafPolicyEnablePreventionMode: McpResourcePolicy = {
         remediationSteps:
             "Set policySettings { state: Enabled, mode: Prevention, requestBodyCheck: true } with a body size limit; tune false " +
             "positives with exclusions on the specific rule, never by switching to Detection.",
-        appliesTo: [edgeTypes.wafPolicy],
+        appliesTo: [resourceTypes.network.WebApplicationFirewallPolicy],
         validate: (props, args, must) => {
             const settings = props.policySettings ?? {};
             const cap = args.getConfig<{ maxRequestBodySizeKb: number }>().maxRequestBodySizeKb;
@@ -210,7 +204,7 @@ export const azureNetworkWafPolicyConfigureManagedRuleSets = resourcePolicy<WafP
     remediationSteps:
         "Add { ruleSetType: Microsoft_DefaultRuleSet, ruleSetVersion: 2.1 } (or OWASP 3.2) and { ruleSetType: " +
         "Microsoft_BotManagerRuleSet, ruleSetVersion: 1.1 } to managedRules.managedRuleSets.",
-    appliesTo: [edgeTypes.wafPolicy],
+    appliesTo: [resourceTypes.network.WebApplicationFirewallPolicy],
     validate: (props, _args, must) => {
         const sets = props.managedRules?.managedRuleSets ?? [];
         const core = sets.some((s) => s.ruleSetType !== undefined && s.ruleSetType in acceptedCoreRuleSets && versionAtLeast(s.ruleSetVersion, acceptedCoreRuleSets[s.ruleSetType]));
@@ -261,7 +255,7 @@ export const azureNetworkWafPolicyConfigureClientIpRateLimit: McpResourcePolicy 
         remediationSteps:
             "Add a custom rule { ruleType: RateLimitRule, action: Block, state: Enabled, rateLimitDuration: OneMin, " +
             "rateLimitThreshold: <n>, groupByUserSession: [{ groupByVariables: [{ variableName: ClientAddr }] }] } matching all requests.",
-        appliesTo: [edgeTypes.wafPolicy],
+        appliesTo: [resourceTypes.network.WebApplicationFirewallPolicy],
         validate: (props, args, must) => {
             const cap = args.getConfig<{ maxRequestsPerClientIpPerMinute: number }>().maxRequestsPerClientIpPerMinute;
             const perClientIp = (props.customRules ?? []).filter(
@@ -305,7 +299,7 @@ export const azureNetworkWafPolicyEnableLogScrubbing = resourcePolicy<WafPolicyP
     remediationSteps:
         "Set policySettings.logScrubbing { state: Enabled, scrubbingRules: [{ matchVariable: RequestHeaderNames, selectorMatchOperator: Equals, selector: " +
         "Authorization, state: Enabled }, … Cookie …] } (components/edge does).",
-    appliesTo: [edgeTypes.wafPolicy],
+    appliesTo: [resourceTypes.network.WebApplicationFirewallPolicy],
     validate: (props, _args, must) => {
         const scrubbing = props.policySettings?.logScrubbing;
         if (scrubbing?.state !== "Enabled") {
@@ -325,7 +319,7 @@ export const azureNetworkWafPolicyEnableLogScrubbing = resourcePolicy<WafPolicyP
  * deliberately no exception for it.
  */
 function isEdgeFrontend(ip: PolicyResource, resources: readonly PolicyResource[]): boolean {
-    return resources.some((r) => r.type === edgeTypes.applicationGateway && dependsVia(r, "frontendIPConfigurations", ip));
+    return resources.some((r) => r.type === resourceTypes.network.ApplicationGateway && dependsVia(r, "frontendIPConfigurations", ip));
 }
 
 export const azureNetworkPublicIpDisallowOutsideEdge = stackPolicy({
@@ -342,7 +336,7 @@ export const azureNetworkPublicIpDisallowOutsideEdge = stackPolicy({
         "Delete the public IP, or reach the service through the edge (Application Gateway → internal API Management) or a " +
         "private endpoint. Operators reach the VNet through a private path, never through a public IP on a workload.",
     validate: (resources, _args, must) => {
-        for (const ip of resources.filter((r) => r.type === edgeTypes.publicIp)) {
+        for (const ip of resources.filter((r) => r.type === resourceTypes.network.PublicIPAddress)) {
             // The egress firewall's SNAT address accepts nothing inbound (no DNAT): see policies/firewall.ts.
             if (!isEdgeFrontend(ip, resources) && !isEgressFirewallAddress(ip, resources)) {
                 must(ip, "be the frontend of the edge's Application Gateway (no other public IP is allowed)");
@@ -364,7 +358,7 @@ export const azureNetworkPublicIpEnableDdosProtection = stackPolicy({
         "does) and keep the VNet's DDoS plan, or turn the feature off with a reason in featureReasons.",
     validate: (resources, _args, must) => {
         if (!optionalControlEnabled(resources, "ddosProtection")) return;
-        for (const ip of resources.filter((r) => r.type === edgeTypes.publicIp)) {
+        for (const ip of resources.filter((r) => r.type === resourceTypes.network.PublicIPAddress)) {
             const mode = ip.props.ddosSettings?.protectionMode;
             if (mode !== "VirtualNetworkInherited" && mode !== "Enabled") {
                 must(ip, `be DDoS-protected (ddosSettings.protectionMode VirtualNetworkInherited or Enabled; got ${JSON.stringify(mode ?? null)}), since optionalControls.ddosProtection is enabled`);

@@ -1,9 +1,12 @@
 import type { PolicyResource } from "@pulumi/policy";
+import type * as input from "@pulumi/azure-native/types/input";
+import type { Inputs } from "../lib/inputs";
 import { parse } from "tldts";
 import { declaredProfile } from "../contract/declaration";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
-import { isOpenPrefix, networkTypes } from "../lib/nsg";
+import { isOpenPrefix } from "../lib/nsg";
 import { dependsVia } from "../lib/references";
+import { resourceTypes, diagnosticSettingTypes } from "../contract/resourceTypes";
 
 /**
  * Egress firewall policies (C10.3, A2; MCP05, MCP06, MCP10), and the readers the network policies
@@ -13,18 +16,6 @@ import { dependsVia } from "../lib/references";
  * tokens only; the pack never imports components/. Every reader decides what an absent value means,
  * and the answer is the unsafe one (fail closed).
  */
-export const egressTypes = {
-    managedEnvironment: "azure-native:app:ManagedEnvironment",
-    apiManagement: "azure-native:apimanagement:ApiManagementService",
-    firewall: "azure-native:network:AzureFirewall",
-    firewallPolicy: "azure-native:network:FirewallPolicy",
-    ruleCollectionGroup: "azure-native:network:FirewallPolicyRuleCollectionGroup",
-    routeTable: "azure-native:network:RouteTable",
-    route: "azure-native:network:Route",
-    workspace: "azure-native:operationalinsights:Workspace",
-    diagnosticSettings: ["azure-native:monitor:DiagnosticSetting", "azure-native:insights:DiagnosticSetting"],
-} as const;
-
 // ---------------------------------------------------------------------------------------------
 // Readers shared with policies/network.ts and policies/edge.ts
 
@@ -39,27 +30,24 @@ export const allPortRanges = new Set(["*", "0-65535", "1-65535"]);
 
 const subnetsUsedBy = (resources: readonly PolicyResource[], type: string, property: string) => {
     const users = resources.filter((r) => r.type === type);
-    return resources.filter((s) => s.type === networkTypes.subnet && users.some((u) => dependsVia(u, property, s)));
+    return resources.filter((s) => s.type === resourceTypes.network.Subnet && users.some((u) => dependsVia(u, property, s)));
 };
 
 /** Subnets where MCP server or session code runs: those of a Container Apps environment. */
 export function runtimeSubnets(resources: readonly PolicyResource[]): PolicyResource[] {
-    return subnetsUsedBy(resources, egressTypes.managedEnvironment, "vnetConfiguration");
+    return subnetsUsedBy(resources, resourceTypes.app.ManagedEnvironment, "vnetConfiguration");
 }
 
 /** Subnets API Management is injected into. */
 export function gatewaySubnets(resources: readonly PolicyResource[]): PolicyResource[] {
-    return subnetsUsedBy(resources, egressTypes.apiManagement, "virtualNetworkConfiguration");
+    return subnetsUsedBy(resources, resourceTypes.apimanagement.ApiManagementService, "virtualNetworkConfiguration");
 }
 
-interface RouteLike {
-    name?: string;
-    addressPrefix?: string;
-    nextHopType?: string;
-    nextHopIpAddress?: string;
-}
+/** A route table's inline route; a separate Route resource carries the same fields. */
+type RouteLike = Inputs<input.network.RouteArgs>;
 
 function firewallPrivateIps(firewall: PolicyResource): string[] {
+    // privateIPAddress is an output Azure assigns, so no input type has it; a known value comes from the offline plan or an update.
     return ((firewall.props.ipConfigurations ?? []) as { privateIPAddress?: unknown }[])
         .map((c) => c.privateIPAddress)
         .filter((ip): ip is string => typeof ip === "string");
@@ -71,8 +59,8 @@ function firewallPrivateIps(firewall: PolicyResource): string[] {
  * computed from the firewall. When both addresses are known (the offline plan, an update), they must match.
  */
 export function routesToFirewall(subnet: PolicyResource, resources: readonly PolicyResource[]): boolean {
-    const firewalls = resources.filter((r) => r.type === egressTypes.firewall);
-    const tables = resources.filter((r) => r.type === egressTypes.routeTable && dependsVia(subnet, "routeTable", r));
+    const firewalls = resources.filter((r) => r.type === resourceTypes.network.AzureFirewall);
+    const tables = resources.filter((r) => r.type === resourceTypes.network.RouteTable && dependsVia(subnet, "routeTable", r));
     const isDefaultToAppliance = (route: RouteLike) =>
         route.addressPrefix?.trim() === "0.0.0.0/0" && (route.nextHopType ?? "").toLowerCase() === "virtualappliance";
     const matches = (route: RouteLike, firewall: PolicyResource) =>
@@ -82,7 +70,7 @@ export function routesToFirewall(subnet: PolicyResource, resources: readonly Pol
         if (inline.some((route) => firewalls.some((f) => dependsVia(table, "routes", f) && matches(route, f)))) return true;
         return resources.some(
             (r) =>
-                r.type === egressTypes.route &&
+                r.type === resourceTypes.network.Route &&
                 dependsVia(r, "routeTableName", table) &&
                 isDefaultToAppliance(r.props as RouteLike) &&
                 firewalls.some((f) => dependsVia(r, "nextHopIpAddress", f) && matches(r.props as RouteLike, f)),
@@ -90,21 +78,15 @@ export function routesToFirewall(subnet: PolicyResource, resources: readonly Pol
     });
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Firewall rules: exact hosts only, no allow-all
 
-interface ApplicationRuleLike {
-    ruleType?: string;
-    name?: string;
-    targetFqdns?: string[];
-    targetUrls?: string[];
-    webCategories?: string[];
-    fqdnTags?: string[];
-    destinationAddresses?: string[];
-    destinationFqdns?: string[];
-    destinationPorts?: string[];
-}
+/**
+ * An allow rule as the checks read it: the fields of a policy's application and network rules in one
+ * shape (a classic firewall's rules are a subset of them), with ruleType open because classic rules
+ * get theirs from the collection they sit in.
+ */
+type ApplicationRuleLike = Inputs<Omit<input.network.ApplicationRuleArgs, "ruleType"> & Omit<input.network.NetworkRuleArgs, "ruleType">> & { ruleType?: string };
 
 /** Why an allowed host is too broad, or undefined when it names exactly one registrable host. */
 export function broadTargetReason(target: string): string | undefined {
@@ -128,7 +110,7 @@ function ruleProblems(rule: ApplicationRuleLike): string[] {
     if (isNetwork) {
         const open = (rule.destinationAddresses ?? []).filter(isInternetDestination);
         if (open.length > 0) problems.push(`${label} is an allow-all network rule (destination ${open.join(", ")})`);
-        if ((rule.destinationAddresses ?? []).length === 0 && (rule.destinationFqdns ?? []).length === 0 && ((rule as { destinationIpGroups?: unknown[] }).destinationIpGroups ?? []).length === 0) {
+        if ((rule.destinationAddresses ?? []).length === 0 && (rule.destinationFqdns ?? []).length === 0 && (rule.destinationIpGroups ?? []).length === 0) {
             problems.push(`${label} names no destination (read as any)`);
         }
         const ports = rule.destinationPorts ?? [];
@@ -137,22 +119,23 @@ function ruleProblems(rule: ApplicationRuleLike): string[] {
     return problems;
 }
 
-interface RuleCollectionLike {
-    name?: string;
-    ruleCollectionType?: string;
-    action?: { type?: string };
+/** A rule collection group's filter or NAT collection; the rules read as ApplicationRuleLike. */
+type RuleCollectionLike = Omit<Inputs<input.network.FirewallPolicyFilterRuleCollectionArgs | input.network.FirewallPolicyNatRuleCollectionArgs>, "rules"> & { rules?: ApplicationRuleLike[] };
+
+/** A classic firewall's application or network rule collection (a firewall without a policy). */
+type ClassicRuleCollectionLike = Omit<Inputs<input.network.AzureFirewallApplicationRuleCollectionArgs | input.network.AzureFirewallNetworkRuleCollectionArgs>, "rules"> & {
     rules?: ApplicationRuleLike[];
-}
+};
 
 /** Allow collections of a rule collection group (policy) or classic rule collections (a firewall without policy). */
 function allowedRules(type: string, props: Record<string, any>): { collection: string; rule: ApplicationRuleLike }[] {
-    if (type === egressTypes.ruleCollectionGroup) {
+    if (type === resourceTypes.network.FirewallPolicyRuleCollectionGroup) {
         return ((props.ruleCollections ?? []) as RuleCollectionLike[])
             .filter((c) => c.ruleCollectionType !== "FirewallPolicyNatRuleCollection" && (c.action?.type ?? "Allow").toLowerCase() === "allow")
             .flatMap((c) => (c.rules ?? []).map((rule) => ({ collection: c.name ?? "(unnamed)", rule })));
     }
     const classic = (key: string, ruleType: string) =>
-        ((props[key] ?? []) as { name?: string; action?: { type?: string }; rules?: ApplicationRuleLike[] }[])
+        ((props[key] ?? []) as ClassicRuleCollectionLike[])
             .filter((c) => (c.action?.type ?? "Allow").toLowerCase() === "allow")
             .flatMap((c) => (c.rules ?? []).map((rule) => ({ collection: c.name ?? "(unnamed)", rule: { ruleType, ...rule } })));
     return [...classic("applicationRuleCollections", "ApplicationRule"), ...classic("networkRuleCollections", "NetworkRule")];
@@ -169,7 +152,7 @@ export const azureFirewallRulesDisallowWildcardTargets = resourcePolicy({
     remediationSteps:
         "Declare each host a server calls in servers[].egress (exact names, validated by stacks/schema.ts); components/firewall " +
         "turns them into one application rule collection per server. Platform dependencies use service tags on port 443.",
-    appliesTo: [egressTypes.ruleCollectionGroup, egressTypes.firewall],
+    appliesTo: [resourceTypes.network.FirewallPolicyRuleCollectionGroup, resourceTypes.network.AzureFirewall],
     validate: (props, args, must) => {
         for (const { collection, rule } of allowedRules(args.type, props)) {
             for (const problem of ruleProblems(rule)) must(`allow only exact hosts (collection ${collection}: ${problem})`);
@@ -194,8 +177,8 @@ export const azureFirewallPolicyEnforceThreatIntelDeny = stackPolicy({
         const profile = declaredProfile(resources);
         const strict = profile !== "dev";
         const judged = [
-            ...resources.filter((r) => r.type === egressTypes.firewallPolicy),
-            ...resources.filter((r) => r.type === egressTypes.firewall && !r.props.firewallPolicy),
+            ...resources.filter((r) => r.type === resourceTypes.network.FirewallPolicy),
+            ...resources.filter((r) => r.type === resourceTypes.network.AzureFirewall && !r.props.firewallPolicy),
         ];
         for (const resource of judged) {
             const mode = String(resource.props.threatIntelMode ?? "Alert");
@@ -215,7 +198,7 @@ export const azureFirewallPolicyEnforceThreatIntelDeny = stackPolicy({
 export const requiredFirewallLogCategories = ["AZFWApplicationRule", "AZFWNetworkRule"] as const;
 
 function sendsFirewallLogs(setting: PolicyResource): boolean {
-    const logs = (setting.props.logs ?? []) as { category?: string; categoryGroup?: string; enabled?: boolean }[];
+    const logs = (setting.props.logs ?? []) as Inputs<input.monitor.DiagnosticsLogSettingsArgs>[];
     const enabled = logs.filter((l) => l.enabled === true);
     if (enabled.some((l) => l.categoryGroup === "allLogs")) return true;
     return requiredFirewallLogCategories.every((c) => enabled.some((l) => l.category === c));
@@ -232,9 +215,9 @@ export const azureFirewallMissingDiagnosticSetting = stackPolicy({
         "Call createDiagnosticSetting(parent, name, firewall.id, monitoring.diagnostics) (components/firewall does): " +
         "denied egress is the signal of a compromised tool, and it is only seen if the firewall's logs reach Sentinel.",
     validate: (resources, _args, must) => {
-        const workspaces = resources.filter((r) => r.type === egressTypes.workspace);
-        const settings = resources.filter((r) => (egressTypes.diagnosticSettings as readonly string[]).includes(r.type));
-        for (const firewall of resources.filter((r) => r.type === egressTypes.firewall)) {
+        const workspaces = resources.filter((r) => r.type === resourceTypes.operationalinsights.Workspace);
+        const settings = resources.filter((r) => (diagnosticSettingTypes as readonly string[]).includes(r.type));
+        for (const firewall of resources.filter((r) => r.type === resourceTypes.network.AzureFirewall)) {
             const covering = settings.filter((s) => dependsVia(s, "resourceUri", firewall));
             if (covering.length === 0) {
                 must(firewall, "send its rule logs to the platform workspace through a diagnostic setting");
@@ -263,12 +246,12 @@ export const azureFirewallMissingDiagnosticSetting = stackPolicy({
  * groups, no classic NAT collections), so nothing can enter through it.
  */
 export function isEgressFirewallAddress(ip: PolicyResource, resources: readonly PolicyResource[]): boolean {
-    const firewalls = resources.filter((r) => r.type === egressTypes.firewall && dependsVia(r, "ipConfigurations", ip));
+    const firewalls = resources.filter((r) => r.type === resourceTypes.network.AzureFirewall && dependsVia(r, "ipConfigurations", ip));
     if (firewalls.length === 0) return false;
     if (firewalls.some((f) => ((f.props.natRuleCollections ?? []) as unknown[]).length > 0)) return false;
     return !resources.some(
         (r) =>
-            r.type === egressTypes.ruleCollectionGroup &&
+            r.type === resourceTypes.network.FirewallPolicyRuleCollectionGroup &&
             ((r.props.ruleCollections ?? []) as RuleCollectionLike[]).some((c) => c.ruleCollectionType === "FirewallPolicyNatRuleCollection"),
     );
 }

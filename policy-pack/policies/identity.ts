@@ -1,4 +1,5 @@
 import type { ApplicationArgs } from "@pulumi/azuread";
+import type { ConditionalAccessPolicyGrantControls } from "@pulumi/azuread/types/input";
 import type { Inputs } from "../lib/inputs";
 import type { PolicyResource } from "@pulumi/policy";
 import { platformOf } from "../contract/declaration";
@@ -18,8 +19,6 @@ export const entraTypes = {
     conditionalAccessPolicy: "azuread:index/conditionalAccessPolicy:ConditionalAccessPolicy",
     group: "azuread:index/group:Group",
 } as const;
-
-const apiOperationType = "azure-native:apimanagement:ApiOperation";
 
 /** Built-in authentication strengths that require MFA: MFA, passwordless MFA, phishing-resistant MFA. */
 export const mfaAuthenticationStrengths = ["00000000-0000-0000-0000-000000000002", "00000000-0000-0000-0000-000000000003", "00000000-0000-0000-0000-000000000004"];
@@ -184,7 +183,7 @@ export const azureadApplicationPreAuthorizedEnforceOwnScope = stackPolicy({
 });
 
 /** Whether the grant controls make MFA unavoidable (an OR with any non-MFA alternative does not). */
-export function requiresMfa(grant: { operator?: string; builtInControls?: string[]; authenticationStrengthPolicyId?: string; termsOfUses?: string[]; customAuthenticationFactors?: string[] } | undefined): boolean {
+export function requiresMfa(grant: Inputs<ConditionalAccessPolicyGrantControls> | undefined): boolean {
     if (!grant) return false;
     const strength = grant.authenticationStrengthPolicyId?.split("/").pop();
     const builtIn = grant.builtInControls ?? [];
@@ -271,38 +270,6 @@ export const azureadConditionalAccessEnforceMfa = stackPolicy({
             if (!mfaPolicies.some((p) => (covers(p, app) || allApps(p)) && allUsers(p))) {
                 must(app, "be covered by a Conditional Access policy requiring MFA for all users");
             }
-        }
-    },
-});
-
-/**
- * M3 ("a proxy with a static client id must obtain consent for every dynamically registered
- * client") applied to this stack: the platform deploys no dynamic client registration (RFC 7591)
- * and has no consent page for it; every client is an Entra app from config. So any gateway
- * operation that serves a registration endpoint (a path ending in `/register` or `/registration`)
- * is a registration endpoint without a consent step and is rejected. A deployment that adds one
- * behind its own consent screen records that with an exemption and a written reason.
- */
-export function isRegistrationPath(urlTemplate: string): boolean {
-    const segments = urlTemplate.split("?")[0].split("/").filter(Boolean);
-    const last = (segments[segments.length - 1] ?? "").toLowerCase();
-    return last === "register" || last === "registration";
-}
-
-export const azureApimanagementOperationDisallowClientRegistration = resourcePolicy<{ urlTemplate?: string }>({
-    name: "azure-apimanagement-operation-disallow-client-registration",
-    description: "No API Management operation exposes an OAuth dynamic client registration endpoint (no consent step exists for it). Compared against: the secure default, no registration path (the platform has no consent page for RFC 7591 clients).",
-    controls: ["M3"],
-    component: "gateway",
-    remediationSteps:
-        "Remove the registration operation; register MCP clients as Entra apps through config clientApps, where " +
-        "pre-authorisation is an explicit allow-list and every other client needs admin consent.",
-    appliesTo: [apiOperationType],
-    validate: (props, _args, must) => {
-        if (typeof props.urlTemplate !== "string") {
-            must("declare a urlTemplate (without one it cannot be shown not to be a client registration endpoint)");
-        } else if (isRegistrationPath(props.urlTemplate)) {
-            must(`not expose a dynamic client registration endpoint (urlTemplate ${props.urlTemplate})`);
         }
     },
 });

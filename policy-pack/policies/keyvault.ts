@@ -5,13 +5,7 @@ import { McpResourcePolicy, resourcePolicy, stackPolicy } from "../lib/policy";
 import { exemptionsConfigSchema } from "../lib/exemptions";
 import { privateEndpointsFor } from "../lib/references";
 import { isoDurationDays } from "../lib/duration";
-
-export const keyVaultTypes = {
-    vault: "azure-native:keyvault:Vault",
-    key: "azure-native:keyvault:Key",
-    secret: "azure-native:keyvault:Secret",
-    managedHsm: "azure-native:keyvault:ManagedHsm",
-} as const;
+import { resourceTypes } from "../contract/resourceTypes";
 
 /** The longest a key version may live (C2.3): Key Vault counts a year as 365 days. */
 export const maxKeyExpiryDays = 365;
@@ -38,7 +32,7 @@ export const azureKeyvaultVaultEnforcePremiumSku = resourcePolicy<VaultProps>({
     controls: ["C6.1"],
     component: "keyvault",
     remediationSteps: "Set properties.sku.name to premium (family A); Standard vaults hold software keys only.",
-    appliesTo: [keyVaultTypes.vault],
+    appliesTo: [resourceTypes.keyvault.Vault],
     validate: (props, _args, must) => {
         if (lower(props.properties?.sku?.name) !== "premium") {
             must(`use the Premium SKU (got ${JSON.stringify(props.properties?.sku?.name ?? null)})`);
@@ -54,7 +48,7 @@ export const azureKeyvaultVaultEnablePurgeProtection = resourcePolicy<VaultProps
     remediationSteps:
         "Set properties.enablePurgeProtection to true (it cannot be turned off again); without it, one privileged call " +
         "destroys every key and the data encrypted with it.",
-    appliesTo: [keyVaultTypes.vault],
+    appliesTo: [resourceTypes.keyvault.Vault],
     validate: (props, _args, must) => {
         if (props.properties?.enablePurgeProtection !== true) must("enable purge protection");
     },
@@ -67,7 +61,7 @@ export const azureKeyvaultVaultConfigureSoftDeleteRetention = resourcePolicy<Vau
     component: "keyvault",
     severity: "medium",
     remediationSteps: "Set properties.softDeleteRetentionInDays to 90 and leave enableSoftDelete on.",
-    appliesTo: [keyVaultTypes.vault],
+    appliesTo: [resourceTypes.keyvault.Vault],
     validate: (props, _args, must) => {
         const days = props.properties?.softDeleteRetentionInDays;
         if (props.properties?.enableSoftDelete === false || days !== 90) {
@@ -86,7 +80,7 @@ export const azureKeyvaultVaultEnableRbacAuthorization = resourcePolicy<VaultPro
     remediationSteps:
         "Set properties.enableRbacAuthorization to true, remove accessPolicies and grant the narrowest built-in role " +
         "(Key Vault Secrets User, Crypto Service Encryption User) on the vault or a single key.",
-    appliesTo: [keyVaultTypes.vault],
+    appliesTo: [resourceTypes.keyvault.Vault],
     validate: (props, _args, must) => {
         if (props.properties?.enableRbacAuthorization !== true) must("authorize with Azure RBAC (enableRbacAuthorization: true)");
         if ((props.properties?.accessPolicies ?? []).length > 0) must("carry no access policies (RBAC authorization ignores them and they mislead reviewers)");
@@ -103,7 +97,7 @@ export const azureKeyvaultVaultDisablePublicNetworkAccess = resourcePolicy<Vault
     remediationSteps:
         "Set properties.publicNetworkAccess to Disabled and networkAcls.defaultAction to Deny (bypass AzureServices for " +
         "trusted services); reach the vault through its private endpoint.",
-    appliesTo: [keyVaultTypes.vault],
+    appliesTo: [resourceTypes.keyvault.Vault],
     validate: (props, _args, must) => {
         for (const problem of publicAccessProblems(props.properties)) must(problem);
     },
@@ -121,7 +115,7 @@ export const azureKeyvaultKeyEnforceHsmKeyType = resourcePolicy<KeyProps>({
     remediationSteps:
         "Create the key with kty RSA-HSM and keySize 3072 or 4096, or kty EC-HSM and curveName P-384 " +
         "(createHsmKey in components/keyvault does this).",
-    appliesTo: [keyVaultTypes.key],
+    appliesTo: [resourceTypes.keyvault.Key],
     validate: (props, _args, must) => {
         const { kty, keySize, curveName } = props.properties ?? {};
         if (kty === "RSA-HSM") {
@@ -144,7 +138,7 @@ export const azureKeyvaultKeyConfigureRotationPolicy = resourcePolicy<KeyProps>(
     remediationSteps:
         "Set properties.rotationPolicy with attributes.expiryTime of at most P1Y and a lifetime action of type rotate " +
         "triggered before expiry (e.g. timeBeforeExpiry P30D); consumers use the versionless key URI.",
-    appliesTo: [keyVaultTypes.key],
+    appliesTo: [resourceTypes.keyvault.Key],
     validate: (props, _args, must) => {
         const policy = props.properties?.rotationPolicy;
         const expiry = isoDurationDays(policy?.attributes?.expiryTime);
@@ -179,7 +173,7 @@ export const azureKeyvaultSecretConfigureExpiry: McpResourcePolicy = {
         remediationSteps:
             "Set properties.attributes.expires (seconds since the epoch) and properties.contentType; createVaultSecret in " +
             "components/keyvault does both.",
-        appliesTo: [keyVaultTypes.secret],
+        appliesTo: [resourceTypes.keyvault.Secret],
         validate: (props, args, must) => {
             const expires = props.properties?.attributes?.expires;
             const cap = args.getConfig<{ maxSecretLifetimeDays: number }>().maxSecretLifetimeDays;
@@ -199,8 +193,8 @@ export const azureKeyvaultSecretConfigureExpiry: McpResourcePolicy = {
     },
 };
 
-export const azureKeyvaultVaultEnforcePrivateEndpoint = stackPolicy({
-    name: "azure-keyvault-vault-enforce-private-endpoint",
+export const azureKeyvaultVaultMissingPrivateEndpoint = stackPolicy({
+    name: "azure-keyvault-vault-missing-private-endpoint",
     description:
         "Every key vault and Managed HSM is reachable only through a private endpoint: one exists for it (sub-resource vault " +
         "or managedhsm) and its public endpoint is closed. Compared against: the stack's private endpoints (by dependency, sub-resource vault or managedhsm).",
@@ -210,9 +204,9 @@ export const azureKeyvaultVaultEnforcePrivateEndpoint = stackPolicy({
         "Give the vault a private endpoint in the private-endpoints subnet with a DNS zone group for " +
         "privatelink.vaultcore.azure.net (createPrivateEndpoint in components/shared), and disable public network access.",
     validate: (resources, _args, must) => {
-        const targets = resources.filter((r) => r.type === keyVaultTypes.vault || r.type === keyVaultTypes.managedHsm);
+        const targets = resources.filter((r) => r.type === resourceTypes.keyvault.Vault || r.type === resourceTypes.keyvault.ManagedHsm);
         for (const target of targets) {
-            const groupId = target.type === keyVaultTypes.vault ? "vault" : "managedhsm";
+            const groupId = target.type === resourceTypes.keyvault.Vault ? "vault" : "managedhsm";
             if (privateEndpointsFor(resources, target, groupId).length === 0) {
                 must(target, `be reachable through a private endpoint (sub-resource ${groupId})`);
             }
@@ -233,7 +227,7 @@ export const azureKeyvaultManagedHsmEnableManagedHsm = stackPolicy({
     validate: (resources, _args, must) => {
         const platform = platformOf(resources);
         if (platform?.props?.optionalControls?.managedHsm?.enabled !== true) return;
-        const hsms = resources.filter((r) => r.type === keyVaultTypes.managedHsm);
+        const hsms = resources.filter((r) => r.type === resourceTypes.keyvault.ManagedHsm);
         if (hsms.length === 0) must(platform, "declare a Managed HSM, since optionalControls.managedHsm is enabled");
         for (const hsm of hsms) {
             if (hsm.props.properties?.enablePurgeProtection !== true) must(hsm, "enable purge protection");

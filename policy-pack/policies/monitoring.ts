@@ -1,20 +1,15 @@
+import type { WorkspaceArgs } from "@pulumi/azure-native/operationalinsights";
+import type { Inputs } from "../lib/inputs";
 import { declaredProfile } from "../contract/declaration";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { dependsVia } from "../lib/references";
 import { deploysMcpServices } from "../lib/mcpStack";
+import { resourceTypes, diagnosticSettingTypes } from "../contract/resourceTypes";
 
 /**
  * Monitoring policies (C5.1–C5.4, A8, A9): the workspace, its diagnostics coverage and Sentinel.
  * Type tokens only; the pack never imports components/ (it also gates other programs).
  */
-export const monitoringTypes = {
-    workspace: "azure-native:operationalinsights:Workspace",
-    onboarding: "azure-native:securityinsights:SentinelOnboardingState",
-    scheduledRule: "azure-native:securityinsights:ScheduledAlertRule",
-    automationRule: "azure-native:securityinsights:AutomationRule",
-    diagnosticSettings: ["azure-native:monitor:DiagnosticSetting", "azure-native:insights:DiagnosticSetting"],
-} as const;
-
 /**
  * Types whose resources must send diagnostics to the platform workspace: every type this platform
  * (or a program gated by the pack) creates that Azure Monitor diagnostic settings support. Kept
@@ -22,26 +17,23 @@ export const monitoringTypes = {
  * records, role assignments) have no diagnostic settings of their own.
  */
 export const diagnosticsCapableTypes: readonly string[] = [
-    "azure-native:keyvault:Vault",
-    "azure-native:keyvault:ManagedHsm",
-    "azure-native:containerregistry:Registry",
-    "azure-native:operationalinsights:Workspace",
-    "azure-native:network:VirtualNetwork",
-    "azure-native:network:NetworkSecurityGroup",
-    "azure-native:network:PublicIPAddress",
-    "azure-native:network:ApplicationGateway",
-    "azure-native:apimanagement:ApiManagementService",
-    "azure-native:app:ManagedEnvironment",
-    "azure-native:cognitiveservices:Account",
-    "azure-native:storage:StorageAccount",
+    resourceTypes.keyvault.Vault,
+    resourceTypes.keyvault.ManagedHsm,
+    resourceTypes.containerregistry.Registry,
+    resourceTypes.operationalinsights.Workspace,
+    resourceTypes.network.VirtualNetwork,
+    resourceTypes.network.NetworkSecurityGroup,
+    resourceTypes.network.PublicIPAddress,
+    resourceTypes.network.ApplicationGateway,
+    resourceTypes.apimanagement.ApiManagementService,
+    resourceTypes.app.ManagedEnvironment,
+    resourceTypes.cognitiveservices.Account,
+    resourceTypes.storage.StorageAccount,
 ];
 
 import { requiredEgressDetection, requiredMcpDetections } from "../contract/detections";
 // The required detection ids live in the contract; re-exported for the pack's own users.
 export { requiredEgressDetection, requiredMcpDetections } from "../contract/detections";
-
-/** The egress firewall's type token: its presence makes the denied-egress detection mandatory. */
-export const firewallType = "azure-native:network:AzureFirewall";
 
 /** Minutes of an ISO 8601 duration of days/hours/minutes; undefined when it is not one (fails closed). */
 export function durationMinutes(duration: unknown): number | undefined {
@@ -75,11 +67,7 @@ function scheduleBlindSpot(props: Record<string, any>): string | undefined {
 /** Minimum interactive retention in the prod profile (A9 forensic readiness). */
 export const prodMinimumRetentionDays = 90;
 
-interface WorkspaceProps {
-    features?: { disableLocalAuth?: boolean };
-    retentionInDays?: number;
-    publicNetworkAccessForIngestion?: string;
-}
+type WorkspaceProps = Inputs<WorkspaceArgs>;
 
 export const azureLoganalyticsWorkspaceDisableLocalAuth = resourcePolicy<WorkspaceProps>({
     name: "azure-loganalytics-workspace-disable-local-auth",
@@ -89,7 +77,7 @@ export const azureLoganalyticsWorkspaceDisableLocalAuth = resourcePolicy<Workspa
     remediationSteps:
         "Set features.disableLocalAuth to true. A shared workspace key can write forged security events and read all audit " +
         "data without an identity; diagnostic settings and Sentinel do not need it.",
-    appliesTo: [monitoringTypes.workspace],
+    appliesTo: [resourceTypes.operationalinsights.Workspace],
     validate: (props, _args, must) => {
         if (props.features?.disableLocalAuth !== true) {
             must(`disable local (shared key) authentication (features.disableLocalAuth true, got ${props.features?.disableLocalAuth ?? "nothing"})`);
@@ -105,7 +93,7 @@ export const azureLoganalyticsWorkspaceDisablePublicIngestion = resourcePolicy<W
     remediationSteps:
         "Set publicNetworkAccessForIngestion to Disabled. Diagnostic settings reach the workspace over Azure's backbone and " +
         "are not affected; only agents on public networks are, and the platform runs none.",
-    appliesTo: [monitoringTypes.workspace],
+    appliesTo: [resourceTypes.operationalinsights.Workspace],
     validate: (props, _args, must) => {
         if (props.publicNetworkAccessForIngestion !== "Disabled") {
             must(`refuse ingestion from public networks (publicNetworkAccessForIngestion Disabled, got ${props.publicNetworkAccessForIngestion ?? "nothing, i.e. Enabled"})`);
@@ -127,7 +115,7 @@ export const azureLoganalyticsWorkspaceConfigureRetention = stackPolicy({
         const profile = declaredProfile(resources);
         // Unknown profile fails closed: the prod minimum applies.
         const minimum = profile === "dev" ? 30 : prodMinimumRetentionDays;
-        for (const workspace of resources.filter((r) => r.type === monitoringTypes.workspace)) {
+        for (const workspace of resources.filter((r) => r.type === resourceTypes.operationalinsights.Workspace)) {
             const days = (workspace.props as WorkspaceProps).retentionInDays;
             if (typeof days !== "number" || days < minimum) {
                 must(workspace, `keep data for at least ${minimum} days in the ${profile ?? "unknown (treated as prod)"} profile (retentionInDays, got ${days ?? "nothing"})`);
@@ -149,8 +137,8 @@ export const azureResourceMissingDiagnosticSetting = stackPolicy({
     validate: (resources, _args, must) => {
         // Only stacks that deploy MCP services (lib/mcpStack.ts): a program without them is not this platform's to audit.
         if (!deploysMcpServices(resources)) return;
-        const workspaces = resources.filter((r) => r.type === monitoringTypes.workspace);
-        const settings = resources.filter((r) => (monitoringTypes.diagnosticSettings as readonly string[]).includes(r.type));
+        const workspaces = resources.filter((r) => r.type === resourceTypes.operationalinsights.Workspace);
+        const settings = resources.filter((r) => (diagnosticSettingTypes as readonly string[]).includes(r.type));
         for (const resource of resources.filter((r) => diagnosticsCapableTypes.includes(r.type))) {
             const covering = settings.filter((s) => dependsVia(s, "resourceUri", resource));
             const good = covering.filter(
@@ -189,14 +177,15 @@ export const azureSentinelWorkspaceEnableMcpAnalytics = stackPolicy({
     validate: (resources, _args, must) => {
         // Only stacks that deploy MCP services (lib/mcpStack.ts): a program without them has no MCP traffic to detect.
         if (!deploysMcpServices(resources)) return;
-        const required: string[] = [...requiredMcpDetections, ...(resources.some((r) => r.type === firewallType) ? [requiredEgressDetection] : [])];
-        const workspaces = resources.filter((r) => r.type === monitoringTypes.workspace);
+        // An egress firewall makes the denied-egress detection mandatory.
+        const required: string[] = [...requiredMcpDetections, ...(resources.some((r) => r.type === resourceTypes.network.AzureFirewall) ? [requiredEgressDetection] : [])];
+        const workspaces = resources.filter((r) => r.type === resourceTypes.operationalinsights.Workspace);
         if (workspaces.length === 0) {
             must(undefined, "create a Log Analytics workspace with Microsoft Sentinel and the MCP analytics rules");
             return;
         }
-        const onboardings = resources.filter((r) => r.type === monitoringTypes.onboarding);
-        const rules = resources.filter((r) => r.type === monitoringTypes.scheduledRule || r.type === monitoringTypes.automationRule);
+        const onboardings = resources.filter((r) => r.type === resourceTypes.securityinsights.SentinelOnboardingState);
+        const rules = resources.filter((r) => r.type === resourceTypes.securityinsights.ScheduledAlertRule || r.type === resourceTypes.securityinsights.AutomationRule);
         for (const workspace of workspaces) {
             const onboarding = onboardings.filter((o) => dependsVia(o, "workspaceName", workspace));
             if (onboarding.length === 0) {
@@ -211,7 +200,7 @@ export const azureSentinelWorkspaceEnableMcpAnalytics = stackPolicy({
             }
             for (const id of required) {
                 const matches = onWorkspace.filter(
-                    (r) => r.type === monitoringTypes.scheduledRule && String(r.props.displayName ?? "").startsWith(`${id}:`),
+                    (r) => r.type === resourceTypes.securityinsights.ScheduledAlertRule && String(r.props.displayName ?? "").startsWith(`${id}:`),
                 );
                 const live = matches.filter((r) => r.props.enabled === true && r.props.incidentConfiguration?.createIncident === true);
                 if (matches.length === 0) must(workspace, `run the MCP analytics rule ${id} (a scheduled rule whose display name starts with "${id}:")`);
@@ -222,7 +211,7 @@ export const azureSentinelWorkspaceEnableMcpAnalytics = stackPolicy({
                 }
             }
             // A8: every high-severity incident gets an automated first response.
-            const automation = onWorkspace.filter((r) => r.type === monitoringTypes.automationRule && handlesHighSeverity(r.props));
+            const automation = onWorkspace.filter((r) => r.type === resourceTypes.securityinsights.AutomationRule && handlesHighSeverity(r.props));
             if (automation.length === 0) {
                 must(workspace, "run an enabled Sentinel automation rule for high-severity incidents (triggersOn Incidents, severity High)");
             }

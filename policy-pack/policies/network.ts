@@ -1,4 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
+import type { SubnetArgs, VirtualNetworkArgs } from "@pulumi/azure-native/network";
+import type * as input from "@pulumi/azure-native/types/input";
+import type { Inputs } from "../lib/inputs";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import {
     allowsInternetInbound,
@@ -8,14 +11,14 @@ import {
     isHttpsListener,
     isInbound,
     isOpenPrefix,
-    networkTypes,
     portsOf,
     RuleLike,
     rulesOfNsg,
 } from "../lib/nsg";
 import { optionalControlEnabled } from "../contract/declaration";
 import { dependsVia } from "../lib/references";
-import { allPortRanges, egressTypes, gatewaySubnets, isInternetDestination, routesToFirewall, runtimeSubnets } from "./firewall";
+import { allPortRanges, gatewaySubnets, isInternetDestination, routesToFirewall, runtimeSubnets } from "./firewall";
+import { resourceTypes } from "../contract/resourceTypes";
 
 /**
  * Subnets Azure reserves for its own gateways and firewalls, where an NSG is rejected or
@@ -24,11 +27,10 @@ import { allPortRanges, egressTypes, gatewaySubnets, isInternetDestination, rout
  */
 export const subnetsWithoutNsgSupport = ["GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "RouteServerSubnet"];
 
-interface SubnetProps {
-    name?: string;
-    subnetName?: string;
-    networkSecurityGroup?: { id?: string };
-}
+/** A Subnet resource (named by subnetName) or a VNet's inline subnet (named by name); the checks read either. */
+type SubnetProps = Inputs<SubnetArgs> & Inputs<input.network.SubnetArgs>;
+/** A Subnet resource or a VirtualNetwork with inline subnets: the policies below apply to both types. */
+type SubnetsProps = SubnetProps & Inputs<Pick<VirtualNetworkArgs, "subnets">>;
 
 function hasNsg(subnet: SubnetProps | undefined): boolean {
     // `in`, not a read: during a real preview the NSG's id is unknown, but the reference is there.
@@ -36,7 +38,7 @@ function hasNsg(subnet: SubnetProps | undefined): boolean {
     return typeof nsg === "object" && nsg !== null && "id" in nsg;
 }
 
-export const azureNetworkSubnetMissingNsg = resourcePolicy<SubnetProps & { subnets?: SubnetProps[] }>({
+export const azureNetworkSubnetMissingNsg = resourcePolicy<SubnetsProps>({
     name: "azure-network-subnet-missing-nsg",
     description: "Every subnet (separate or inline in a VNet) is associated with a network security group, except Azure's reserved gateway and firewall subnets.",
     controls: ["C10.3", "A2"],
@@ -44,10 +46,10 @@ export const azureNetworkSubnetMissingNsg = resourcePolicy<SubnetProps & { subne
     remediationSteps:
         "Associate the subnet with its tier's NSG (components/network creates one per subnet, deny-by-default inbound). " +
         "Without one, Azure's default rules admit the whole VNet and the load balancer.",
-    appliesTo: [networkTypes.subnet, networkTypes.virtualNetwork],
+    appliesTo: [resourceTypes.network.Subnet, resourceTypes.network.VirtualNetwork],
     validate: (props, args, must) => {
         const exempt = (s: SubnetProps) => subnetsWithoutNsgSupport.includes(String(s.subnetName ?? s.name ?? ""));
-        if (args.type === networkTypes.subnet) {
+        if (args.type === resourceTypes.network.Subnet) {
             if (!exempt(props) && !hasNsg(props)) must("be associated with a network security group");
             return;
         }
@@ -69,7 +71,7 @@ export const azureNetworkNsgDisallowInternetInbound = stackPolicy({
         "ApiManagement). Public traffic enters only through the Application Gateway's HTTPS listener on the edge subnet.",
     validate: (resources, _args, must) => {
         const edge = edgeNsgs(resources);
-        const nsgs = resources.filter((r) => r.type === networkTypes.nsg);
+        const nsgs = resources.filter((r) => r.type === resourceTypes.network.NetworkSecurityGroup);
         const attached = new Set<PolicyResource>();
         for (const nsg of nsgs) {
             for (const { rule, resource } of rulesOfNsg(nsg, resources)) {
@@ -80,7 +82,7 @@ export const azureNetworkNsgDisallowInternetInbound = stackPolicy({
             }
         }
         // A SecurityRule attached to no NSG the stack knows is judged on its own, without the edge exception.
-        for (const rule of resources.filter((r) => r.type === networkTypes.securityRule)) {
+        for (const rule of resources.filter((r) => r.type === resourceTypes.network.SecurityRule)) {
             if (!attached.has(rule) && allowsInternetInbound(rule.props)) {
                 must(rule, `not allow inbound traffic from the internet (rule ${rule.props.name ?? rule.name})`);
             }
@@ -100,7 +102,7 @@ export const azureNetworkNsgEnforceDenyAllInbound = stackPolicy({
         "Add a rule DenyAllInbound (priority 4096, Inbound, Deny, protocol *, source *, destination *, ports *) and allow " +
         "each flow the tier needs above it.",
     validate: (resources, _args, must) => {
-        for (const nsg of resources.filter((r) => r.type === networkTypes.nsg)) {
+        for (const nsg of resources.filter((r) => r.type === resourceTypes.network.NetworkSecurityGroup)) {
             if (!rulesOfNsg(nsg, resources).some(({ rule }) => isDenyAllInbound(rule))) {
                 must(nsg, "deny all other inbound traffic with an explicit catch-all rule (DenyAllInbound at priority 4096)");
             }
@@ -118,8 +120,8 @@ export const azureNetworkSubnetEnablePrivateEndpointPolicies = stackPolicy({
         "Set privateEndpointNetworkPolicies to Enabled (or NetworkSecurityGroupEnabled) on the subnet; otherwise private " +
         "endpoints ignore the NSG and every host in the VNet reaches them.",
     validate: (resources, _args, must) => {
-        const endpoints = resources.filter((r) => r.type === networkTypes.privateEndpoint);
-        const subnets = resources.filter((s) => s.type === networkTypes.subnet && endpoints.some((e) => dependsVia(e, "subnet", s)));
+        const endpoints = resources.filter((r) => r.type === resourceTypes.network.PrivateEndpoint);
+        const subnets = resources.filter((s) => s.type === resourceTypes.network.Subnet && endpoints.some((e) => dependsVia(e, "subnet", s)));
         for (const subnet of subnets) {
             const setting = subnet.props.privateEndpointNetworkPolicies;
             if (setting !== "Enabled" && setting !== "NetworkSecurityGroupEnabled") {
@@ -140,7 +142,7 @@ export const azureNetworkVnetEnableDdosProtection = stackPolicy({
         "(enableDdosProtection: true, ddosProtectionPlan.id), or turn the feature off with a reason in featureReasons.",
     validate: (resources, _args, must) => {
         if (!optionalControlEnabled(resources, "ddosProtection")) return;
-        for (const vnet of resources.filter((r) => r.type === networkTypes.virtualNetwork)) {
+        for (const vnet of resources.filter((r) => r.type === resourceTypes.network.VirtualNetwork)) {
             const plan = vnet.props.ddosProtectionPlan;
             if (vnet.props.enableDdosProtection !== true || typeof plan !== "object" || plan === null || !("id" in plan)) {
                 must(vnet, "enable DDoS Network Protection with a plan (enableDdosProtection: true and ddosProtectionPlan.id), since optionalControls.ddosProtection is enabled");
@@ -161,8 +163,8 @@ export const azureNetworkVnetEnableFlowLogs = stackPolicy({
         "or turn the feature off with a reason in featureReasons.",
     validate: (resources, _args, must) => {
         if (!optionalControlEnabled(resources, "vnetFlowLogs")) return;
-        const flowLogs = resources.filter((r) => r.type === networkTypes.flowLog && r.props.enabled === true);
-        for (const vnet of resources.filter((r) => r.type === networkTypes.virtualNetwork)) {
+        const flowLogs = resources.filter((r) => r.type === resourceTypes.network.FlowLog && r.props.enabled === true);
+        for (const vnet of resources.filter((r) => r.type === resourceTypes.network.VirtualNetwork)) {
             if (!flowLogs.some((f: PolicyResource) => dependsVia(f, "targetResourceId", vnet))) {
                 must(vnet, "be the target of an enabled flow log, since optionalControls.vnetFlowLogs is enabled");
             }
@@ -170,13 +172,7 @@ export const azureNetworkVnetEnableFlowLogs = stackPolicy({
     },
 });
 
-interface OutboundSubnetProps {
-    name?: string;
-    subnetName?: string;
-    defaultOutboundAccess?: boolean;
-}
-
-export const azureNetworkSubnetDisableDefaultOutboundAccess = resourcePolicy<OutboundSubnetProps & { subnets?: OutboundSubnetProps[] }>({
+export const azureNetworkSubnetDisableDefaultOutboundAccess = resourcePolicy<SubnetsProps>({
     name: "azure-network-subnet-disable-default-outbound-access",
     description:
         "Every subnet (separate or inline in a VNet) is private: defaultOutboundAccess false, so nothing in it gets Azure's " +
@@ -188,10 +184,10 @@ export const azureNetworkSubnetDisableDefaultOutboundAccess = resourcePolicy<Out
         "Set defaultOutboundAccess: false on the subnet (components/network does on every tier). Whatever must leave does so " +
         "explicitly: the edge and the egress firewall through their own public IPs, the runtime through the firewall " +
         "(learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access).",
-    appliesTo: [networkTypes.subnet, networkTypes.virtualNetwork],
+    appliesTo: [resourceTypes.network.Subnet, resourceTypes.network.VirtualNetwork],
     validate: (props, args, must) => {
-        const state = (s: OutboundSubnetProps) => (s.defaultOutboundAccess === undefined ? "nothing, i.e. true" : String(s.defaultOutboundAccess));
-        if (args.type === networkTypes.subnet) {
+        const state = (s: SubnetProps) => (s.defaultOutboundAccess === undefined ? "nothing, i.e. true" : String(s.defaultOutboundAccess));
+        if (args.type === resourceTypes.network.Subnet) {
             if (props.defaultOutboundAccess !== false) must(`disable default outbound access (defaultOutboundAccess false, got ${state(props)})`);
             return;
         }
@@ -238,7 +234,7 @@ function isApimCertificateValidation(rule: RuleLike): boolean {
 
 /** NSGs associated with the given subnets. */
 function nsgsOf(subnets: readonly PolicyResource[], resources: readonly PolicyResource[]): PolicyResource[] {
-    return resources.filter((n) => n.type === networkTypes.nsg && subnets.some((s) => dependsVia(s, "networkSecurityGroup", n)));
+    return resources.filter((n) => n.type === resourceTypes.network.NetworkSecurityGroup && subnets.some((s) => dependsVia(s, "networkSecurityGroup", n)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -262,12 +258,12 @@ export const azureNetworkNsgEnforceDenyInternetOutbound = stackPolicy({
     validate: (resources, _args, must) => {
         // An environment or gateway whose subnet is not a Subnet of this stack cannot be judged: fail closed.
         const users: [string, string, "runtime" | "gateway"][] = [
-            [egressTypes.managedEnvironment, "vnetConfiguration", "runtime"],
-            [egressTypes.apiManagement, "virtualNetworkConfiguration", "gateway"],
+            [resourceTypes.app.ManagedEnvironment, "vnetConfiguration", "runtime"],
+            [resourceTypes.apimanagement.ApiManagementService, "virtualNetworkConfiguration", "gateway"],
         ];
         for (const [type, property, tier] of users) {
             for (const user of resources.filter((r) => r.type === type)) {
-                if (!resources.some((s) => s.type === networkTypes.subnet && dependsVia(user, property, s))) {
+                if (!resources.some((s) => s.type === resourceTypes.network.Subnet && dependsVia(user, property, s))) {
                     must(user, `sit in a subnet of this stack (${property}), so the MCP ${tier} tier's outbound rules can be checked; none was found`);
                 }
             }

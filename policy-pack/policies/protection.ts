@@ -1,5 +1,6 @@
 import { McpStackPolicy, stackPolicy } from "../lib/policy";
 import { effectiveProfile, profileConfigSchema, undeclaredProfile } from "../lib/profile";
+import { resourceTypes } from "../contract/resourceTypes";
 
 /**
  * Stateful resources that hold keys or audit evidence cannot be deleted by a `pulumi destroy` or a
@@ -7,9 +8,9 @@ import { effectiveProfile, profileConfigSchema, undeclaredProfile } from "../lib
  * profile may leave them unprotected; a stack without the platform component is treated as prod.
  */
 export const protectedTypes = [
-    "azure-native:keyvault:Vault",
-    "azure-native:keyvault:ManagedHsm",
-    "azure-native:operationalinsights:Workspace",
+    resourceTypes.keyvault.Vault,
+    resourceTypes.keyvault.ManagedHsm,
+    resourceTypes.operationalinsights.Workspace,
 ] as const;
 
 export const azureStatefulResourceEnableDeletionProtection: McpStackPolicy = {

@@ -3,27 +3,22 @@ import type { Inputs } from "../lib/inputs";
 import { platformOf } from "../contract/declaration";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { privateEndpointsFor } from "../lib/references";
+import { resourceTypes } from "../contract/resourceTypes";
 
 /**
  * Container registry policies (C12.1, C12.3, C12.4, C3.2, C11.2). Type tokens only.
  */
-export const registryTypes = {
-    registry: "azure-native:containerregistry:Registry",
-    privateEndpoint: "azure-native:network:PrivateEndpoint",
-    pricing: "azure-native:security:Pricing",
-} as const;
-
 type RegistryProps = Inputs<RegistryArgs>;
 
 const remediation = "Use the McpRegistry component (components/registry), which sets this by default.";
 
-export const azureContainerregistryRegistryConfigurePremiumSku = resourcePolicy<RegistryProps>({
-    name: "azure-containerregistry-registry-configure-premium-sku",
+export const azureContainerregistryRegistryEnforcePremiumSku = resourcePolicy<RegistryProps>({
+    name: "azure-containerregistry-registry-enforce-premium-sku",
     description: "Container registries use the Premium SKU, the only tier with private endpoints, customer-managed keys and an export policy. Compared against: the secure default, Premium (the only tier with private endpoints and customer-managed keys).",
     controls: ["C12.3", "C10.3"],
     component: "registry",
     remediationSteps: `Set sku.name to Premium. ${remediation}`,
-    appliesTo: [registryTypes.registry],
+    appliesTo: [resourceTypes.containerregistry.Registry],
     validate: (props, _args, must) => {
         if (props.sku?.name !== "Premium") must(`use the Premium SKU (got ${props.sku?.name ?? "nothing"})`);
     },
@@ -35,7 +30,7 @@ export const azureContainerregistryRegistryDisableAdminUser = resourcePolicy<Reg
     controls: ["C12.3", "C6.3"],
     component: "registry",
     remediationSteps: `Set adminUserEnabled to false; pull with managed identities (AcrPull). ${remediation}`,
-    appliesTo: [registryTypes.registry],
+    appliesTo: [resourceTypes.containerregistry.Registry],
     validate: (props, _args, must) => {
         // Absent is Azure's default (off), but the policy fails closed: the setting must be explicit.
         if (props.adminUserEnabled !== false) must(`disable the admin user (adminUserEnabled false, got ${props.adminUserEnabled ?? "nothing"})`);
@@ -48,7 +43,7 @@ export const azureContainerregistryRegistryDisableAnonymousPull = resourcePolicy
     controls: ["C12.3"],
     component: "registry",
     remediationSteps: `Set anonymousPullEnabled to false. ${remediation}`,
-    appliesTo: [registryTypes.registry],
+    appliesTo: [resourceTypes.containerregistry.Registry],
     validate: (props, _args, must) => {
         if (props.anonymousPullEnabled !== false) must(`disable anonymous pull (anonymousPullEnabled false, got ${props.anonymousPullEnabled ?? "nothing"})`);
     },
@@ -62,7 +57,7 @@ export const azureContainerregistryRegistryDisablePublicNetworkAccess = resource
     controls: ["C12.3", "C10.3", "A2"],
     component: "registry",
     remediationSteps: `Set publicNetworkAccess to Disabled and reach the registry through its private endpoint. ${remediation}`,
-    appliesTo: [registryTypes.registry],
+    appliesTo: [resourceTypes.containerregistry.Registry],
     validate: (props, _args, must) => {
         if (props.publicNetworkAccess !== "Disabled") {
             must(`disable public network access (publicNetworkAccess Disabled, got ${props.publicNetworkAccess ?? "nothing, i.e. Enabled"})`);
@@ -80,7 +75,7 @@ export const azureContainerregistryRegistryDisableExport = resourcePolicy<Regist
     controls: ["C12.3", "C12.1"],
     component: "registry",
     remediationSteps: `Set policies.exportPolicy.status to disabled (requires publicNetworkAccess Disabled). ${remediation}`,
-    appliesTo: [registryTypes.registry],
+    appliesTo: [resourceTypes.containerregistry.Registry],
     validate: (props, _args, must) => {
         const status = props.policies?.exportPolicy?.status;
         if (status !== "disabled") must(`disable artifact export (policies.exportPolicy.status disabled, got ${status ?? "nothing, i.e. enabled"})`);
@@ -100,7 +95,7 @@ export const azureContainerregistryRegistryEnableCmkEncryption = resourcePolicy<
         "Set encryption.status to enabled with keyVaultProperties.keyIdentifier = the versionless key URI and " +
         "keyVaultProperties.identity = the client id of a user-assigned identity attached to the registry and granted " +
         `Key Vault Crypto Service Encryption User on the key. ${remediation}`,
-    appliesTo: [registryTypes.registry],
+    appliesTo: [resourceTypes.containerregistry.Registry],
     validate: (props, _args, must) => {
         const encryption = props.encryption;
         if (encryption?.status !== "enabled") {
@@ -128,7 +123,7 @@ export const azureContainerregistryRegistryMissingPrivateEndpoint = stackPolicy(
         "Create a private endpoint with groupIds [registry] whose privateLinkServiceId is the registry's id, with a DNS zone group " +
         "on privatelink.azurecr.io (createPrivateEndpoint in components/shared/privateEndpoint.ts).",
     validate: (resources, _args, must) => {
-        for (const registry of resources.filter((r) => r.type === registryTypes.registry)) {
+        for (const registry of resources.filter((r) => r.type === resourceTypes.containerregistry.Registry)) {
             if (privateEndpointsFor(resources, registry, "registry").length === 0) {
                 must(registry, "be reachable through a private endpoint (groupIds [registry]) that targets it");
             }
@@ -151,7 +146,7 @@ export const azureDefenderContainersEnablePlan = stackPolicy({
         // Optional control: enforced only when the platform declares it on.
         if (platform?.props.optionalControls?.defenderForContainers?.enabled !== true) return;
         const plan = resources.find(
-            (r) => r.type === registryTypes.pricing && r.props.pricingName === "Containers" && r.props.pricingTier === "Standard",
+            (r) => r.type === resourceTypes.security.Pricing && r.props.pricingName === "Containers" && r.props.pricingTier === "Standard",
         );
         if (!plan) must(platform, "turn on Microsoft Defender for Containers (security Pricing Containers, tier Standard), as it declares");
     },

@@ -1,12 +1,12 @@
 import type { RoleAssignmentArgs } from "@pulumi/azure-native/authorization";
 import type { Inputs } from "../lib/inputs";
 import { resourcePolicy } from "../lib/policy";
+import { resourceTypes } from "../contract/resourceTypes";
 
 /**
  * Azure RBAC grants (ID): workloads get the narrowest role at the narrowest scope. The Entra-side
  * policies (apps, service principals, credentials) live in their own module.
  */
-const roleAssignmentType = "azure-native:authorization:RoleAssignment";
 
 /**
  * Built-in roles that let a principal change resources, manage secrets and keys, or grant access
@@ -53,7 +53,7 @@ export const azureAuthorizationRoleAssignmentDisallowPrivilegedRole = resourcePo
     remediationSteps:
         "Grant the narrowest data-plane role instead (AcrPull, Key Vault Secrets User / Crypto User on the single secret or key); " +
         "see components/shared/roles.ts.",
-    appliesTo: [roleAssignmentType],
+    appliesTo: [resourceTypes.authorization.RoleAssignment],
     validate: (props, _args, must) => {
         const roleId = typeof props.roleDefinitionId === "string" ? props.roleDefinitionId : "";
         const guid = roleId.split("/").pop()?.toLowerCase() ?? "";
@@ -76,7 +76,7 @@ export const azureAuthorizationRoleAssignmentDisallowSubscriptionScope = resourc
     component: "workload",
     severity: "critical",
     remediationSteps: "Scope the assignment to the resource the principal needs (the registry, the secret, the key), as assignRoles callers do.",
-    appliesTo: [roleAssignmentType],
+    appliesTo: [resourceTypes.authorization.RoleAssignment],
     validate: (props, _args, must) => {
         if (typeof props.scope !== "string" || props.scope.length === 0) {
             must("state its scope (a resource or resource group)");

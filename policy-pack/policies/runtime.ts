@@ -1,13 +1,13 @@
 import type { ContainerAppsSessionPoolArgs, ManagedEnvironmentArgs } from "@pulumi/azure-native/app";
 import type { Inputs } from "../lib/inputs";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
-import { containerAppsTypes as t } from "../lib/containerApps";
 import { optionalControlEnabled } from "../contract/declaration";
-import { dependenciesOf } from "../lib/references";
+import { resourceTypes } from "../contract/resourceTypes";
 
 /**
  * The Container Apps runtime (RT): the environment has no public endpoint and encrypts peer
- * traffic; apps and session pools run only in such an environment; sessions cannot reach out.
+ * traffic; sessions cannot reach out. That apps and pools run only in such an environment is an
+ * app policy (azure-containerapps-app-*), so it lives in workload.ts.
  */
 
 export const azureContainerAppsEnvironmentEnforceInternal = resourcePolicy<Inputs<ManagedEnvironmentArgs>>({
@@ -20,7 +20,7 @@ export const azureContainerAppsEnvironmentEnforceInternal = resourcePolicy<Input
     remediationSteps:
         "Create the environment through components/runtime (vnetConfiguration { internal: true, infrastructureSubnetId }); " +
         "internal mode is fixed at creation, so an external environment must be recreated.",
-    appliesTo: [t.environment],
+    appliesTo: [resourceTypes.app.ManagedEnvironment],
     validate: (props, _args, must) => {
         if (props.vnetConfiguration?.internal !== true) must("be internal (vnetConfiguration.internal: true), with no public endpoint");
         if (!props.vnetConfiguration?.infrastructureSubnetId) must("be integrated into the platform VNet (vnetConfiguration.infrastructureSubnetId)");
@@ -38,33 +38,10 @@ export const azureContainerAppsEnvironmentEnablePeerEncryption = resourcePolicy<
     component: "runtime",
     severity: "medium",
     remediationSteps: "Set peerTrafficConfiguration: { encryption: { enabled: true } } on the environment (components/runtime does).",
-    appliesTo: [t.environment],
+    appliesTo: [resourceTypes.app.ManagedEnvironment],
     validate: (props, _args, must) => {
         if (props.peerTrafficConfiguration?.encryption?.enabled !== true) {
             must("encrypt peer traffic (peerTrafficConfiguration.encryption.enabled: true)");
-        }
-    },
-});
-
-export const azureContainerAppsAppEnforceInternalEnvironment = stackPolicy({
-    name: "azure-containerapps-app-enforce-internal-environment",
-    description:
-        "Every Container App and session pool runs in a Container Apps environment of this stack that is internal. " +
-        "An app whose environment the stack does not create cannot be verified and is a violation. Compared against: the stack's own environments (by dependency) and their internal flag.",
-    controls: ["C10.3", "A2"],
-    component: "workload",
-    remediationSteps:
-        "Pass McpRuntime.environmentId as the app's managedEnvironmentId (or the pool's environmentId); never point an app " +
-        "at an environment created outside the platform.",
-    validate: (resources, _args, must) => {
-        for (const resource of resources.filter((r) => r.type === t.app || r.type === t.sessionPool)) {
-            if (resource.type === t.sessionPool && resource.props.containerType === "PythonLTS") continue; // Microsoft-hosted, no environment
-            const environments = dependenciesOf(resource, "managedEnvironmentId", "environmentId").filter((d) => d.type === t.environment);
-            if (environments.length === 0) {
-                must(resource, "run in an internal Container Apps environment created by this stack (managedEnvironmentId)");
-            } else if (!environments.every((e) => e.props.vnetConfiguration?.internal === true)) {
-                must(resource, "run in an internal Container Apps environment (its environment has a public endpoint)");
-            }
         }
     },
 });
@@ -79,7 +56,7 @@ export const azureContainerAppsSessionPoolDisableEgress = resourcePolicy<Inputs<
     remediationSteps:
         "Set sessionNetworkConfiguration: { status: EgressDisabled } and poolManagementType Dynamic (components/runtime sandbox); " +
         "a tool that needs outbound access belongs in its own MCP server, not in the code sandbox.",
-    appliesTo: [t.sessionPool],
+    appliesTo: [resourceTypes.app.ContainerAppsSessionPool],
     validate: (props, _args, must) => {
         if (props.sessionNetworkConfiguration?.status !== "EgressDisabled") must("disable outbound network for sessions (EgressDisabled)");
         if (props.poolManagementType !== "Dynamic") must("be a dynamic pool (poolManagementType: Dynamic), so sessions are never reused across callers");
@@ -97,6 +74,6 @@ export const azureContainerAppsSessionPoolMissingSandbox = stackPolicy({
     remediationSteps: "Give mcp-platform:runtime.sandbox an image so components/runtime creates the pool, or turn features.dynamicSessions off with a reason.",
     validate: (resources, _args, must) => {
         if (!optionalControlEnabled(resources, "dynamicSessions")) return;
-        if (!resources.some((r) => r.type === t.sessionPool)) must(undefined, "contain a dynamic sessions pool (features.dynamicSessions is on)");
+        if (!resources.some((r) => r.type === resourceTypes.app.ContainerAppsSessionPool)) must(undefined, "contain a dynamic sessions pool (features.dynamicSessions is on)");
     },
 });

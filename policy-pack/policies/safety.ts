@@ -2,12 +2,12 @@ import type { AccountArgs } from "@pulumi/azure-native/cognitiveservices";
 import type { Inputs } from "../lib/inputs";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
 import { privateEndpointsFor } from "../lib/references";
+import { resourceTypes } from "../contract/resourceTypes";
 
 /**
  * Azure AI services accounts (Content Safety for Prompt Shields, and any other kind a stack adds):
  * Entra ID only, no public network path, reachable through a private endpoint. Type tokens only.
  */
-export const cognitiveServicesAccountType = "azure-native:cognitiveservices:Account";
 
 type AccountProps = Inputs<AccountArgs>;
 
@@ -22,7 +22,7 @@ export const azureCognitiveServicesAccountDisableLocalAuth = resourcePolicy<Acco
     remediationSteps:
         "Set properties.disableLocalAuth: true and grant the caller's managed identity Cognitive Services User on the account " +
         "(components/safety does this for the gateway identity); a key would be a long-lived shared credential.",
-    appliesTo: [cognitiveServicesAccountType],
+    appliesTo: [resourceTypes.cognitiveservices.Account],
     validate: (props, _args, must) => {
         if (props.properties?.disableLocalAuth !== true) must("disable local (key) authentication (properties.disableLocalAuth: true)");
     },
@@ -40,7 +40,7 @@ export const azureCognitiveServicesAccountDisablePublicNetworkAccess = resourceP
     remediationSteps:
         "Set properties.publicNetworkAccess: Disabled and properties.networkAcls.defaultAction: Deny, and reach the account " +
         "through its private endpoint.",
-    appliesTo: [cognitiveServicesAccountType],
+    appliesTo: [resourceTypes.cognitiveservices.Account],
     validate: (props, _args, must) => {
         const p = props.properties ?? {};
         if (p.publicNetworkAccess !== "Disabled") must(`disable public network access (got ${JSON.stringify(p.publicNetworkAccess ?? null)})`);
@@ -58,15 +58,15 @@ export const azureCognitiveServicesAccountConfigureCustomSubdomain = resourcePol
     component: "safety",
     severity: "medium",
     remediationSteps: "Set properties.customSubDomainName (globally unique; components/safety uses the account name).",
-    appliesTo: [cognitiveServicesAccountType],
+    appliesTo: [resourceTypes.cognitiveservices.Account],
     validate: (props, _args, must) => {
         const subdomain = props.properties?.customSubDomainName;
         if (typeof subdomain !== "string" || subdomain.trim() === "") must("have a custom subdomain (properties.customSubDomainName)");
     },
 });
 
-export const azureCognitiveServicesAccountEnforcePrivateEndpoint = stackPolicy({
-    name: "azure-cognitiveservices-account-enforce-private-endpoint",
+export const azureCognitiveServicesAccountMissingPrivateEndpoint = stackPolicy({
+    name: "azure-cognitiveservices-account-missing-private-endpoint",
     description:
         "Every Azure AI services account is the target of a private endpoint on its `account` sub-resource in this stack, " +
         "its only network path once public access is off. Compared against: the stack's private endpoints (by dependency, sub-resource account).",
@@ -77,7 +77,7 @@ export const azureCognitiveServicesAccountEnforcePrivateEndpoint = stackPolicy({
         "[account] }] in the private-endpoint subnet, with a zone group for privatelink.cognitiveservices.azure.com " +
         "(components/shared/privateEndpoint.ts).",
     validate: (resources, _args, must) => {
-        for (const account of resources.filter((r) => r.type === cognitiveServicesAccountType)) {
+        for (const account of resources.filter((r) => r.type === resourceTypes.cognitiveservices.Account)) {
             if (privateEndpointsFor(resources, account, "account").length === 0) {
                 must(account, "be reachable through a private endpoint on its account sub-resource");
             }

@@ -4,7 +4,6 @@ import type { PolicyConfigSchema } from "@pulumi/policy";
 import { exemptionsConfigSchema } from "../lib/exemptions";
 import { McpResourcePolicy, resourcePolicy, stackPolicy } from "../lib/policy";
 import {
-    containerAppsTypes as t,
     cidrWithin,
     containersOf,
     credentialEnvName,
@@ -18,14 +17,15 @@ import {
 import { dependenciesOf } from "../lib/references";
 import { declaredString } from "../lib/declared";
 import type { PolicyResource } from "@pulumi/policy";
+import { resourceTypes } from "../contract/resourceTypes";
 
 /**
- * The MCP server workloads (RT): reachable only from the gateway, images by digest from the
- * platform registry, own user-assigned identity, bounded resources, health probes, and secrets
- * only as Key Vault references. Session pools running our containers follow the image, identity,
+ * The MCP server workloads (RT): in an internal environment, reachable only from the gateway,
+ * images by digest from the platform registry, own user-assigned identity, bounded resources,
+ * health probes, and secrets only as Key Vault references. Session pools running our containers follow the image, identity,
  * limit and secret rules too.
  */
-const appsAndPools = [t.app, t.sessionPool];
+const appsAndPools = [resourceTypes.app.ContainerApp, resourceTypes.app.ContainerAppsSessionPool];
 
 export const azureContainerAppsAppConfigurePrivateIngress = resourcePolicy<Inputs<ContainerAppArgs>>({
     name: "azure-containerapps-app-configure-private-ingress",
@@ -38,12 +38,12 @@ export const azureContainerAppsAppConfigurePrivateIngress = resourcePolicy<Input
     remediationSteps:
         "Create the app through components/workload: ingress { allowInsecure: false, ipSecurityRestrictions: [{ action: Allow, " +
         "ipAddressRange: <gateway subnet> }] }. Only API Management may call an MCP server (A1).",
-    appliesTo: [t.app],
+    appliesTo: [resourceTypes.app.ContainerApp],
     validate: (props, _args, must) => {
         const ingress = props.configuration?.ingress;
         if (!ingress) return;
         if (ingress.allowInsecure !== false) must("refuse plain HTTP (ingress.allowInsecure: false)");
-        const rules: any[] = ingress.ipSecurityRestrictions ?? [];
+        const rules = ingress.ipSecurityRestrictions ?? [];
         if (rules.length === 0) {
             must("restrict ingress to the gateway subnet (ingress.ipSecurityRestrictions allow-list)");
             return;
@@ -56,17 +56,14 @@ export const azureContainerAppsAppConfigurePrivateIngress = resourcePolicy<Input
     },
 });
 
-const apimServiceType = "azure-native:apimanagement:ApiManagementService";
-const subnetType = "azure-native:network:Subnet";
-
 /** The gateway subnet's prefixes: the subnets API Management is injected into (declared `gatewaySubnetPrefix` wins). */
 function gatewaySubnetPrefixes(resources: readonly PolicyResource[]): string[] {
     const declared = declaredString(resources, "gatewaySubnetPrefix");
     if (declared) return [declared];
     const subnets = resources
-        .filter((r) => r.type === apimServiceType)
+        .filter((r) => r.type === resourceTypes.apimanagement.ApiManagementService)
         .flatMap((apim) => dependenciesOf(apim, "virtualNetworkConfiguration"))
-        .filter((d) => d.type === subnetType);
+        .filter((d) => d.type === resourceTypes.network.Subnet);
     return subnets.flatMap((s) => [s.props.addressPrefix, ...(s.props.addressPrefixes ?? [])]).filter((p): p is string => typeof p === "string");
 }
 
@@ -82,7 +79,7 @@ export const azureContainerAppsAppEnforceGatewayIngress = stackPolicy({
         "Create the app through components/workload: ipSecurityRestrictions [{ action: Allow, ipAddressRange: <gateway subnet prefix> }] and nothing wider; " +
         "the runtime and edge subnets have no business calling an MCP server directly.",
     validate: (resources, _args, must) => {
-        const apps = resources.filter((r) => r.type === t.app && r.props.configuration?.ingress);
+        const apps = resources.filter((r) => r.type === resourceTypes.app.ContainerApp && r.props.configuration?.ingress);
         if (apps.length === 0) return;
         const gateway = gatewaySubnetPrefixes(resources);
         for (const app of apps) {
@@ -110,7 +107,7 @@ export const azureContainerAppsAppEnforceDigestImage = resourcePolicy({
         "components/workload prefixes the registry's login server.",
     appliesTo: appsAndPools,
     validate: (props, args, must) => {
-        if (args.type === t.sessionPool && !runsCustomContainer(props)) return;
+        if (args.type === resourceTypes.app.ContainerAppsSessionPool && !runsCustomContainer(props)) return;
         const containers = containersOf(args.type, props);
         if (containers.length === 0) must("define its containers with digest-pinned images");
         for (const container of containers) {
@@ -133,9 +130,9 @@ export const azureContainerAppsAppEnforcePlatformRegistry = stackPolicy({
         "Build the image reference from McpRegistry.loginServer (components/workload does); images from public or foreign " +
         "registries bypass the platform's private, scanned registry.",
     validate: (resources, _args, must) => {
-        for (const resource of resources.filter((r) => r.type === t.app || r.type === t.sessionPool)) {
-            if (resource.type === t.sessionPool && !runsCustomContainer(resource.props)) continue;
-            const registries = dependenciesOf(resource, "template", "customContainerTemplate").filter((d) => d.type === t.registry);
+        for (const resource of resources.filter((r) => r.type === resourceTypes.app.ContainerApp || r.type === resourceTypes.app.ContainerAppsSessionPool)) {
+            if (resource.type === resourceTypes.app.ContainerAppsSessionPool && !runsCustomContainer(resource.props)) continue;
+            const registries = dependenciesOf(resource, "template", "customContainerTemplate").filter((d) => d.type === resourceTypes.containerregistry.Registry);
             if (registries.length === 0) {
                 must(resource, "pull its images from the platform registry created by this stack");
                 continue;
@@ -165,7 +162,7 @@ export const azureContainerAppsAppEnforceUserAssignedIdentity = resourcePolicy({
         const assigned: unknown[] = props.identity?.userAssignedIdentities ?? [];
         if (!type.includes("UserAssigned") || assigned.length === 0) must("run as a user-assigned identity of its own");
         const registries: any[] =
-            args.type === t.sessionPool
+            args.type === resourceTypes.app.ContainerAppsSessionPool
                 ? [props.customContainerTemplate?.registryCredentials].filter(Boolean)
                 : props.configuration?.registries ?? [];
         for (const registry of registries) {
@@ -214,7 +211,7 @@ export const azureContainerAppsAppConfigureResourceLimits: McpResourcePolicy = {
                     must(`limit container ${label} to at most ${caps.maxMemoryGi}Gi memory (got ${container.resources?.memory ?? "none"})`);
                 }
             }
-            if (args.type === t.app) {
+            if (args.type === resourceTypes.app.ContainerApp) {
                 const scale = props.template?.scale ?? {};
                 if (typeof scale.maxReplicas !== "number" || scale.maxReplicas > caps.maxReplicas || scale.maxReplicas < 1) {
                     must(`bound its replicas to at most ${caps.maxReplicas} (template.scale.maxReplicas, got ${scale.maxReplicas ?? "none"})`);
@@ -247,12 +244,12 @@ export const azureContainerAppsAppConfigureHealthProbes = resourcePolicy<Inputs<
     component: "workload",
     severity: "medium",
     remediationSteps: "Create the app through components/workload (startup, liveness and readiness probes on the target port or healthPath).",
-    appliesTo: [t.app],
+    appliesTo: [resourceTypes.app.ContainerApp],
     validate: (props, _args, must) => {
-        const containers: any[] = props.template?.containers ?? [];
+        const containers = props.template?.containers ?? [];
         if (containers.length === 0) must("define containers with liveness and readiness probes");
         for (const container of containers) {
-            const types = new Set((container.probes ?? []).map((p: { type?: string }) => p?.type));
+            const types = new Set((container.probes ?? []).map((p) => p?.type));
             const missing = ["Liveness", "Readiness"].filter((p) => !types.has(p));
             if (missing.length > 0) must(`probe container ${container.name ?? "(unnamed)"} (missing ${missing.join(" and ")})`);
         }
@@ -272,7 +269,7 @@ export const azureContainerAppsAppDisallowLiteralSecrets = resourcePolicy({
         "{ keyVaultUrl, identity }. Rotate it in Key Vault; never put a value in the stack.",
     appliesTo: appsAndPools,
     validate: (props, args, must) => {
-        if (args.type === t.sessionPool) {
+        if (args.type === resourceTypes.app.ContainerAppsSessionPool) {
             if ((props.secrets ?? []).length > 0) must("carry no secrets (session pool secrets are literal values)");
             return;
         }
@@ -288,6 +285,29 @@ export const azureContainerAppsAppDisallowLiteralSecrets = resourcePolicy({
                 if (credentialEnvName.test(env.name ?? "") || credentialEnvValue.test(env.value)) {
                     must(`not carry a credential in plain text (container ${container.name ?? "(unnamed)"} env ${env.name ?? "(unnamed)"}); use secretRef to a Key Vault secret`);
                 }
+            }
+        }
+    },
+});
+
+export const azureContainerAppsAppEnforceInternalEnvironment = stackPolicy({
+    name: "azure-containerapps-app-enforce-internal-environment",
+    description:
+        "Every Container App and session pool runs in a Container Apps environment of this stack that is internal. " +
+        "An app whose environment the stack does not create cannot be verified and is a violation. Compared against: the stack's own environments (by dependency) and their internal flag.",
+    controls: ["C10.3", "A2"],
+    component: "workload",
+    remediationSteps:
+        "Pass McpRuntime.environmentId as the app's managedEnvironmentId (or the pool's environmentId); never point an app " +
+        "at an environment created outside the platform.",
+    validate: (resources, _args, must) => {
+        for (const resource of resources.filter((r) => r.type === resourceTypes.app.ContainerApp || r.type === resourceTypes.app.ContainerAppsSessionPool)) {
+            if (resource.type === resourceTypes.app.ContainerAppsSessionPool && resource.props.containerType === "PythonLTS") continue; // Microsoft-hosted, no environment
+            const environments = dependenciesOf(resource, "managedEnvironmentId", "environmentId").filter((d) => d.type === resourceTypes.app.ManagedEnvironment);
+            if (environments.length === 0) {
+                must(resource, "run in an internal Container Apps environment created by this stack (managedEnvironmentId)");
+            } else if (!environments.every((e) => e.props.vnetConfiguration?.internal === true)) {
+                must(resource, "run in an internal Container Apps environment (its environment has a public endpoint)");
             }
         }
     },

@@ -141,7 +141,7 @@ describe("McpKeyVault options", () => {
         expect(hsm.opts.protect).toBe(true);
         const pep = single(resources, "azure-native:network:PrivateEndpoint", "hsm-pep");
         expect(pep.inputs.privateLinkServiceConnections[0]).toMatchObject({ privateLinkServiceId: hsm.id, groupIds: ["managedhsm"] });
-        expect(await violationsOf(keyvaultPolicies.azureKeyvaultVaultEnforcePrivateEndpoint, resources)).toEqual([]);
+        expect(await violationsOf(keyvaultPolicies.azureKeyvaultVaultMissingPrivateEndpoint, resources)).toEqual([]);
     });
 
     it("refuses a repeated or invalid purpose before creating anything", () => {

@@ -5,14 +5,14 @@ import {
     azureApimanagementApiEnforceProtocolVersion,
     azureApimanagementApiEnforceTokenValidation,
     azureApimanagementApiEnforceToolAuthorization,
-} from "../../policy-pack/policies/mcpApiAccess";
+} from "../../policy-pack/policies/gateway/mcpApiAccess";
 import {
     azureApimanagementApiEnableAuditTrace,
     azureApimanagementApiEnablePromptShields,
     azureApimanagementApiEnforceManifestIntegrity,
     azureApimanagementApiEnforceRequestValidation,
     azureApimanagementApiEnforceSecurityHeaders,
-} from "../../policy-pack/policies/mcpApiContent";
+} from "../../policy-pack/policies/gateway/mcpApiContent";
 import { buildApiPolicy, ServerPolicyInput } from "../../components/gateway/policy/apiPolicy";
 import { buildFragments, fragmentId } from "../../components/gateway/policy/fragments";
 import { FragmentSettings } from "../../components/gateway/policy/settings";

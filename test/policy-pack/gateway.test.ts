@@ -6,7 +6,7 @@ import {
     azureApimanagementNamedValueDisallowLiteralSecrets,
     azureApimanagementServiceDisableLegacyTls,
     azureApimanagementServiceEnableInternalVnet,
-} from "../../policy-pack/policies/gateway";
+} from "../../policy-pack/policies/gateway/service";
 import { gatewayCustomProperties } from "../../components/gateway/service";
 import { gatewayDiagnosticSettings } from "../../components/gateway/children";
 import { violationsOf } from "../helpers/policy";

@@ -8,11 +8,10 @@ import {
     azureadApplicationPreAuthorizedEnforceOwnScope,
     azureadConditionalAccessEnforceMfa,
     azureadServicePrincipalEnforceAssignmentRequired,
-    azureApimanagementOperationDisallowClientRegistration,
     entraTypes,
-    isRegistrationPath,
     requiresMfa,
 } from "../../policy-pack/policies/identity";
+import { azureApimanagementOperationDisallowClientRegistration, isRegistrationPath } from "../../policy-pack/policies/gateway/operation";
 import type { PlannedResource } from "../../tools/offline/types";
 import { violationsOf } from "../helpers/policy";
 import { planned } from "../helpers/resources";

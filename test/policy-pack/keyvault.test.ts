@@ -12,7 +12,7 @@ import {
     azureKeyvaultVaultEnablePurgeProtection,
     azureKeyvaultVaultEnableRbacAuthorization,
     azureKeyvaultVaultEnforcePremiumSku,
-    azureKeyvaultVaultEnforcePrivateEndpoint,
+    azureKeyvaultVaultMissingPrivateEndpoint,
 } from "../../policy-pack/policies/keyvault";
 import type { PlannedResource } from "../../tools/offline/types";
 import { violationsOf } from "../helpers/policy";
@@ -234,7 +234,7 @@ describe("azure-keyvault-secret-configure-expiry (C2.3, C6.3)", () => {
     });
 });
 
-describe("azure-keyvault-vault-enforce-private-endpoint (C10.3, A2)", () => {
+describe("azure-keyvault-vault-missing-private-endpoint (C10.3, A2)", () => {
     const endpointFor = (target: PlannedResource, groupId: string) =>
         planned(T.pep, `pep-${target.name}`, { privateLinkServiceConnections: [{ name: "c", groupIds: [groupId] }] }, {
             propertyDependencies: { privateLinkServiceConnections: [target.urn] },
@@ -242,29 +242,29 @@ describe("azure-keyvault-vault-enforce-private-endpoint (C10.3, A2)", () => {
 
     it("accepts a closed vault with a private endpoint for sub-resource vault", async () => {
         const kv = vault();
-        expect(await violationsOf(azureKeyvaultVaultEnforcePrivateEndpoint, [kv, endpointFor(kv, "vault")])).toEqual([]);
+        expect(await violationsOf(azureKeyvaultVaultMissingPrivateEndpoint, [kv, endpointFor(kv, "vault")])).toEqual([]);
     });
 
     it("rejects a vault without a private endpoint", async () => {
-        const [violation] = await violationsOf(azureKeyvaultVaultEnforcePrivateEndpoint, [vault()]);
+        const [violation] = await violationsOf(azureKeyvaultVaultMissingPrivateEndpoint, [vault()]);
         expect(violation.message).toBe("Vault kv must be reachable through a private endpoint (sub-resource vault) (C10.3, A2).");
     });
 
     it("rejects a private endpoint for another sub-resource", async () => {
         const kv = vault();
-        expect(await violationsOf(azureKeyvaultVaultEnforcePrivateEndpoint, [kv, endpointFor(kv, "blob")])).toHaveLength(1);
+        expect(await violationsOf(azureKeyvaultVaultMissingPrivateEndpoint, [kv, endpointFor(kv, "blob")])).toHaveLength(1);
     });
 
     it("rejects a vault with a private endpoint whose public endpoint stays open", async () => {
         const kv = vault({ publicNetworkAccess: "Enabled" });
-        const violations = await violationsOf(azureKeyvaultVaultEnforcePrivateEndpoint, [kv, endpointFor(kv, "vault")]);
+        const violations = await violationsOf(azureKeyvaultVaultMissingPrivateEndpoint, [kv, endpointFor(kv, "vault")]);
         expect(violations.map((v) => v.message)).toEqual(['Vault kv must disable public network access (publicNetworkAccess: Disabled, got "Enabled") (C10.3, A2).']);
     });
 
     it("applies to Managed HSMs too (sub-resource managedhsm)", async () => {
         const hsm = planned(T.hsm, "hsm", { properties: { publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny" } } });
-        expect(await violationsOf(azureKeyvaultVaultEnforcePrivateEndpoint, [hsm])).toHaveLength(1);
-        expect(await violationsOf(azureKeyvaultVaultEnforcePrivateEndpoint, [hsm, endpointFor(hsm, "managedhsm")])).toEqual([]);
+        expect(await violationsOf(azureKeyvaultVaultMissingPrivateEndpoint, [hsm])).toHaveLength(1);
+        expect(await violationsOf(azureKeyvaultVaultMissingPrivateEndpoint, [hsm, endpointFor(hsm, "managedhsm")])).toEqual([]);
     });
 });
 

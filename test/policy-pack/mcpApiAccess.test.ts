@@ -6,7 +6,7 @@ import {
     azureApimanagementApiEnforceProtocolVersion,
     azureApimanagementApiEnforceTokenValidation,
     azureApimanagementApiEnforceToolAuthorization,
-} from "../../policy-pack/policies/mcpApiAccess";
+} from "../../policy-pack/policies/gateway/mcpApiAccess";
 import { buildApiPolicy } from "../../components/gateway/policy/apiPolicy";
 import { el, serialize } from "../../components/gateway/policy/xml";
 import { violationsOf } from "../helpers/policy";

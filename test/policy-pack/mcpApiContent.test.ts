@@ -5,7 +5,7 @@ import {
     azureApimanagementApiEnforceManifestIntegrity,
     azureApimanagementApiEnforceRequestValidation,
     azureApimanagementApiEnforceSecurityHeaders,
-} from "../../policy-pack/policies/mcpApiContent";
+} from "../../policy-pack/policies/gateway/mcpApiContent";
 import { violationsOf } from "../helpers/policy";
 import { planned } from "../helpers/resources";
 import {

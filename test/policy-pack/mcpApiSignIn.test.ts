@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { azureApimanagementApiEnforceSignInMetadata as policy } from "../../policy-pack/policies/mcpApiSignIn";
+import { azureApimanagementApiEnforceSignInMetadata as policy } from "../../policy-pack/policies/gateway/mcpApiSignIn";
 import { buildApiPolicy, ServerPolicyInput } from "../../components/gateway/policy/apiPolicy";
 import { serialize } from "../../components/gateway/policy/xml";
 import { violationsOf } from "../helpers/policy";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-    azureContainerregistryRegistryConfigurePremiumSku,
+    azureContainerregistryRegistryEnforcePremiumSku,
     azureContainerregistryRegistryDisableAdminUser,
     azureContainerregistryRegistryDisableAnonymousPull,
     azureContainerregistryRegistryDisableExport,
@@ -35,7 +35,7 @@ const messages = async (policy: McpPolicy, change: Parameters<typeof registry>[0
     (await violationsOf(policy, [registry(change)])).map((v) => v.message);
 
 describe.each(([
-    [azureContainerregistryRegistryConfigurePremiumSku, (p: any) => (p.sku = { name: "Standard" }), (p: any) => delete p.sku],
+    [azureContainerregistryRegistryEnforcePremiumSku, (p: any) => (p.sku = { name: "Standard" }), (p: any) => delete p.sku],
     [azureContainerregistryRegistryDisableAdminUser, (p: any) => (p.adminUserEnabled = true), (p: any) => delete p.adminUserEnabled],
     [azureContainerregistryRegistryDisableAnonymousPull, (p: any) => (p.anonymousPullEnabled = true), (p: any) => delete p.anonymousPullEnabled],
     [azureContainerregistryRegistryDisablePublicNetworkAccess, (p: any) => (p.publicNetworkAccess = "Enabled"), (p: any) => delete p.publicNetworkAccess],
@@ -74,7 +74,7 @@ describe("azure-containerregistry-registry-* messages", () => {
         ]);
     });
     it("does not apply to other resource types", async () => {
-        expect(await violationsOf(azureContainerregistryRegistryConfigurePremiumSku, [planned("azure-native:keyvault:Vault", "kv", {})])).toEqual([]);
+        expect(await violationsOf(azureContainerregistryRegistryEnforcePremiumSku, [planned("azure-native:keyvault:Vault", "kv", {})])).toEqual([]);
     });
 });
 
@@ -128,7 +128,7 @@ describe("azure-defender-containers-enable-plan (C11.2, C12.4)", () => {
 
 describe("registry values: each weaker value is rejected", () => {
     it.each<[string, McpPolicy, (p: any) => void, string]>([
-        ["a Basic SKU", azureContainerregistryRegistryConfigurePremiumSku, (p) => (p.sku = { name: "Basic" }), "Premium"],
+        ["a Basic SKU", azureContainerregistryRegistryEnforcePremiumSku, (p) => (p.sku = { name: "Basic" }), "Premium"],
         ["a network rule set that allows by default", azureContainerregistryRegistryDisablePublicNetworkAccess, (p) => (p.networkRuleSet = { defaultAction: "Allow" }), "deny by default in its network rule set"],
         ["a network rule set with an IP rule", azureContainerregistryRegistryDisablePublicNetworkAccess, (p) => (p.networkRuleSet = { defaultAction: "Deny", ipRules: [{ action: "Allow", iPAddressOrRange: "203.0.113.0/24" }] }), "with no ipRules"],
         ["a key pinned to one version", azureContainerregistryRegistryEnableCmkEncryption, (p) => (p.encryption.keyVaultProperties.keyIdentifier += "/0123456789abcdef0123456789abcdef"), "versionless"],

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
-    azureContainerAppsAppEnforceInternalEnvironment,
     azureContainerAppsEnvironmentEnablePeerEncryption,
     azureContainerAppsEnvironmentEnforceInternal,
     azureContainerAppsSessionPoolDisableEgress,
     azureContainerAppsSessionPoolMissingSandbox,
 } from "../../policy-pack/policies/runtime";
+import { azureContainerAppsAppEnforceInternalEnvironment } from "../../policy-pack/policies/workload";
 import { violationsOf } from "../helpers/policy";
 import { planned } from "../helpers/resources";
 

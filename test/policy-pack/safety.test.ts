@@ -3,7 +3,7 @@ import {
     azureCognitiveServicesAccountConfigureCustomSubdomain,
     azureCognitiveServicesAccountDisableLocalAuth,
     azureCognitiveServicesAccountDisablePublicNetworkAccess,
-    azureCognitiveServicesAccountEnforcePrivateEndpoint,
+    azureCognitiveServicesAccountMissingPrivateEndpoint,
 } from "../../policy-pack/policies/safety";
 import type { McpPolicy } from "../../policy-pack/lib/policy";
 import type { PlannedResource } from "../../tools/offline/types";
@@ -100,8 +100,8 @@ describe("azure-cognitiveservices-account-configure-custom-subdomain (C2.1, C10.
     });
 });
 
-describe("azure-cognitiveservices-account-enforce-private-endpoint (C1.3, C10.3, A2)", () => {
-    const policy = azureCognitiveServicesAccountEnforcePrivateEndpoint;
+describe("azure-cognitiveservices-account-missing-private-endpoint (C1.3, C10.3, A2)", () => {
+    const policy = azureCognitiveServicesAccountMissingPrivateEndpoint;
     const cs = account();
     const endpoint = (groupIds: string[], dependsOn: string[] = [cs.urn]) =>
         planned(

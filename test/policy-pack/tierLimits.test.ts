@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { azureApimanagementServiceEnforceTierSupportedLimits as policy } from "../../policy-pack/policies/tierLimits";
+import { azureApimanagementServiceEnforceTierSupportedLimits as policy } from "../../policy-pack/policies/gateway/service";
 import { buildApiPolicy } from "../../components/gateway/policy/apiPolicy";
 import { serialize } from "../../components/gateway/policy/xml";
 import { violationsOf } from "../helpers/policy";

@@ -1,7 +1,7 @@
 import * as proxy from "@pulumi/policy/proxy";
 import { describe, expect, it } from "vitest";
 import { azureKeyvaultVaultEnforcePremiumSku } from "../../policy-pack/policies/keyvault";
-import { azureApimanagementApiEnforceTokenValidation } from "../../policy-pack/policies/mcpApiAccess";
+import { azureApimanagementApiEnforceTokenValidation } from "../../policy-pack/policies/gateway/mcpApiAccess";
 
 /**
  * A value unknown during preview (computed from a resource not yet created) must fail closed: the

@@ -1,14 +1,15 @@
 import type { ApiArgs, ApiManagementServiceArgs, BackendArgs, DiagnosticArgs, NamedValueArgs } from "@pulumi/azure-native/apimanagement";
-import type { Inputs } from "../lib/inputs";
-import { resourcePolicy } from "../lib/policy";
+import type { Inputs } from "../../lib/inputs";
+import { resourcePolicy, stackPolicy } from "../../lib/policy";
+import { isApimPolicyDocument, maxRateLimitRenewalSeconds, serviceOf, tierLimitProblems } from "../../lib/tierLimits";
+import { resourceTypes } from "../../contract/resourceTypes";
 
 /**
- * API Management, service level: the gateway service's TLS and network settings and what its
- * diagnostics may log. The per-API MCP policies live in mcpApiAccess.ts (who may call and how) and
- * mcpApiContent.ts (what may pass), so each file stays one concern.
+ * API Management, service level: the gateway service's TLS and network settings, what its
+ * diagnostics may log and which limit elements its tier runs. The per-API MCP policies live in
+ * mcpApiAccess.ts (who may call and how), mcpApiContent.ts (what may pass) and mcpApiSignIn.ts
+ * (how a client finds the sign-in), operations in operation.ts, so each file stays one concern.
  */
-
-const serviceType = "azure-native:apimanagement:ApiManagementService";
 
 /** The TLS settings of a gateway and the value each must have (absent = violation). */
 export const requiredGatewayTlsSettings: Readonly<Record<string, "true" | "false">> = {
@@ -52,7 +53,7 @@ export const azureApimanagementServiceDisableLegacyTls = resourcePolicy<Inputs<A
     controls: ["C3.1"],
     component: "gateway",
     remediationSteps: "Send the full customProperties set from components/gateway/service.ts (gatewayCustomProperties).",
-    appliesTo: [serviceType],
+    appliesTo: [resourceTypes.apimanagement.ApiManagementService],
     validate: (props, _args, must) => {
         const custom = props.customProperties ?? {};
         const wrong = Object.entries(requiredGatewayTlsSettings)
@@ -76,7 +77,7 @@ export const azureApimanagementServiceEnableInternalVnet = resourcePolicy<Inputs
     controls: ["C10.3", "A2"],
     component: "gateway",
     remediationSteps: "Set virtualNetworkType: Internal and virtualNetworkConfiguration.subnetResourceId to the gateway subnet (Developer, Premium or PremiumV2 tier).",
-    appliesTo: [serviceType],
+    appliesTo: [resourceTypes.apimanagement.ApiManagementService],
     validate: (props, _args, must) => {
         if (props.virtualNetworkType !== "Internal") must(`run in Internal VNet mode (virtualNetworkType is ${props.virtualNetworkType ?? "unset"})`);
         if (!props.virtualNetworkConfiguration?.subnetResourceId) must("be injected into the gateway subnet (virtualNetworkConfiguration.subnetResourceId)");
@@ -103,7 +104,7 @@ export const azureApimanagementDiagnosticDisableSensitiveLogging = resourcePolic
     remediationSteps:
         "Use gatewayDiagnosticSettings() from components/gateway/children.ts: body.bytes 0 and dataMasking.headers Authorization and Cookie (mode Mask) " +
         "on frontend and backend requests; log headers only when needed, never credential headers unmasked.",
-    appliesTo: ["azure-native:apimanagement:Diagnostic", "azure-native:apimanagement:ApiDiagnostic"],
+    appliesTo: [resourceTypes.apimanagement.Diagnostic, resourceTypes.apimanagement.ApiDiagnostic],
     validate: (props, _args, must) => {
         for (const side of ["frontend", "backend"] as const) {
             for (const direction of ["request", "response"] as const) {
@@ -127,8 +128,6 @@ export const azureApimanagementDiagnosticDisableSensitiveLogging = resourcePolic
     },
 });
 
-const apiType = "azure-native:apimanagement:Api";
-const backendType = "azure-native:apimanagement:Backend";
 const isHttps = (url: unknown) => typeof url === "string" && /^https:\/\//i.test(url.trim());
 
 export const azureApimanagementApiEnforceHttps = resourcePolicy<Inputs<ApiArgs> & Inputs<BackendArgs>>({
@@ -142,9 +141,9 @@ export const azureApimanagementApiEnforceHttps = resourcePolicy<Inputs<ApiArgs> 
     remediationSteps:
         "Set protocols: [\"https\"] on the API, an https:// serviceUrl and Backend url, and tls { validateCertificateChain: true, validateCertificateName: true } " +
         "(components/gateway does); Container Apps ingress serves a trusted certificate, so nothing needs validation off.",
-    appliesTo: [apiType, backendType],
+    appliesTo: [resourceTypes.apimanagement.Api, resourceTypes.apimanagement.Backend],
     validate: (props, args, must) => {
-        if (args.type === apiType) {
+        if (args.type === resourceTypes.apimanagement.Api) {
             const protocols = props.protocols;
             if (!Array.isArray(protocols) || protocols.length === 0 || protocols.some((p) => String(p).toLowerCase() !== "https")) {
                 must(`accept HTTPS only (protocols ["https"], got ${JSON.stringify(protocols ?? null)})`);
@@ -169,7 +168,7 @@ export const azureApimanagementNamedValueDisallowLiteralSecrets = resourcePolicy
     controls: ["C6.3"],
     component: "gateway",
     remediationSteps: "Store the secret in the platform vault and reference it: namedValue { secret: true, keyVault: { secretIdentifier, identityClientId } }, no value.",
-    appliesTo: ["azure-native:apimanagement:NamedValue"],
+    appliesTo: [resourceTypes.apimanagement.NamedValue],
     validate: (props, args, must) => {
         const label = props.displayName ?? args.name;
         if (props.secret === true) {
@@ -190,13 +189,37 @@ export const azureApimanagementDiagnosticEnableFullAuditSampling = resourcePolic
     controls: ["C5.1", "C10.4"],
     component: "gateway",
     remediationSteps: "Use gatewayDiagnosticSettings() from components/gateway/children.ts: sampling { samplingType: fixed, percentage: 100 }, verbosity information.",
-    appliesTo: ["azure-native:apimanagement:Diagnostic", "azure-native:apimanagement:ApiDiagnostic"],
+    appliesTo: [resourceTypes.apimanagement.Diagnostic, resourceTypes.apimanagement.ApiDiagnostic],
     validate: (props, _args, must) => {
         const percentage = props.sampling?.percentage;
         if (percentage !== undefined && percentage !== 100) must(`log every request (sampling.percentage 100, got ${percentage})`);
         const verbosity = props.verbosity?.toLowerCase();
         if (verbosity !== undefined && verbosity !== "information" && verbosity !== "verbose") {
             must(`keep the information-level audit trace (verbosity information or verbose, got ${props.verbosity})`);
+        }
+    },
+});
+
+/**
+ * API Management, every policy document: only limit elements the service's tier runs (C4.1).
+ * The rules and their sources (Learn) are in lib/tierLimits.ts.
+ */
+export const azureApimanagementServiceEnforceTierSupportedLimits = stackPolicy({
+    name: "azure-apimanagement-service-enforce-tier-supported-limits",
+    description:
+        "Every API Management policy document (service, product, API, operation policy or fragment) uses only limit elements its service's tier runs: no " +
+        "quota-by-key outside the classic tiers (Developer, Basic, Standard, Premium; the v2 tiers have none, so the daily quota is a per-UTC-day cache counter " +
+        `there), and every rate-limit / rate-limit-by-key has a literal renewal-period of at most ${maxRateLimitRenewalSeconds} seconds. A linked or malformed ` +
+        "document fails closed. Compared against: API Management's documented tier support and renewal-period maximum (Learn), the service's sku.",
+    controls: ["C4.1"],
+    component: "gateway",
+    remediationSteps:
+        "Build limits with components/gateway (it emits quota-by-key on the classic tiers and a cache-based daily quota on PremiumV2, and 60-second rate-limit " +
+        "windows); express a longer limit as a quota, not a rate-limit window over 300 seconds.",
+    validate: (resources, _args, must) => {
+        for (const doc of resources.filter(isApimPolicyDocument)) {
+            const sku = serviceOf(doc, resources)?.props.sku?.name;
+            for (const state of tierLimitProblems(doc, typeof sku === "string" ? sku : undefined)) must(doc, state);
         }
     },
 });

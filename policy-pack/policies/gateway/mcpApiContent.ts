@@ -1,10 +1,11 @@
-import { McpStackPolicy, stackPolicy } from "../lib/policy";
-import { exemptionsConfigSchema } from "../lib/exemptions";
+import { McpStackPolicy, stackPolicy } from "../../lib/policy";
+import { exemptionsConfigSchema } from "../../lib/exemptions";
 import type { PolicyResource } from "@pulumi/policy";
-import { allExpressions, findAll, isExpression, PolicyElement, section } from "../lib/apimXml";
-import { answeredStatuses, direct, forEachMcpApi, guards, headerActions, mentions, readsVariable, topLevelBranches, variables } from "../lib/mcpApis";
-import { effectiveProfile, profileConfigSchema, undeclaredProfile } from "../lib/profile";
-import { declaredNumber, stricter } from "../lib/declared";
+import { allExpressions, findAll, isExpression, PolicyElement, section } from "../../lib/apimXml";
+import { answeredStatuses, direct, forEachMcpApi, guards, headerActions, mentions, readsVariable, topLevelBranches, variables } from "../../lib/mcpApis";
+import { effectiveProfile, profileConfigSchema, undeclaredProfile } from "../../lib/profile";
+import { declaredNumber, stricter } from "../../lib/declared";
+import { resourceTypes } from "../../contract/resourceTypes";
 
 /**
  * API Management, per MCP API: what may pass. Request validation, Prompt Shields screening,
@@ -79,7 +80,7 @@ const cognitiveServicesAudience = "https://cognitiveservices.azure.com";
 /** Hosts of the stack's own Azure AI services accounts (custom subdomain endpoints): where Prompt Shields may be called. */
 function contentSafetyHosts(resources: readonly PolicyResource[]): string[] {
     return resources
-        .filter((r) => r.type === "azure-native:cognitiveservices:Account")
+        .filter((r) => r.type === resourceTypes.cognitiveservices.Account)
         .map((r) => r.props.properties?.customSubDomainName)
         .filter((n): n is string => typeof n === "string" && n.trim() !== "")
         .map((n) => `${n.toLowerCase()}.cognitiveservices.azure.com`);

@@ -1,6 +1,6 @@
-import { McpStackPolicy, stackPolicy } from "../lib/policy";
-import { exemptionsConfigSchema } from "../lib/exemptions";
-import { allExpressions, findAll, section } from "../lib/apimXml";
+import { McpStackPolicy, stackPolicy } from "../../lib/policy";
+import { exemptionsConfigSchema } from "../../lib/exemptions";
+import { allExpressions, findAll, section } from "../../lib/apimXml";
 import {
     answeredStatuses,
     claimVariables,
@@ -13,9 +13,9 @@ import {
     serverOf,
     topLevelBranches,
     variables,
-} from "../lib/mcpApis";
-import { declaredNumber, declaredServer, declaredString, stricter } from "../lib/declared";
-import { audiencesProblem, claimsProblem, clientsProblem, guid, identifierUris, maxClockSkewSeconds, sharedTenants, tokenSourceProblem } from "../lib/tokenValidation";
+} from "../../lib/mcpApis";
+import { declaredNumber, declaredServer, declaredString, stricter } from "../../lib/declared";
+import { audiencesProblem, claimsProblem, clientsProblem, guid, identifierUris, maxClockSkewSeconds, sharedTenants, tokenSourceProblem } from "../../lib/tokenValidation";
 import {
     defaultMaxSessionIdleSeconds,
     defaultMaxSessionLifetimeSeconds,
@@ -25,11 +25,11 @@ import {
     RateLimitCaps,
     SessionConfig,
     sessionProblem,
-} from "../lib/sessionsAndLimits";
+} from "../../lib/sessionsAndLimits";
 
 export { maxClockSkewSeconds, minimumSessionIdLength, defaultMaxSessionIdleSeconds, defaultMaxSessionLifetimeSeconds, defaultRateLimitCaps };
-import { declaredProtocolVersions } from "../contract/declaration";
-import { isStatelessRevision } from "../contract/revisions";
+import { declaredProtocolVersions } from "../../contract/declaration";
+import { isStatelessRevision } from "../../contract/revisions";
 
 /**
  * API Management, per MCP API: who may call and how. Token validation, no token passthrough,

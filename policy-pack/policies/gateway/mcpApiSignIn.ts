@@ -1,7 +1,7 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { stackPolicy } from "../lib/policy";
-import { findAll, isExpression, PolicyElement, section } from "../lib/apimXml";
-import { mcpApiPolicies } from "../lib/mcpApis";
+import { stackPolicy } from "../../lib/policy";
+import { findAll, isExpression, PolicyElement, section } from "../../lib/apimXml";
+import { mcpApiPolicies } from "../../lib/mcpApis";
 
 /**
  * API Management, per MCP API: sign-in works for the clients that follow the MCP authorization
@@ -19,6 +19,7 @@ const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Entra's multi-tenant aliases: an MCP API of one organisation names its own tenant. */
 const sharedTenants = ["common", "organizations", "consumers"];
 
+/** The RFC 9728 protected-resource document inside the policy XML: an MCP wire format, no Azure resource type describes it. */
 interface ResourceMetadata {
     readonly resource?: unknown;
     readonly scopes_supported?: unknown;
