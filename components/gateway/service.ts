@@ -3,44 +3,9 @@
  * each with the Azure constraint that forces it.
  */
 
+import { cipherSettingKey, gatewaySettingPrefix, legacyCipherSuites, requiredGatewayTlsSettings } from "../../policy-pack/contract/gatewayTls";
+
 export type GatewaySku = "Developer" | "Premium" | "PremiumV2";
-
-const prefix = "Microsoft.WindowsAzure.ApiManagement.Gateway";
-
-/**
- * The TLS settings every gateway must carry, with the value each must have. `customProperties` is
- * sent as a full set: a PATCH that omits a key resets it to the service default, and for services
- * created before April 2018 that default re-enables the legacy protocol (C3.1).
- */
-const requiredTlsSettings: Readonly<Record<string, "True" | "False">> = {
-    [`${prefix}.Security.Protocols.Ssl30`]: "False",
-    [`${prefix}.Security.Protocols.Tls10`]: "False",
-    [`${prefix}.Security.Protocols.Tls11`]: "False",
-    [`${prefix}.Security.Protocols.Tls13`]: "True",
-    [`${prefix}.Security.Backend.Protocols.Ssl30`]: "False",
-    [`${prefix}.Security.Backend.Protocols.Tls10`]: "False",
-    [`${prefix}.Security.Backend.Protocols.Tls11`]: "False",
-    [`${prefix}.Security.Backend.Protocols.Tls13`]: "True",
-    [`${prefix}.Security.Ciphers.TripleDes168`]: "False",
-};
-
-/**
- * CBC and static-RSA (no forward secrecy) suites, switched off where the tier lets us: the classic
- * tiers accept cipher changes; the v2 tiers reject them ("don't support changes to the default
- * cipher configuration"), so PremiumV2 keeps its (already modern) defaults.
- */
-const legacyCipherSuites = [
-    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
-    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
-    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
-    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
-    "TLS_RSA_WITH_AES_128_GCM_SHA256",
-    "TLS_RSA_WITH_AES_256_GCM_SHA384",
-    "TLS_RSA_WITH_AES_256_CBC_SHA256",
-    "TLS_RSA_WITH_AES_128_CBC_SHA256",
-    "TLS_RSA_WITH_AES_256_CBC_SHA",
-    "TLS_RSA_WITH_AES_128_CBC_SHA",
-];
 
 /**
  * The full `customProperties` set for `sku`. HTTP/2 stays off: the only client is the Application
@@ -48,8 +13,10 @@ const legacyCipherSuites = [
  * (rapid-reset class attacks) that no caller uses.
  */
 export function gatewayCustomProperties(sku: GatewaySku): Record<string, string> {
-    const ciphers = sku === "PremiumV2" ? {} : Object.fromEntries(legacyCipherSuites.map((c) => [`${prefix}.Security.Ciphers.${c}`, "False"]));
-    return { ...requiredTlsSettings, ...ciphers, [`${prefix}.Protocols.Server.Http2`]: "False" };
+    const required = Object.fromEntries(Object.entries(requiredGatewayTlsSettings).map(([key, on]) => [key, on ? "True" : "False"]));
+    // The v2 tiers reject any cipher change (their defaults already exclude the legacy suites).
+    const ciphers = sku === "PremiumV2" ? {} : Object.fromEntries(legacyCipherSuites.map((suite) => [cipherSettingKey(suite), "False"]));
+    return { ...required, ...ciphers, [`${gatewaySettingPrefix}.Protocols.Server.Http2`]: "False" };
 }
 
 /**

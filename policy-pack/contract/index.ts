@@ -9,3 +9,4 @@ export * from "./declaration";
 export * from "./features";
 export * from "./detections";
 export * from "./resourceTypes";
+export * from "./gatewayTls";

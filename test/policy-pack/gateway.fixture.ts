@@ -17,6 +17,7 @@ import { buildApiPolicy, ServerPolicyInput } from "../../components/gateway/poli
 import { buildFragments, fragmentId } from "../../components/gateway/policy/fragments";
 import { FragmentSettings } from "../../components/gateway/policy/settings";
 import { el, serialize, XmlElement } from "../../components/gateway/policy/xml";
+import { fragmentSettings, serverPolicyInput, tenantId } from "../helpers/gatewayInputs";
 import { violationsOf } from "../helpers/policy";
 import { planned } from "../helpers/resources";
 import type { PlannedResource } from "../../tools/offline/types";
@@ -27,35 +28,9 @@ import type { PlannedResource } from "../../tools/offline/types";
  * test checks its policy against the XML the platform really generates.
  */
 
-export const tenantId = "11111111-2222-4333-8444-555555555555";
-export const settings: FragmentSettings = {
-    protocolVersions: ["2025-11-25", "2026-07-28"],
-    allowedOrigins: [],
-    maxRequestBytes: 1_048_576,
-    sessionIdleSeconds: 1800,
-    sessionAbsoluteSeconds: 28800,
-    promptShieldsFailureMode: "closed",
-    manifestMode: "block",
-    contentSafetyEndpoint: "https://cs.cognitiveservices.azure.com/",
-    gatewayIdentityClientId: "99999999-8888-4777-8666-555555555555",
-};
-export const server: ServerPolicyInput = {
-    server: "docs",
-    tenantId,
-    apiAppClientId: "aaaaaaaa-0000-4000-8000-000000000001",
-    apiIdentifierUri: `api://${tenantId}/docs`,
-    requiredScope: "mcp.access",
-    appRoleValues: ["Docs.Read"],
-    clientApplicationIds: ["aebc6443-996d-45c2-90f0-388ff96faa56"],
-    tools: { search_docs: "Docs.Read" },
-    manifestDigest: `sha256:${"ab".repeat(32)}`,
-    backendIdentifierUri: `api://${tenantId}/docs-backend`,
-    backendId: "mcp-docs",
-    gatewayIdentityClientId: settings.gatewayIdentityClientId,
-    publicBaseUrl: "https://mcp.contoso.com",
-    rateLimits: { perUserPerMinute: 60, perSessionPerMinute: 30, perUserToolPerMinute: 20, perUserDailyQuota: 5000 },
-    fragmentIdPrefix: "gw",
-};
+export { tenantId };
+export const settings: FragmentSettings = fragmentSettings({ allowedOrigins: [], contentSafetyEndpoint: "https://cs.cognitiveservices.azure.com/" });
+export const server: ServerPolicyInput = serverPolicyInput({ appRoleValues: ["Docs.Read"], tools: { search_docs: "Docs.Read" }, fragmentIdPrefix: "gw" });
 
 export const api = planned("azure-native:apimanagement:Api", "gw-api-docs", { apiId: "mcp-docs", path: "mcp/docs", serviceName: "apim" });
 export const fragments = (s: FragmentSettings = settings): PlannedResource[] =>

@@ -3,6 +3,7 @@ import type { Inputs } from "../../lib/inputs";
 import { resourcePolicy, stackPolicy } from "../../lib/policy";
 import { isApimPolicyDocument, maxRateLimitRenewalSeconds, serviceOf, tierLimitProblems } from "../../lib/tierLimits";
 import { resourceTypes } from "../../contract/resourceTypes";
+import { cipherSettingKey, gatewaySettingPrefix, legacyCipherSuites, requiredGatewayTlsSettings } from "../../contract/gatewayTls";
 
 /**
  * API Management, service level: the gateway service's TLS and network settings, what its
@@ -11,37 +12,6 @@ import { resourceTypes } from "../../contract/resourceTypes";
  * (how a client finds the sign-in), operations in operation.ts, so each file stays one concern.
  */
 
-/** The TLS settings of a gateway and the value each must have (absent = violation). */
-export const requiredGatewayTlsSettings: Readonly<Record<string, "true" | "false">> = {
-    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Ssl30": "false",
-    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls10": "false",
-    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls11": "false",
-    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls13": "true",
-    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Ssl30": "false",
-    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls10": "false",
-    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls11": "false",
-    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls13": "true",
-    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Ciphers.TripleDes168": "false",
-};
-
-/**
- * CBC and static-RSA (no forward secrecy) suites: off on the classic tiers, which accept cipher
- * changes (absent = on, the service default). The v2 tiers reject cipher changes and ship without
- * them, so there only an explicit "True" is wrong.
- */
-export const legacyCipherSuites = [
-    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
-    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
-    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
-    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
-    "TLS_RSA_WITH_AES_128_GCM_SHA256",
-    "TLS_RSA_WITH_AES_256_GCM_SHA384",
-    "TLS_RSA_WITH_AES_256_CBC_SHA256",
-    "TLS_RSA_WITH_AES_128_CBC_SHA256",
-    "TLS_RSA_WITH_AES_256_CBC_SHA",
-    "TLS_RSA_WITH_AES_128_CBC_SHA",
-] as const;
-const cipherKey = (suite: string) => `Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Ciphers.${suite}`;
 const v2Tiers = ["BasicV2", "StandardV2", "PremiumV2"];
 
 export const azureApimanagementServiceDisableLegacyTls = resourcePolicy<Inputs<ApiManagementServiceArgs>>({
@@ -57,12 +27,12 @@ export const azureApimanagementServiceDisableLegacyTls = resourcePolicy<Inputs<A
     validate: (props, _args, must) => {
         const custom = props.customProperties ?? {};
         const wrong = Object.entries(requiredGatewayTlsSettings)
-            .filter(([key, value]) => String(custom[key] ?? "").toLowerCase() !== value)
-            .map(([key, value]) => `${key.replace("Microsoft.WindowsAzure.ApiManagement.Gateway.", "")}=${value}`);
+            .filter(([key, value]) => String(custom[key] ?? "").toLowerCase() !== String(value))
+            .map(([key, value]) => `${key.replace(`${gatewaySettingPrefix}.`, "")}=${value}`);
         if (wrong.length > 0) must(`set the TLS settings ${wrong.join(", ")} in customProperties`);
         const v2 = v2Tiers.includes(props.sku?.name ?? "");
         const weak = legacyCipherSuites.filter((suite) => {
-            const value = String(custom[cipherKey(suite)] ?? "").toLowerCase();
+            const value = String(custom[cipherSettingKey(suite)] ?? "").toLowerCase();
             return v2 ? value === "true" : value !== "false";
         });
         if (weak.length > 0) must(`switch off the legacy cipher suites ${weak.join(", ")} (customProperties Ciphers.<suite> False)`);
