@@ -11,7 +11,7 @@ export interface Exemption {
 }
 
 /** Shortest reason accepted: long enough to say what and until when (one fact, used by schema and check). */
-export const minimumReasonLength = 20;
+const minimumReasonLength = 20;
 
 export const exemptionsConfigSchema: PolicyConfigSchema = {
     properties: {
@@ -33,7 +33,7 @@ export const exemptionsConfigSchema: PolicyConfigSchema = {
 };
 
 /** An exemption the pack cannot honour (a reason too short once trimmed): the evaluation must stop, not skip it. */
-export class InvalidExemptionError extends Error {
+class InvalidExemptionError extends Error {
     constructor(message: string) {
         super(message);
         this.name = "InvalidExemptionError";

@@ -21,7 +21,7 @@ export interface McpApiPolicy {
  * a POST operation beside the RFC 9728 metadata operation (an MCP endpoint with MCP sign-in). An
  * MCP API at `/weather-mcp` gets every check.
  */
-export function isMcpApi(resource: PolicyResource, resources: readonly PolicyResource[] = []): boolean {
+function isMcpApi(resource: PolicyResource, resources: readonly PolicyResource[] = []): boolean {
     if (resource.type !== resourceTypes.apimanagement.Api) return false;
     if (typeof resource.props.path === "string" && /^\/?mcp(\/|$)/.test(resource.props.path)) return true;
     if (dependenciesOfApi(resource, "serviceUrl").some(isMcpWorkload)) return true;
@@ -37,7 +37,7 @@ function dependenciesOfApi(api: PolicyResource, property: string): PolicyResourc
 }
 
 /** Whether a child resource (operation, operation policy) belongs to `api`: by dependency, else by apiId and service. */
-export function belongsToApi(child: PolicyResource, api: PolicyResource): boolean {
+function belongsToApi(child: PolicyResource, api: PolicyResource): boolean {
     if (dependsVia(child, "apiId", api)) return true;
     return (
         typeof child.props.apiId === "string" &&

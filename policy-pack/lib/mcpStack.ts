@@ -9,7 +9,7 @@ import { resourceTypes } from "../contract/resourceTypes";
  * stacks only, so a program that uses none of these services (a public example) gets no finding it
  * cannot fix, while an MCP stack without the platform component is still held to them.
  */
-export const mcpServiceTypes = [resourceTypes.apimanagement.ApiManagementService, resourceTypes.app.ContainerApp] as const;
+const mcpServiceTypes = [resourceTypes.apimanagement.ApiManagementService, resourceTypes.app.ContainerApp] as const;
 
 export function deploysMcpServices(resources: readonly PolicyResource[]): boolean {
     return platformOf(resources) !== undefined || resources.some((r) => (mcpServiceTypes as readonly string[]).includes(r.type));

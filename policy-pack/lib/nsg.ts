@@ -29,7 +29,7 @@ export function isAllow(rule: RuleLike): boolean {
 }
 
 /** The rule's sources; a rule naming none (no prefix, prefixes or ASGs) is read as `*`. */
-export function sourcesOf(rule: RuleLike): string[] {
+function sourcesOf(rule: RuleLike): string[] {
     const prefixes = [...(rule.sourceAddressPrefix ? [rule.sourceAddressPrefix] : []), ...(rule.sourceAddressPrefixes ?? [])];
     if (prefixes.length === 0 && (rule.sourceApplicationSecurityGroups ?? []).length === 0) return ["*"];
     return prefixes;

@@ -15,7 +15,7 @@ import { exemptionFor, exemptionsConfigSchema, recordExemption } from "./exempti
  * control would pass unchecked; the pack fails closed instead, with a mandatory violation saying
  * which value it could not evaluate. (`pulumi up` evaluates again with the values known.)
  */
-export function cannotEvaluate(error: Error): string {
+function cannotEvaluate(error: Error): string {
     return `have values the policy can evaluate (${error.message}, so the check fails closed; run it again once the value is known, e.g. after the resources it depends on exist)`;
 }
 
@@ -141,6 +141,6 @@ export function kindOf(type: string): string {
     return type.split(":").pop()?.split("/").pop() ?? type;
 }
 
-export function formatViolation(type: string, name: string, state: string, controls: readonly string[]): string {
+function formatViolation(type: string, name: string, state: string, controls: readonly string[]): string {
     return `${kindOf(type)} ${name} must ${state} (${controls.join(", ")}).`;
 }

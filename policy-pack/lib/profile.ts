@@ -12,7 +12,7 @@ import { exemptionsConfigSchema } from "./exemptions";
  * Without either the profile is unknown and the prod rule applies (fail closed), and the message
  * says how to declare it.
  */
-export const profiles = ["dev", "prod"] as const;
+const profiles = ["dev", "prod"] as const;
 
 export function effectiveProfile(resources: readonly PolicyResource[], config: { profile?: string }): string | undefined {
     return declaredProfile(resources) ?? config.profile;

@@ -18,7 +18,7 @@ export interface SessionConfig {
     readonly maxSessionLifetimeSeconds: number;
 }
 
-export const isSessionKey = (key: string) => mentions(key, "session");
+const isSessionKey = (key: string) => mentions(key, "session");
 
 /** Why the session checks of `root` fall short, or undefined (M4, C8.1–C8.3, C7.4). */
 export function sessionProblem(root: PolicyElement, idleCap: number, lifetimeCap: number): string | undefined {
@@ -64,7 +64,7 @@ export const defaultRateLimitCaps = { perUserPerMinute: 600, perSessionPerMinute
 export type RateLimitCaps = { -readonly [K in keyof typeof defaultRateLimitCaps]: number };
 
 /** A limit's rate over `window` seconds, from its literal calls and renewal-period; undefined when either is not a positive literal. */
-export function rateOver(limit: PolicyElement, window: number): number | undefined {
+function rateOver(limit: PolicyElement, window: number): number | undefined {
     const calls = Number(limit.attributes.calls);
     const period = Number(limit.attributes["renewal-period"]);
     if (!(calls > 0) || !(period > 0)) return undefined;

@@ -13,7 +13,7 @@ import { resourceTypes } from "../contract/resourceTypes";
  * - `rate-limit` and `rate-limit-by-key` allow a renewal-period of at most 300 seconds (Learn: "Maximum
  *   allowed value: 300 seconds"); a longer window is not the limit it claims to be.
  */
-export const quotaByKeyTiers = ["Developer", "Basic", "Standard", "Premium", "Isolated"] as const;
+const quotaByKeyTiers = ["Developer", "Basic", "Standard", "Premium", "Isolated"] as const;
 export const maxRateLimitRenewalSeconds = 300;
 
 const linkFormats = ["xml-link", "rawxml-link"];

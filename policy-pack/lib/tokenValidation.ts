@@ -8,16 +8,16 @@ import { literal } from "./mcpApis";
  * token-validation policy (policies/gateway/mcpApiAccess.ts).
  */
 /** C7.3: the token must carry the server's scope (`scp`) or one of its app roles (`roles`), listed as literals. */
-export const requiresScopeOrRole = (validation: PolicyElement) =>
+const requiresScopeOrRole = (validation: PolicyElement) =>
     findAll(validation, "claim").some((c) => ["scp", "roles"].includes(c.attributes.name ?? "") && findAll(c, "value").some((v) => literal(v.text)));
-export const requiredClaimsState = "require the server's scope or app roles (required-claims with a literal scp or roles value)";
+const requiredClaimsState = "require the server's scope or app roles (required-claims with a literal scp or roles value)";
 
 export const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Entra's multi-tenant aliases: an MCP API of one organisation validates tokens of its own tenant only. */
 export const sharedTenants = ["common", "organizations", "consumers"];
 /** Largest clock skew (seconds) validate-jwt may allow: secure default, Entra's own tolerance is 5 minutes. */
 export const maxClockSkewSeconds = 300;
-export const applicationType = "azuread:index/application:Application";
+const applicationType = "azuread:index/application:Application";
 
 /** Identifier URIs of the stack's Entra applications: the only non-GUID audiences a token may be issued for. */
 export function identifierUris(resources: readonly PolicyResource[]): Set<string> {

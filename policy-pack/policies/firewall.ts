@@ -89,7 +89,7 @@ export function routesToFirewall(subnet: PolicyResource, resources: readonly Pol
 type ApplicationRuleLike = Inputs<Omit<input.network.ApplicationRuleArgs, "ruleType"> & Omit<input.network.NetworkRuleArgs, "ruleType">> & { ruleType?: string };
 
 /** Why an allowed host is too broad, or undefined when it names exactly one registrable host. */
-export function broadTargetReason(target: string): string | undefined {
+function broadTargetReason(target: string): string | undefined {
     if (target.includes("*")) return "a wildcard";
     const host = target.split("/")[0].split(":")[0].trim().toLowerCase();
     const parsed = parse(host, { allowPrivateDomains: true });
@@ -195,7 +195,7 @@ export const azureFirewallPolicyEnforceThreatIntelDeny = stackPolicy({
 // Diagnostics: the firewall's rule logs reach the workspace in resource-specific tables
 
 /** Log categories the egress detections query (AZFWApplicationRule, AZFWNetworkRule: Learn's resource-specific tables). */
-export const requiredFirewallLogCategories = ["AZFWApplicationRule", "AZFWNetworkRule"] as const;
+const requiredFirewallLogCategories = ["AZFWApplicationRule", "AZFWNetworkRule"] as const;
 
 function sendsFirewallLogs(setting: PolicyResource): boolean {
     const logs = (setting.props.logs ?? []) as Inputs<input.monitor.DiagnosticsLogSettingsArgs>[];

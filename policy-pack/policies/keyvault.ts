@@ -8,7 +8,7 @@ import { isoDurationDays } from "../lib/duration";
 import { resourceTypes } from "../contract/resourceTypes";
 
 /** The longest a key version may live (C2.3): Key Vault counts a year as 365 days. */
-export const maxKeyExpiryDays = 365;
+const maxKeyExpiryDays = 365;
 
 type VaultProps = Inputs<VaultArgs>;
 
@@ -159,7 +159,7 @@ export const azureKeyvaultKeyConfigureRotationPolicy = resourcePolicy<KeyProps>(
 type SecretProps = Inputs<SecretArgs>;
 
 /** The longest a secret may stay valid from now unless the pack config says otherwise (C2.3): a year, the platform's own maximum. */
-export const defaultMaxSecretLifetimeDays = 366;
+const defaultMaxSecretLifetimeDays = 366;
 
 export const azureKeyvaultSecretConfigureExpiry: McpResourcePolicy = {
     ...resourcePolicy<SecretProps>({

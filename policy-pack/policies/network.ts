@@ -25,7 +25,7 @@ import { resourceTypes } from "../contract/resourceTypes";
  * unsupported (the built-in Azure Policy "Subnets should be associated with a Network Security
  * Group" exempts the same names).
  */
-export const subnetsWithoutNsgSupport = ["GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "RouteServerSubnet"];
+const subnetsWithoutNsgSupport = ["GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "RouteServerSubnet"];
 
 /** A Subnet resource (named by subnetName) or a VNet's inline subnet (named by name); the checks read either. */
 type SubnetProps = Inputs<SubnetArgs> & Inputs<input.network.SubnetArgs>;
@@ -208,7 +208,7 @@ function destinationsOf(rule: RuleLike): string[] {
 }
 
 /** A catch-all outbound deny of the Internet: every protocol and port, destination Internet (or `*`). */
-export function isDenyInternetOutbound(rule: RuleLike): boolean {
+function isDenyInternetOutbound(rule: RuleLike): boolean {
     return (
         !isInbound(rule) &&
         rule.access?.toLowerCase() === "deny" &&
@@ -219,7 +219,7 @@ export function isDenyInternetOutbound(rule: RuleLike): boolean {
 }
 
 /** An outbound allow to an Internet destination. */
-export function allowsInternetOutbound(rule: RuleLike): boolean {
+function allowsInternetOutbound(rule: RuleLike): boolean {
     return !isInbound(rule) && isAllow(rule) && destinationsOf(rule).some(isInternetDestination);
 }
 

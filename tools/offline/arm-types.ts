@@ -23,7 +23,7 @@ export interface ArmTypeSpec {
 }
 
 /** A resource directly under a resource group: `<rg>/providers/<providerType>/<name>`. */
-export function inGroup(nameInput: string, providerType: string, outputs?: ArmTypeSpec["outputs"]): ArmTypeSpec {
+function inGroup(nameInput: string, providerType: string, outputs?: ArmTypeSpec["outputs"]): ArmTypeSpec {
     return {
         nameInput,
         id: (inputs, name, cloud) => `${cloud.resourceGroupId(inputs)}/providers/${providerType}/${name}`,
@@ -32,7 +32,7 @@ export function inGroup(nameInput: string, providerType: string, outputs?: ArmTy
 }
 
 /** A child of a resource in a group: `<rg>/providers/<parentType>/<parent>/<childType>/<name>`. */
-export function childOf(parentInput: string, parentType: string, nameInput: string, childType: string, outputs?: ArmTypeSpec["outputs"]): ArmTypeSpec {
+function childOf(parentInput: string, parentType: string, nameInput: string, childType: string, outputs?: ArmTypeSpec["outputs"]): ArmTypeSpec {
     return {
         nameInput,
         id: (inputs, name, cloud) =>
@@ -42,7 +42,7 @@ export function childOf(parentInput: string, parentType: string, nameInput: stri
 }
 
 /** An extension resource: `<scope>/providers/<type>/<name>`. */
-export function extensionOf(scopeInput: string, providerType: string, nameInput: string, outputs?: ArmTypeSpec["outputs"]): ArmTypeSpec {
+function extensionOf(scopeInput: string, providerType: string, nameInput: string, outputs?: ArmTypeSpec["outputs"]): ArmTypeSpec {
     return {
         nameInput,
         id: (inputs, name) => `${inputs[scopeInput]}/providers/${providerType}/${name}`,
