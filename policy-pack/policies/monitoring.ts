@@ -1,4 +1,5 @@
 import type { WorkspaceArgs } from "@pulumi/azure-native/operationalinsights";
+import type { PolicyResource } from "@pulumi/policy";
 import type { Inputs } from "../lib/inputs";
 import { declaredProfile } from "../contract/declaration";
 import { resourcePolicy, stackPolicy } from "../lib/policy";
@@ -160,6 +161,23 @@ function handlesHighSeverity(props: Record<string, any>): boolean {
     return severity.length === 0 || severity.some((c: any) => (c.conditionProperties.propertyValues ?? []).includes("High"));
 }
 
+/**
+ * The analytics rules among `rules` whose incidents an automation rule leaves alone: with an
+ * IncidentRelatedAnalyticRuleIds condition it acts only on the rules it names, by a computed id
+ * (a dependency of triggeringLogic: ids are unknown until the rules exist) or a literal one.
+ * Without that condition it acts on every rule's incidents.
+ */
+function rulesOutsideScope(automation: PolicyResource, rules: readonly PolicyResource[]): PolicyResource[] {
+    const scopes = (automation.props.triggeringLogic?.conditions ?? []).filter((c: any) => c.conditionProperties?.propertyName === "IncidentRelatedAnalyticRuleIds");
+    if (scopes.length === 0) return [];
+    const named = scopes.flatMap((c: any) => c.conditionProperties.propertyValues ?? []).map((v: unknown) => String(v).toLowerCase());
+    return rules.filter((rule) => {
+        const ruleId = String(rule.props.ruleId ?? "").toLowerCase();
+        const byLiteral = ruleId !== "" && named.some((id: string) => id.endsWith(`/alertrules/${ruleId}`));
+        return !byLiteral && !dependsVia(automation, "triggeringLogic", rule);
+    });
+}
+
 export const azureSentinelWorkspaceEnableMcpAnalytics = stackPolicy({
     name: "azure-sentinel-workspace-enable-mcp-analytics",
     description:
@@ -198,11 +216,13 @@ export const azureSentinelWorkspaceEnableMcpAnalytics = stackPolicy({
                     must(rule, "depend on the workspace's Sentinel onboarding state (dependsOn), or Sentinel refuses it");
                 }
             }
+            const liveRules: PolicyResource[] = [];
             for (const id of required) {
                 const matches = onWorkspace.filter(
                     (r) => r.type === resourceTypes.securityinsights.ScheduledAlertRule && String(r.props.displayName ?? "").startsWith(`${id}:`),
                 );
                 const live = matches.filter((r) => r.props.enabled === true && r.props.incidentConfiguration?.createIncident === true);
+                liveRules.push(...live);
                 if (matches.length === 0) must(workspace, `run the MCP analytics rule ${id} (a scheduled rule whose display name starts with "${id}:")`);
                 else if (live.length === 0) must(matches[0], `be enabled and create incidents (enabled true, incidentConfiguration.createIncident true) for ${id}`);
                 else {
@@ -211,9 +231,13 @@ export const azureSentinelWorkspaceEnableMcpAnalytics = stackPolicy({
                 }
             }
             // A8: every high-severity incident gets an automated first response.
+            // A rule-scoped automation (components/monitoring scopes it to the platform's rules) must still cover every MCP rule.
             const automation = onWorkspace.filter((r) => r.type === resourceTypes.securityinsights.AutomationRule && handlesHighSeverity(r.props));
             if (automation.length === 0) {
                 must(workspace, "run an enabled Sentinel automation rule for high-severity incidents (triggersOn Incidents, severity High)");
+            } else if (automation.every((a) => rulesOutsideScope(a, liveRules).length > 0)) {
+                const left = rulesOutsideScope(automation[0], liveRules).map((r) => String(r.props.displayName ?? r.name).split(":")[0]);
+                must(automation[0], `cover the incidents of every MCP analytics rule (its IncidentRelatedAnalyticRuleIds condition leaves out ${left.join(", ")}): name them, or drop the rule condition`);
             }
         }
     },

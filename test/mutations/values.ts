@@ -1,5 +1,6 @@
 import { planned } from "../helpers/resources";
 import { add, all, editInputs, editXml, Mutation, named, nameEndsWith, setInput } from "./mutate";
+import type { PlannedResource } from "../../tools/offline/types";
 
 /**
  * Value mutations: each keeps the property and changes ONE value to a weaker one (a looser limit,
@@ -269,6 +270,7 @@ export const valueMutations: Mutation[] = [
     { controls: ["C5.2", "C5.4", "A4"], description: "the prompt-attack rule is disabled", apply: setInput("azure-native:securityinsights:ScheduledAlertRule", "enabled", false, nameEndsWith("mcp-prompt-attack")) },
     { controls: ["C5.2", "C5.4", "A4"], description: "the prompt-attack rule turns suppression on", apply: setInput("azure-native:securityinsights:ScheduledAlertRule", "suppressionEnabled", true, nameEndsWith("mcp-prompt-attack")) },
     { controls: ["C5.2", "C5.4", "A4"], description: "the prompt-attack rule looks back only as far as it runs (no ingestion-delay margin)", apply: editInputs("azure-native:securityinsights:ScheduledAlertRule", (i) => (i.queryPeriod = i.queryFrequency), nameEndsWith("mcp-prompt-attack")) },
+    { controls: ["A8", "C5.4"], description: "the high-severity automation's rule scope leaves out the prompt-attack rule", apply: scopeWithout("mcp-prompt-attack") },
     { controls: ["C11.2", "C12.4"], description: "prod's Defender for Containers drops to the Free tier", stacks: ["prod"], apply: setInput("azure-native:security:Pricing", "pricingTier", "Free") },
     { controls: ["C4.4"], description: "prod's edge public IP turns DDoS protection off", stacks: ["prod"], apply: setInput(t.pip, "ddosSettings.protectionMode", "Disabled") },
     // --- Egress (C10.3, A2; policies of network.ts and firewall.ts, on the prod plan's firewall) ---
@@ -284,3 +286,18 @@ export const valueMutations: Mutation[] = [
     { controls: ["C6.4"], description: "the resource group's classification is not on the scale", apply: setInput(t.rg, "tags.data-classification", "secret-ish") },
     { controls: ["C6.4"], description: "the resource group's owner tag is blank", apply: setInput(t.rg, "tags.owner", "") },
 ];
+
+/** The automation rule's IncidentRelatedAnalyticRuleIds no longer names the rule ending in `detection` (neither its id nor its dependency). */
+function scopeWithout(detection: string) {
+    return (resources: PlannedResource[]) => {
+        const left = resources.find((r) => r.type === "azure-native:securityinsights:ScheduledAlertRule" && r.name.endsWith(detection));
+        if (!left) throw new Error(`mutation matched no rule ${detection}`);
+        return editInputs("azure-native:securityinsights:AutomationRule", (inputs, automation) => {
+            for (const condition of inputs.triggeringLogic.conditions) {
+                if (condition.conditionProperties.propertyName !== "IncidentRelatedAnalyticRuleIds") continue;
+                condition.conditionProperties.propertyValues = condition.conditionProperties.propertyValues.filter((id: string) => !id.toLowerCase().endsWith(`/${String(left.inputs.ruleId).toLowerCase()}`));
+            }
+            automation.propertyDependencies.triggeringLogic = (automation.propertyDependencies.triggeringLogic ?? []).filter((urn) => urn !== left.urn);
+        })(resources);
+    };
+}

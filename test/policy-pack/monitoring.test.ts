@@ -197,6 +197,40 @@ describe("azure-sentinel-workspace-enable-mcp-analytics (C5.2, C5.4, A4, A8, C4.
         const base = allRules().filter((r) => r.name !== "automation");
         expect(await violationsOf(policy, [log, onboarding, ...base, automation({ ...highSeverityTrigger, conditions: [] })])).toEqual([]);
     });
+    describe("an automation rule scoped to analytics rules (IncidentRelatedAnalyticRuleIds) still covers every MCP rule (A8)", () => {
+        const base = () => allRules().filter((r) => r.name !== "automation");
+        const scopedTo = (values: string[]) => ({
+            ...highSeverityTrigger,
+            conditions: [
+                ...highSeverityTrigger.conditions,
+                { conditionType: "Property", conditionProperties: { propertyName: "IncidentRelatedAnalyticRuleIds", operator: "Contains", propertyValues: values } },
+            ],
+        });
+        const scoped = (values: string[], dependsOn: PlannedResource[]) => {
+            const a = automation(scopedTo(values));
+            return { ...a, propertyDependencies: { ...a.propertyDependencies, triggeringLogic: dependsOn.map((r) => r.urn) } };
+        };
+
+        it("accepts the scope to the platform's rules, by their computed ids (what components/monitoring deploys)", async () => {
+            const rules = base();
+            expect(await violationsOf(policy, [log, onboarding, ...rules, scoped(["<computed>"], rules)])).toEqual([]);
+        });
+        it("accepts the scope by literal rule ids", async () => {
+            const rules = requiredMcpDetections.map((id) => rule(id, { ruleId: `uuid-${id}` }));
+            const ids = requiredMcpDetections.map((id) => `/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/log/providers/Microsoft.SecurityInsights/alertRules/uuid-${id}`);
+            expect(await violationsOf(policy, [log, onboarding, ...rules, scoped(ids, [])])).toEqual([]);
+        });
+        it("rejects a scope that leaves out one MCP rule, and names it", async () => {
+            const rules = base();
+            const withoutPrompt = rules.filter((r) => r.name !== "rule-mcp-prompt-attack");
+            expect(await messages(policy, [log, onboarding, ...rules, scoped(["<computed>"], withoutPrompt)])).toEqual([
+                expect.stringContaining("AutomationRule automation must cover the incidents of every MCP analytics rule (its IncidentRelatedAnalyticRuleIds condition leaves out mcp-prompt-attack)"),
+            ]);
+        });
+        it("rejects a scope to unrelated rules only", async () => {
+            expect(await violationsOf(policy, [log, onboarding, ...base(), scoped(["/subscriptions/s/providers/Microsoft.SecurityInsights/alertRules/other"], [])])).toHaveLength(1);
+        });
+    });
     it("rejects a Sentinel rule that does not depend on the onboarding state", async () => {
         const rules = allRules().map((r) => (r.name === "rule-mcp-rate-limit-abuse" ? rule("mcp-rate-limit-abuse", {}, false) : r));
         expect((await messages(policy, [log, onboarding, ...rules]))[0]).toContain("must depend on the workspace's Sentinel onboarding state");
