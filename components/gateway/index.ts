@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { RateLimits } from "../../policy-pack/contract/declaration";
 import { assertAllowedClients, assertUniqueNames } from "../shared/invariants";
 import * as apimanagement from "@pulumi/azure-native/apimanagement";
 import { DiagnosticsArgs, PlacementArgs } from "../shared/inputs";
@@ -33,12 +34,7 @@ export interface McpGatewayServerArgs {
     /** Approved tools/list digest `sha256:<hex>` (C9.2). */
     readonly manifestDigest: string;
     /** Per-user, per-session, per-user-and-tool calls per minute and the per-user daily quota (C4.1). */
-    readonly rateLimits: {
-        readonly perUserPerMinute: number;
-        readonly perSessionPerMinute: number;
-        readonly perUserToolPerMinute: number;
-        readonly perUserDailyQuota: number;
-    };
+    readonly rateLimits: RateLimits;
 }
 
 export interface McpGatewayArgs {

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
 import { controlsOf, featureNames } from "../../policy-pack/contract/features";
+import type { PlatformDeclaration } from "../../policy-pack/contract/declaration";
 import type { McpPlatformConfig } from "./config";
 import { createNaming, Naming, resourceName } from "../shared/naming";
 import { platformTags } from "../shared/tags";
@@ -311,7 +312,7 @@ export class McpPlatform extends pulumi.ComponentResource {
  * own client app ids (outputs of the identity component) are not declared; the pack checks those
  * against the stack's Entra apps instead.
  */
-function platformDeclaration(config: McpPlatformConfig) {
+function platformDeclaration(config: McpPlatformConfig): PlatformDeclaration {
     return {
         profile: config.profile,
         protocolVersions: config.protocolVersions,
@@ -321,15 +322,16 @@ function platformDeclaration(config: McpPlatformConfig) {
         sessionLifetimeSeconds: config.gateway.sessionAbsoluteMinutes * 60,
         gatewaySubnetPrefix: config.subnets.gateway,
         servers: config.servers.map((s) => ({ name: s.name, rateLimits: s.rateLimits })),
-        optionalControls: Object.fromEntries(
-            featureNames.map((feature) => [
-                feature,
-                {
+        optionalControls: featureNames.reduce(
+            (all, feature) => ({
+                ...all,
+                [feature]: {
                     enabled: config.features[feature],
                     controls: controlsOf(feature),
                     ...(config.features[feature] ? {} : { reason: config.featureReasons[feature] }),
                 },
-            ]),
+            }),
+            {} as PlatformDeclaration["optionalControls"],
         ),
     };
 }

@@ -10,6 +10,36 @@ import { supportedProtocolVersions } from "./revisions";
  */
 export const platformType = "mcp:platform:McpPlatform";
 
+/** A server's call limits at the gateway (C4.1): per user, per session and per user and tool per minute, per user per day. */
+export interface RateLimits {
+    readonly perUserPerMinute: number;
+    readonly perSessionPerMinute: number;
+    readonly perUserToolPerMinute: number;
+    readonly perUserDailyQuota: number;
+}
+
+/**
+ * The inputs `McpPlatform` registers: written by components/platform, read by the pack's value
+ * checks and the plan's report. Readers treat every field as possibly absent (another program may
+ * declare less, or nothing).
+ */
+export interface PlatformDeclaration {
+    readonly profile: string;
+    readonly protocolVersions: readonly string[];
+    readonly tenantId: string;
+    readonly maxRequestBytes: number;
+    readonly sessionIdleSeconds: number;
+    readonly sessionLifetimeSeconds: number;
+    /** CIDR of the gateway subnet: the only source a server's ingress may admit. */
+    readonly gatewaySubnetPrefix?: string;
+    readonly servers: readonly { readonly name: string; readonly rateLimits: RateLimits }[];
+    readonly optionalControls: Readonly<Record<FeatureName, { readonly enabled: boolean; readonly controls: readonly string[]; readonly reason?: string }>>;
+}
+
+/** Keys of the declaration whose value is a number or a string, for the typed readers. */
+type KeysOf<T, V> = { [K in keyof T]-?: NonNullable<T[K]> extends V ? K : never }[keyof T];
+export type DeclaredNumberKey = KeysOf<PlatformDeclaration, number>;
+export type DeclaredStringKey = KeysOf<PlatformDeclaration, string>;
 
 export function platformOf(resources: readonly PolicyResource[]): PolicyResource | undefined {
     return resources.find((r) => r.type === platformType);

@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { platformOf } from "../contract/declaration";
+import { platformOf, type DeclaredNumberKey, type DeclaredStringKey, type RateLimits } from "../contract/declaration";
 
 /**
  * Optional facts of the platform declaration that value checks compare against, when the stack's
@@ -10,7 +10,7 @@ import { platformOf } from "../contract/declaration";
 export interface DeclaredServer {
     readonly name: string;
     readonly allowedClientAppIds?: readonly string[];
-    readonly rateLimits?: Partial<Record<"perUserPerMinute" | "perSessionPerMinute" | "perUserToolPerMinute" | "perUserDailyQuota", number>>;
+    readonly rateLimits?: Partial<RateLimits>;
 }
 
 /** The declared server named `name` when the declaration lists servers as objects (a bare name carries no facts). */
@@ -22,13 +22,13 @@ export function declaredServer(resources: readonly PolicyResource[], name: strin
 }
 
 /** A numeric fact of the declaration (e.g. `sessionIdleSeconds`), or undefined. */
-export function declaredNumber(resources: readonly PolicyResource[], key: string): number | undefined {
+export function declaredNumber(resources: readonly PolicyResource[], key: DeclaredNumberKey): number | undefined {
     const value = platformOf(resources)?.props?.[key];
     return typeof value === "number" && Number.isFinite(value) ? value : undefined;
 }
 
 /** A string fact of the declaration (e.g. `tenantId`), or undefined. */
-export function declaredString(resources: readonly PolicyResource[], key: string): string | undefined {
+export function declaredString(resources: readonly PolicyResource[], key: DeclaredStringKey): string | undefined {
     const value = platformOf(resources)?.props?.[key];
     return typeof value === "string" && value !== "" ? value : undefined;
 }

@@ -1,3 +1,4 @@
+import type { RateLimits } from "../../../policy-pack/contract/declaration";
 import { assertAllowedClients } from "../../shared/invariants";
 import { reject, rpcCodes, securityEvents, str, vars, when } from "./expressions";
 import { fragmentId, fragmentIds } from "./fragments";
@@ -35,12 +36,7 @@ export interface ServerPolicyInput {
     readonly fragmentIdPrefix?: string;
     /** Tier of the gateway: decides which policy elements exist (quota-by-key is classic-only). Defaults to Developer. */
     readonly gatewaySku?: GatewaySku;
-    readonly rateLimits: {
-        readonly perUserPerMinute: number;
-        readonly perSessionPerMinute: number;
-        readonly perUserToolPerMinute: number;
-        readonly perUserDailyQuota: number;
-    };
+    readonly rateLimits: RateLimits;
 }
 
 /** `https://<host>/mcp/<server>` — the protected resource (RFC 9728 `resource`). */
