@@ -62,15 +62,10 @@ export interface McpGatewayArgs {
     readonly contentSafetyEndpoint: pulumi.Input<string>;
     /** `https://<public host>` clients use (the edge); RFC 9728 resource identifiers derive from it. */
     readonly publicBaseUrl: string;
-    /** Policy settings shared by every MCP API. */
-    readonly policy: {
-        readonly protocolVersions: readonly string[];
-        readonly allowedOrigins: readonly string[];
-        readonly maxRequestBytes: number;
+    /** Policy settings shared by every MCP API: the fragments' settings, with session lifetimes in minutes as config gives them. */
+    readonly policy: Pick<FragmentSettings, "protocolVersions" | "allowedOrigins" | "maxRequestBytes" | "promptShieldsFailureMode" | "manifestMode"> & {
         readonly sessionIdleMinutes: number;
         readonly sessionAbsoluteMinutes: number;
-        readonly promptShieldsFailureMode: "closed" | "open";
-        readonly manifestMode: "block" | "detect";
     };
     /** The MCP servers; one backend, API and API policy each. */
     readonly servers: readonly McpGatewayServerArgs[];
