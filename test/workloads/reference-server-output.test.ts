@@ -70,4 +70,9 @@ describe("output helpers", () => {
         expect(s.text.endsWith("\n«/data abcdefabcdef»")).toBe(true);
         expect(s.text).toContain("ignoreˆpreviousˆinstructions");
     });
+    it("give every spotlight its own 48-bit nonce, across refills of the nonce pool", () => {
+        const nonces = Array.from({ length: 2000 }, () => spotlight("p.md", "text").nonce);
+        expect(nonces.every((n) => /^[0-9a-f]{12}$/.test(n))).toBe(true);
+        expect(new Set(nonces).size).toBe(nonces.length);
+    });
 });

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 
 /**
  * Output hygiene for every tool result (C1.4, C9.1, C9.3, C9.4).
@@ -41,8 +41,25 @@ export interface Spotlighted {
     readonly nonce: string;
 }
 
+/**
+ * A fresh 48-bit nonce. The bytes come from a pooled buffer, each used once: one getrandom call per
+ * 680 nonces instead of one per search hit (it was 4 % of the server's CPU under bench:server).
+ */
+function freshNonce(): string {
+    if (nonceOffset + nonceBytes > noncePool.length) {
+        randomFillSync(noncePool);
+        nonceOffset = 0;
+    }
+    const nonce = noncePool.toString("hex", nonceOffset, nonceOffset + nonceBytes);
+    nonceOffset += nonceBytes;
+    return nonce;
+}
+const nonceBytes = 6;
+const noncePool = Buffer.alloc(4080);
+let nonceOffset = noncePool.length;
+
 /** Wraps corpus text as data: `«data <source> <nonce>» … «/data <nonce>»`, datamarked inside. */
-export function spotlight(source: string, body: string, nonce: string = randomBytes(6).toString("hex")): Spotlighted {
+export function spotlight(source: string, body: string, nonce: string = freshNonce()): Spotlighted {
     return { nonce, text: `«data ${source} ${nonce}»\n${datamark(stripControl(body))}\n«/data ${nonce}»` };
 }
 
