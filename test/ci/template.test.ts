@@ -29,9 +29,22 @@ describe("the template's CI", () => {
         expect(runs("preview")).toMatch(/"command":"preview".*"policyPacks":"policy-pack"/);
     });
 
+    it("builds the reference server's image inside the platform registry on main, with OIDC, and prints the digest to pin (C12.1, C12.3)", () => {
+        const image = workflow.jobs.image;
+        expect(image.if).toMatch(/push/);
+        expect(image.if).toMatch(/vars\.ACR_NAME/);
+        expect(image.permissions["id-token"]).toBe("write");
+        const steps = runs("image");
+        // ACR Tasks on the agent pool: the registry has no public endpoint a runner could push to.
+        expect(steps).toMatch(/az acr build --registry "\$ACR_NAME" --agent-pool "\$ACR_AGENT_POOL" --file workloads\/reference-server\/Dockerfile/);
+        expect(steps).not.toMatch(/docker (push|login)/);
+        expect(steps).toMatch(/az acr repository show .* --query digest/);
+    });
+
     it("keeps dependencies and actions updated (C12.2) and requires code-owner review of the controls (C11.4)", () => {
         const dependabot = parse(read(".github/dependabot.yml"));
-        expect(dependabot.updates.map((u: { "package-ecosystem": string }) => u["package-ecosystem"]).sort()).toEqual(["github-actions", "npm"]);
+        expect(dependabot.updates.map((u: { "package-ecosystem": string }) => u["package-ecosystem"]).sort()).toEqual(["docker", "github-actions", "npm"]);
+        expect(dependabot.updates.find((u: { "package-ecosystem": string }) => u["package-ecosystem"] === "docker").directory).toBe("/workloads/reference-server");
         const owners = read(".github/CODEOWNERS");
         for (const guarded of ["/policy-pack/", "/components/gateway/", "/stacks/profiles.ts"]) expect(owners).toContain(guarded);
         expect(existsSync(path.join(root, "package-lock.json"))).toBe(true);
