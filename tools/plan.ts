@@ -56,6 +56,8 @@ async function main(): Promise<number> {
     const { optionalControlsOff } = require("./offline/declaration") as typeof import("./offline/declaration");
     const { Redactor } = require("./offline/redact") as typeof import("./offline/redact");
     const { synthesize } = require("./offline/synthesize") as typeof import("./offline/synthesize");
+    const { attributeToConfig } = require("./offline/config-attribution") as typeof import("./offline/config-attribution");
+    const { configSources } = require("../stacks/configSources") as typeof import("../stacks/configSources");
     const cwd = path.resolve(args.program ?? repositoryRoot);
     const stack = args.stack!;
     const progress = (line: string) => {
@@ -72,7 +74,12 @@ async function main(): Promise<number> {
             `  synthesised ${synthesis.resources.length - components} resources and ${components} components ` +
                 `(${synthesis.resources.length} registrations, all completed) in ${synthSeconds.toFixed(2)} s; evaluating ${policies.length} policies…`,
         );
-        const evaluation = await evaluateDetailed(synthesis.resources, { stack, cwd, project: synthesis.project, packConfig });
+        const evaluated = await evaluateDetailed(synthesis.resources, { stack, cwd, project: synthesis.project, packConfig });
+        // This platform's own program says which config keys set the values the pack caps (stacks/configSources.ts).
+        const evaluation =
+            cwd === repositoryRoot
+                ? { ...evaluated, violations: attributeToConfig(evaluated.violations, synthesis.resources, configSources, synthesis.stackFile, synthesis.project) }
+                : evaluated;
         const seconds = (performance.now() - started) / 1000;
         const summary = report.summarize(synthesis.resources, evaluation.violations, evaluation.exemptions, evaluation.policiesEvaluated, seconds);
         const redactor = new Redactor(synthesis.resources);

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RateLimits } from "../../policy-pack/contract/declaration";
 import { assertAllowedClients, assertUniqueNames } from "../shared/invariants";
+import { mcpApiPath } from "../shared/mcpResource";
 import * as apimanagement from "@pulumi/azure-native/apimanagement";
 import { DiagnosticsArgs, PlacementArgs } from "../shared/inputs";
 import { createDiagnosticSetting } from "../shared/diagnostics";
@@ -197,7 +198,7 @@ export class McpGateway extends pulumi.ComponentResource {
                     apiId: backendId,
                     displayName: `MCP ${server.name}`,
                     description: `Streamable HTTP endpoint of the MCP server ${server.name}; Entra tokens authenticate (no subscription key).`,
-                    path: `mcp/${server.name}`,
+                    path: mcpApiPath(server.name),
                     protocols: [apimanagement.Protocol.Https],
                     subscriptionRequired: false,
                     apiType: apimanagement.ApiType.Http,

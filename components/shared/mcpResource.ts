@@ -8,3 +8,13 @@
 export function mcpResourceUrl(publicBaseUrl: string, server: string): string {
     return `${publicBaseUrl.replace(/\/+$/, "")}/mcp/${server}`;
 }
+
+/** The gateway API path of a server (`mcp/<server>`): the path segment of its resource URL. */
+export function mcpApiPath(server: string): string {
+    return `mcp/${server}`;
+}
+
+/** The server an API path belongs to, or undefined for a path the platform did not generate. */
+export function serverOfMcpApiPath(path: unknown): string | undefined {
+    return typeof path === "string" ? /^mcp\/([a-z0-9-]+)$/.exec(path)?.[1] : undefined;
+}

@@ -73,7 +73,8 @@ function shortType(type: string): string {
 export function renderViolations(violations: readonly Violation[], exemptions: readonly UsedExemption[]): string {
     const lines: string[] = [];
     for (const v of violations) {
-        lines.push(`  ${v.enforcementLevel === "mandatory" ? "✗" : "!"} [${v.enforcementLevel}] ${v.policy}: ${v.message}`);
+        const setAt = v.setAt ? ` [set at ${v.setAt.file}:${v.setAt.line}: ${v.setAt.key}]` : "";
+        lines.push(`  ${v.enforcementLevel === "mandatory" ? "✗" : "!"} [${v.enforcementLevel}] ${v.policy}: ${v.message}${setAt}`);
     }
     for (const e of exemptions) lines.push(`  ~ [exempted] ${e.policy}: ${e.urn.split("::").pop()} — ${e.reason}`);
     return lines.join("\n");
@@ -142,6 +143,8 @@ export function toSarif(options: SarifOptions) {
     });
     const locationOf = (v: Violation) => {
         const source = v.urn ? byUrn.get(v.urn)?.source : undefined;
+        // A value the stack file set: at that key (the line a person changes), the resource's line as related.
+        if (v.setAt) return { uri: uriOf(options.stackFile), line: v.setAt.line, related: source ? { uri: uriOf(source.file), line: source.line } : undefined };
         // A finding about the stack as a whole is borne by config: at the key its message names, if set here.
         return source ? { uri: uriOf(source.file), line: source.line } : { uri: uriOf(options.stackFile), line: firstKeyLine(v.message, project, keyLine) ?? 1 };
     };
@@ -187,7 +190,10 @@ export function toSarif(options: SarifOptions) {
                                 ...(v.urn ? { logicalLocations: [{ fullyQualifiedName: v.urn, kind: "resource" }] } : {}),
                             },
                         ],
-                        properties: { controls: v.controls },
+                        ...("related" in at && at.related
+                            ? { relatedLocations: [{ id: 1, physicalLocation: { artifactLocation: { uri: at.related.uri }, region: { startLine: at.related.line } }, message: { text: "the resource the value reached" } }] }
+                            : {}),
+                        properties: { controls: v.controls, ...(v.setAt ? { configKey: v.setAt.key } : {}) },
                     };
                 }),
                 properties: {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parse as parseYaml, parseDocument } from "yaml";
 
 /**
  * Reads `Pulumi.yaml` and `Pulumi.<stack>.yaml` the way the Pulumi CLI does and produces the
@@ -144,4 +144,48 @@ export function configKeyLine(stackFile: string, key: string, project: string): 
     const pattern = new RegExp(`^\\s+["']?(?:${names.join("|")})["']?\\s*:`);
     const index = text.split("\n").findIndex((line) => pattern.test(line));
     return index < 0 ? undefined : index + 1;
+}
+
+/** A step into a config value: a map key, or the item of a list whose `name` is this. */
+export type ConfigPathStep = string | { readonly name: string };
+
+/**
+ * Where a stack file sets a nested config value: `["servers", { name: "docs" }, "rateLimits"]` under
+ * `<project>:servers` → `servers[0].rateLimits` and the 1-based line of its key. `undefined` when
+ * the file does not set it (the value then came from a profile or schema default).
+ */
+export function configPathLine(stackFile: string, project: string, steps: readonly ConfigPathStep[]): { key: string; line: number } | undefined {
+    let text: string;
+    try {
+        text = readFileSync(stackFile, "utf8");
+    } catch {
+        return undefined;
+    }
+    const lines = new LineCounter();
+    const document = parseDocument(text, { lineCounter: lines });
+    const config = document.get("config", true);
+    if (!isMap(config) || steps.length === 0 || typeof steps[0] !== "string") return undefined;
+    let node: unknown = config;
+    let keyAt: number | undefined;
+    let shown = "";
+    for (const [i, step] of steps.entries()) {
+        if (typeof step === "string") {
+            if (!isMap(node)) return undefined;
+            const names = i === 0 ? [`${project}:${step}`, step] : [step];
+            const pair = node.items.find((p) => isScalar(p.key) && names.includes(String(p.key.value)));
+            if (!pair || !isScalar(pair.key) || !pair.key.range) return undefined;
+            keyAt = pair.key.range[0];
+            node = pair.value;
+            shown += shown === "" ? step : `.${step}`;
+        } else {
+            if (!isSeq(node)) return undefined;
+            const index = node.items.findIndex((item) => isMap(item) && item.get("name") === step.name);
+            const item = node.items[index];
+            if (index < 0 || !isMap(item) || !item.range) return undefined;
+            keyAt = item.range[0];
+            node = item;
+            shown += `[${index}]`;
+        }
+    }
+    return keyAt === undefined ? undefined : { key: shown, line: lines.linePos(keyAt).line };
 }

@@ -34,6 +34,8 @@ export interface Violation {
     readonly message: string;
     readonly controls: readonly string[];
     readonly severity?: string;
+    /** The stack-file key that set the value the policy rejected, when the program says so (tools/plan.ts). */
+    readonly setAt?: { readonly file: string; readonly key: string; readonly line: number };
 }
 
 export interface StackRef {
