@@ -39,6 +39,9 @@ describe("the template's CI", () => {
         expect(steps).toMatch(/az acr build --registry "\$ACR_NAME" --agent-pool "\$ACR_AGENT_POOL" --file workloads\/reference-server\/Dockerfile/);
         expect(steps).not.toMatch(/docker (push|login)/);
         expect(steps).toMatch(/az acr repository show .* --query digest/);
+        // The whole push decides, not its last commit: a change two commits back still builds.
+        expect(steps).toMatch(/git diff --quiet "\$BEFORE" HEAD -- workloads\/reference-server docs package-lock\.json/);
+        expect(image.steps[0].with["fetch-depth"]).toBe(0);
     });
 
     it("keeps dependencies and actions updated (C12.2) and requires code-owner review of the controls (C11.4)", () => {

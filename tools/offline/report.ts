@@ -141,12 +141,14 @@ export function toSarif(options: SarifOptions) {
     const stackFileAt = (line: number | undefined) => ({
         physicalLocation: { artifactLocation: { uri: uriOf(options.stackFile) }, region: { startLine: line ?? 1 } },
     });
-    const locationOf = (v: Violation) => {
+    type At = { uri: string; line: number };
+    const locationOf = (v: Violation): At & { related?: At } => {
         const source = v.urn ? byUrn.get(v.urn)?.source : undefined;
+        const resourceAt = source ? { uri: uriOf(source.file), line: source.line } : undefined;
         // A value the stack file set: at that key (the line a person changes), the resource's line as related.
-        if (v.setAt) return { uri: uriOf(options.stackFile), line: v.setAt.line, related: source ? { uri: uriOf(source.file), line: source.line } : undefined };
+        if (v.setAt) return { uri: uriOf(options.stackFile), line: v.setAt.line, related: resourceAt };
         // A finding about the stack as a whole is borne by config: at the key its message names, if set here.
-        return source ? { uri: uriOf(source.file), line: source.line } : { uri: uriOf(options.stackFile), line: firstKeyLine(v.message, project, keyLine) ?? 1 };
+        return resourceAt ?? { uri: uriOf(options.stackFile), line: firstKeyLine(v.message, project, keyLine) ?? 1 };
     };
     // Optional controls follow features: the stack's own override if it sets one, else the profile's table.
     const featuresLine = keyLine(`${project}:features`) ?? keyLine(`${project}:profile`);
@@ -190,7 +192,7 @@ export function toSarif(options: SarifOptions) {
                                 ...(v.urn ? { logicalLocations: [{ fullyQualifiedName: v.urn, kind: "resource" }] } : {}),
                             },
                         ],
-                        ...("related" in at && at.related
+                        ...(at.related
                             ? { relatedLocations: [{ id: 1, physicalLocation: { artifactLocation: { uri: at.related.uri }, region: { startLine: at.related.line } }, message: { text: "the resource the value reached" } }] }
                             : {}),
                         properties: { controls: v.controls, ...(v.setAt ? { configKey: v.setAt.key } : {}) },

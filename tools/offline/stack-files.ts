@@ -133,17 +133,8 @@ function replaceSecrets(key: string, value: unknown): { value: unknown; secret: 
  * stack file, for messages and code-scanning locations that should point at the setting.
  */
 export function configKeyLine(stackFile: string, key: string, project: string): number | undefined {
-    let text: string;
-    try {
-        text = readFileSync(stackFile, "utf8");
-    } catch {
-        return undefined;
-    }
-    const bare = key.startsWith(`${project}:`) ? key.slice(project.length + 1) : undefined;
-    const names = [key, ...(bare ? [bare] : [])].map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-    const pattern = new RegExp(`^\\s+["']?(?:${names.join("|")})["']?\\s*:`);
-    const index = text.split("\n").findIndex((line) => pattern.test(line));
-    return index < 0 ? undefined : index + 1;
+    const bare = key.startsWith(`${project}:`) ? key.slice(project.length + 1) : key;
+    return configPathLine(stackFile, project, [bare])?.line;
 }
 
 /** A step into a config value: a map key, or the item of a list whose `name` is this. */
